@@ -1,0 +1,146 @@
+"""Load the data package: sources, tables and observations as DataFrames."""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from .paths import data_dir, record_read
+
+# Columns read as text so that "" stays "" and codes such as "01" keep their zeros.
+_TEXT = str
+
+
+@lru_cache(maxsize=None)
+def package() -> dict:
+    """The parsed datapackage.json."""
+    path = record_read(data_dir() / "datapackage.json")
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def resource_path(name: str) -> Path:
+    """Path of a named resource of the data package."""
+    for resource in package()["resources"]:
+        if resource["name"] == name:
+            return data_dir() / resource["path"]
+    raise KeyError(f"datapackage.json has no resource named {name!r}")
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    record_read(path)
+    return pd.read_csv(path, dtype=_TEXT, keep_default_na=False, encoding="utf-8")
+
+
+@lru_cache(maxsize=None)
+def _surveys() -> pd.DataFrame:
+    frame = _read_csv(resource_path("surveys"))
+    frame["respondents"] = frame["respondents"].astype(int)
+    return frame.set_index("id", drop=False)
+
+
+@lru_cache(maxsize=None)
+def _tables() -> pd.DataFrame:
+    return _read_csv(resource_path("tables"))
+
+
+def surveys() -> pd.DataFrame:
+    """One row per source report, indexed by its slug."""
+    return _surveys().copy()
+
+
+def survey(slug: str) -> pd.Series:
+    """The metadata row of one source."""
+    frame = _surveys()
+    if slug not in frame.index:
+        raise KeyError(f"unknown survey {slug!r}; known: {', '.join(frame.index)}")
+    return frame.loc[slug]
+
+
+def tables(survey: str | None = None) -> pd.DataFrame:
+    """Published tables, figures and prose groups, optionally of one survey."""
+    frame = _tables()
+    if survey is not None:
+        frame = frame[frame["survey"] == survey]
+    return frame.reset_index(drop=True).copy()
+
+
+def table_info(survey: str, table: str) -> dict:
+    """The tables.csv row of one table as a dict."""
+    frame = _tables()
+    match = frame[(frame["survey"] == survey) & (frame["table"] == table)]
+    if match.empty:
+        raise KeyError(f"tables.csv has no table {table!r} in survey {survey!r}")
+    return match.iloc[0].to_dict()
+
+
+def themes() -> pd.DataFrame:
+    """The fixed theme vocabulary."""
+    return _read_csv(resource_path("themes"))
+
+
+@lru_cache(maxsize=None)
+def _observations(survey: str) -> pd.DataFrame:
+    frame = _read_csv(resource_path(f"observations-{survey}"))
+    frame["value"] = pd.to_numeric(frame["value"].replace("", None))
+    frame["base"] = pd.to_numeric(frame["base"].replace("", None))
+    frame["line"] = frame["line"].astype(int)
+    frame["order"] = frame["order"].astype(int)
+    return frame
+
+
+def load(survey: str, table: str | None = None) -> pd.DataFrame:
+    """Observations of one survey (optionally one table), in printed order.
+
+    Table metadata is attached as `df.attrs`: `survey` (the source row as a
+    dict) and, when one table is asked for, `table` (its tables.csv row).
+    """
+    frame = _observations(survey)
+    if table is not None:
+        frame = frame[frame["table"] == table]
+        if frame.empty:
+            raise KeyError(f"no observations for table {table!r} in survey {survey!r}")
+    frame = frame.sort_values(["table", "order"], kind="stable").reset_index(drop=True).copy()
+    frame.attrs["survey"] = survey_dict(survey)
+    if table is not None:
+        frame.attrs["table"] = table_info(survey, table)
+    return frame
+
+
+def survey_dict(slug: str) -> dict:
+    """The metadata of one source as a plain dict."""
+    return {k: (v.item() if hasattr(v, "item") else v) for k, v in survey(slug).items()}
+
+
+def observation_surveys() -> list[str]:
+    """Slugs of the surveys whose observations are in the package."""
+    prefix = "observations-"
+    return [r["name"][len(prefix):] for r in package()["resources"] if r["name"].startswith(prefix)]
+
+
+def raw_lines(survey: str) -> list[str]:
+    """The raw source text of a survey, split into lines (index 0 is line 1)."""
+    path = data_dir() / survey_dict(survey)["raw_file"]
+    record_read(path)
+    return Path(path).read_text(encoding="utf-8").split("\n")
+
+
+def clear_cache() -> None:
+    """Forget loaded files (after the data changed on disk)."""
+    for cached in (package, _surveys, _tables, _observations):
+        cached.cache_clear()
+
+
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"]
+
+
+def format_date(iso: str) -> str:
+    """'2010-02-22' -> '22 February 2010'; '2011-06' -> 'June 2011'; '2012' -> '2012'."""
+    parts = str(iso).split("-")
+    if len(parts) == 3:
+        return f"{int(parts[2])} {_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    if len(parts) == 2:
+        return f"{_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    return parts[0]

@@ -1,0 +1,199 @@
+"""The house style and the figure helpers every chapter draws with.
+
+A figure helper returns a `Figure`. In a notebook or under `swbook` it
+displays as a bundle of:
+- `text/html`: the interactive chart (a Vega-Lite spec that the page's own,
+  locally served Vega bundle draws), its alt text and its source note;
+- `image/svg+xml`: the same spec rendered to a vector image by vl-convert,
+  for the PDF;
+- `application/vnd.swbook.figure+json`: alt text, source note and the plotted
+  observations, so the builder can place them.
+"""
+from __future__ import annotations
+
+import html
+import json
+import textwrap
+from dataclasses import dataclass, field
+from itertools import count
+
+import altair
+import pandas as pd
+import vl_convert
+
+from .display import escape_html
+
+# The Government Analysis Function's accessible categorical palette.
+PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
+AGREE, DISAGREE, NEUTRAL = PALETTE[0], PALETTE[3], "#BFBFBF"
+FONT = "Arial, 'Helvetica Neue', Helvetica, 'DejaVu Sans', sans-serif"
+FIGURE_MIME = "application/vnd.swbook.figure+json"
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"]
+_ids = count(1)
+
+
+def house_config() -> dict:
+    """Vega-Lite config: plain axes, no chart junk, readable type."""
+    return {
+        "font": FONT,
+        "background": "white",
+        "view": {"stroke": None},
+        "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#0b0c0c", "titleColor": "#0b0c0c",
+                 "domainColor": "#6f777b", "tickColor": "#6f777b", "gridColor": "#e5e5e5", "titleFontWeight": "normal"},
+        "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "top", "titleFontWeight": "normal"},
+        "header": {"labelFontSize": 12, "titleFontSize": 12},
+        "range": {"category": PALETTE},
+        "text": {"fontSize": 11, "color": "#0b0c0c"},
+    }
+
+
+def _published(value: str) -> str:
+    parts = str(value).split("-")
+    if len(parts) >= 2:
+        return f"{_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    return parts[0]
+
+
+def source_note(frame: pd.DataFrame, base: str | None = None) -> str:
+    """The line under a figure: report, table number, page, source lines and base.
+
+    Built from the metadata that `swsurveys.load` attaches to `frame`.
+    """
+    survey = frame.attrs.get("survey", {})
+    table = frame.attrs.get("table", {})
+    pieces = [f"Source: {survey.get('publisher', '')}, {survey.get('title', '')} "
+              f"({_published(survey.get('published', ''))})"]
+    if table:
+        pages = table.get("page", "")
+        pieces.append(", ".join(x for x in (
+            table.get("number") or table.get("title", ""),
+            f"{'pages' if '-' in pages else 'page'} {pages}" if pages else "",
+            f"lines {table.get('lines', '')} of the text") if x))
+    text = "; ".join(pieces) + "."
+    base = table.get("base", "") if base is None else base
+    if base:
+        text += f" Base: {base.rstrip('.')}."
+    return text
+
+
+@dataclass
+class Figure:
+    """A chart with its alt text, source note and the observations it plots."""
+
+    chart: altair.TopLevelMixin
+    alt: str
+    note: str
+    data: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def spec(self) -> dict:
+        """The Vega-Lite spec with the house style applied."""
+        spec = self.chart.to_dict()
+        spec["config"] = {**house_config(), **spec.get("config", {})}
+        spec["description"] = self.alt
+        return spec
+
+    def svg(self) -> str:
+        """The chart as a standalone SVG (vector) image."""
+        return vl_convert.vegalite_to_svg(self.spec())
+
+    def html(self) -> str:
+        """A container the page's Vega bundle draws into, with its source note."""
+        ident = f"sw-chart-{next(_ids)}"
+        spec = json.dumps(self.spec(), separators=(",", ":"), ensure_ascii=False)
+        # No "<" in the JSON: no value in the data can end or confuse the script element.
+        spec = spec.replace("<", "\\u003c")
+        return (f'<div class="sw-chart" id="{ident}" role="img" aria-label="{html.escape(self.alt, quote=True)}">'
+                f'<noscript>This chart needs JavaScript; its values are in the data table.</noscript></div>\n'
+                f'<script type="application/json" class="sw-spec" data-for="{ident}">{spec}</script>\n'
+                f'<p class="source-note">{escape_html(self.note)}</p>')
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        columns = [c for c in ("survey", "table", "question", "category", "group", "measure", "value",
+                               "printed", "status", "base", "line") if c in self.data.columns]
+        rows = json.loads(self.data[columns].to_json(orient="records")) if columns else []
+        return {
+            "text/html": self.html(),
+            "image/svg+xml": self.svg(),
+            FIGURE_MIME: {"alt": self.alt, "source_note": self.note, "observations": rows},
+            "text/plain": f"<Figure: {self.alt}>",
+        }
+
+
+def wrap(text: str, width: int = 48) -> list[str]:
+    """Split a long label into lines for an axis."""
+    return textwrap.wrap(str(text), width) or [""]
+
+
+def describe_agreement(frame: pd.DataFrame, label: str = "question") -> str:
+    """Alt text that reads out every plotted value, statement by statement."""
+    parts = []
+    for statement, rows in frame.sort_values("order").groupby(label, sort=False):
+        values = {r.category: f"{r.value:g}%" for r in rows.itertuples() if r.category in ("Agree", "Disagree")}
+        parts.append(f"{statement}: {values.get('Agree', 'not printed')} agree, "
+                     f"{values.get('Disagree', 'not printed')} disagree")
+    return (f"Bar chart of the share of respondents agreeing (right) and disagreeing (left) with "
+            f"{len(parts)} statement{'s' if len(parts) != 1 else ''}. " + "; ".join(parts) + ".")
+
+
+def agree_disagree(frame: pd.DataFrame, *, alt: str | None = None, label: str = "question", width: int = 340,
+                   wrap_at: int = 52, note: str | None = None) -> Figure:
+    """Diverging bars: agree to the right, disagree to the left, one row per statement.
+
+    `frame` holds observations with `category` Agree/Disagree and `value` in
+    per cent. The unprinted remainder (neutral, don't know, not stated) is
+    left blank: it is not a published value.
+    """
+    data = frame[frame["category"].isin(["Agree", "Disagree"])].copy()
+    data["statement"] = data[label].map(lambda s: " ".join(str(s).split()))
+    order = list(dict.fromkeys(data.sort_values("order")["statement"]))
+    data["signed"] = data.apply(lambda r: -r["value"] if r["category"] == "Disagree" else r["value"], axis=1)
+    data["shown"] = data["value"].map(lambda v: f"{v:g}%")
+    # Vega draws a multi-line axis label from an array: join wrapped lines with "|", split in labelExpr.
+    data["statement"] = data["statement"].map(lambda t: "|".join(wrap(t, wrap_at)))
+    order = ["|".join(wrap(t, wrap_at)) for t in order]
+    chart_data = data[["statement", "category", "value", "signed", "shown", "printed", "line"]]
+    y = altair.Y("statement:N", sort=order, title=None,
+              axis=altair.Axis(labelExpr="split(datum.label, '|')", labelLimit=0, labelPadding=6, ticks=False))
+    limit = max(100, float(data["value"].max()) + 15)
+    x = altair.X("signed:Q", title="Disagree ← per cent of respondents → Agree",
+              scale=altair.Scale(domain=[-limit, limit]),
+              axis=altair.Axis(labelExpr="abs(datum.value) + '%'", values=[-100, -75, -50, -25, 0, 25, 50, 75, 100],
+                            grid=True))
+    color = altair.Color("category:N", title=None, scale=altair.Scale(domain=["Disagree", "Agree"], range=[DISAGREE, AGREE]),
+                      legend=altair.Legend(orient="top", direction="horizontal"))
+    base = altair.Chart(chart_data)
+    bars = base.mark_bar(height={"band": 0.7}).encode(
+        y=y, x=x, color=color,
+        tooltip=[altair.Tooltip("statement:N", title="Statement"), altair.Tooltip("category:N", title="Answer"),
+                 altair.Tooltip("shown:N", title="Per cent"), altair.Tooltip("line:Q", title="Source line")])
+    left = base.transform_filter("datum.signed < 0").mark_text(align="right", baseline="middle", dx=-4).encode(
+        y=y, x=x, text="shown:N")
+    right = base.transform_filter("datum.signed >= 0").mark_text(align="left", baseline="middle", dx=4).encode(
+        y=y, x=x, text="shown:N")
+    rule = altair.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color="#0b0c0c").encode(x="zero:Q")
+    rows = len(order)
+    # Every row gets the height of the longest label, so wrapped labels never overlap.
+    height = max(60, rows * (max(len(s.split("|")) for s in order) * 14 + 8))
+    chart = (bars + left + right + rule).properties(width=width, height=height)
+    alt = alt or describe_agreement(frame, label)
+    return Figure(chart, alt, note if note is not None else source_note(frame), frame)
+
+
+def bars(frame: pd.DataFrame, *, alt: str, label: str = "category", color: str = PALETTE[0],
+         title: str = "", percent: bool = False, width: int = 360, note: str | None = None) -> Figure:
+    """Horizontal bars of one value per label, with direct labels."""
+    data = frame.sort_values("order").copy()
+    data["shown"] = data["value"].map(lambda v: f"{v:g}%" if percent else f"{v:,.0f}" if v == int(v) else f"{v:g}")
+    order = list(dict.fromkeys(data[label]))
+    chart_data = data[[label, "value", "shown", "printed", "line"]]
+    base = altair.Chart(chart_data)
+    y = altair.Y(f"{label}:N", sort=order, title=None, axis=altair.Axis(labelLimit=320, ticks=False))
+    x = altair.X("value:Q", title=title or None, scale=altair.Scale(domainMin=0, nice=True),
+              axis=altair.Axis(format=".0f", labelExpr="datum.label + '%'" if percent else "datum.label"))
+    chart = (base.mark_bar(color=color, height={"band": 0.7}).encode(
+        y=y, x=x, tooltip=[altair.Tooltip(f"{label}:N", title="Label"), altair.Tooltip("shown:N", title="Value"),
+                           altair.Tooltip("line:Q", title="Source line")])
+        + base.mark_text(align="left", baseline="middle", dx=4).encode(y=y, x=x, text="shown:N")
+    ).properties(width=width, height=max(40, 26 * len(order)))
+    return Figure(chart, alt, note if note is not None else source_note(frame), frame)

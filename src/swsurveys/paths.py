@@ -1,0 +1,30 @@
+"""Where the data package lives, and a record of which data files were read.
+
+The record lets the book builder know which data files a chapter depends on,
+so that a changed CSV re-renders exactly the chapters that read it.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+_READS: set[Path] = set()
+
+
+def data_dir() -> Path:
+    """The data package folder: $SWSURVEYS_DATA, else `data/` beside `src/`."""
+    override = os.environ.get("SWSURVEYS_DATA")
+    if override:
+        return Path(override).resolve()
+    return Path(__file__).resolve().parents[2] / "data"
+
+
+def record_read(path: Path) -> Path:
+    """Note that `path` was read (for dependency tracking) and return it."""
+    _READS.add(Path(path).resolve())
+    return path
+
+
+def files_read() -> list[str]:
+    """Every data file read in this process so far, sorted."""
+    return sorted(str(p) for p in _READS)

@@ -1,0 +1,242 @@
+"""Validate the data package: Table Schema through frictionless, then the rules it cannot express.
+
+Every problem is reported as `path:line: column: problem (expected …)`, and all
+problems are collected before anything is reported, so an author fixes them in
+one pass. `validate()` returns the list; an empty list means the data are good.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from frictionless import Package
+
+from .paths import data_dir
+from .printed import occurs_on_line, parse
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the data, located by file, line and column."""
+
+    path: str
+    line: int
+    column: str
+    message: str
+    expected: str = ""
+
+    def __str__(self) -> str:
+        expected = f" (expected {self.expected})" if self.expected else ""
+        return f"{self.path}:{self.line}: {self.column}: {self.message}{expected}"
+
+
+# ---------------------------------------------------------------- frictionless
+
+def _schema_problems(root: Path) -> list[Problem]:
+    """Types, required fields, enums, patterns, primary and foreign keys."""
+    report = Package(str(root / "datapackage.json")).validate()
+    problems = []
+    for task in report.tasks:
+        path = f"data/{task.place}"
+        for error in task.errors:
+            problems.append(_from_frictionless(path, error))
+    for error in report.errors:
+        problems.append(Problem("data/datapackage.json", 1, "-", error.message))
+    return problems
+
+
+def _from_frictionless(path: str, error) -> Problem:
+    line = getattr(error, "row_number", None) or 1
+    column = getattr(error, "field_name", None) or "-"
+    cell = getattr(error, "cell", None)
+    note = getattr(error, "note", "") or ""
+    kind = error.type
+    if kind == "type-error":
+        return Problem(path, line, column, f"{cell!r} is not of the right type", note.replace("type is", "type", 1))
+    if kind == "constraint-error":
+        return Problem(path, line, column, f"{cell!r} breaks a constraint", note.replace("constraint ", "", 1))
+    if kind == "primary-key":
+        return Problem(path, line, "survey+table+question+category+group+measure",
+                       "duplicate key", f"a unique key; {note}")
+    if kind == "foreign-key":
+        return Problem(path, line, "survey, table", "refers to a row that does not exist", note)
+    return Problem(path, line, column, error.message)
+
+
+# ---------------------------------------------------------------- our rules
+
+def _rows(path: Path):
+    """Yield (line number, row) for each CSV record, line counted in the file."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        start = 2
+        for row in reader:
+            yield start, row
+            start = reader.line_num + 1
+
+
+def _raw_problems(root: Path) -> tuple[list[Problem], dict[str, list[str]]]:
+    """Raw files must match the SHA-256 recorded in surveys.csv."""
+    problems, raw = [], {}
+    for line, row in _rows(root / "surveys.csv"):
+        path = root / row["raw_file"]
+        if not path.exists():
+            problems.append(Problem("data/surveys.csv", line, "raw_file", f"{row['raw_file']} does not exist", "a file under data/raw/"))
+            continue
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != row["sha256"]:
+            problems.append(Problem("data/surveys.csv", line, "sha256",
+                                    f"{row['raw_file']} has SHA-256 {digest}; the raw file was edited or replaced",
+                                    row["sha256"]))
+        raw[row["id"]] = data.decode("utf-8").split("\n")
+    return problems, raw
+
+
+_SCALE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:-|–|to)\s*(\d+(?:\.\d+)?)")
+
+
+def _tolerance(values: list[str]) -> float:
+    """Largest rounding error a sum of printed percentages can carry."""
+    decimals = max((len(v.split(".")[1]) if "." in v else 0) for v in values)
+    return 0.5 * 10 ** -decimals * len(values)
+
+
+def _observation_problems(root: Path, raw: dict[str, list[str]], tables: dict, package: dict) -> list[Problem]:
+    problems: list[Problem] = []
+    for resource in package["resources"]:
+        if not resource["name"].startswith("observations-"):
+            continue
+        path = root / resource["path"]
+        shown = f"data/{resource['path']}"
+        sums: dict[tuple, list[tuple[int, str]]] = defaultdict(list)
+        for line, row in _rows(path):
+            problems += _check_row(shown, line, row, raw, tables)
+            if row["measure"] == "percent" and row["value"] and row["category"] != "Total":
+                key = (row["survey"], row["table"], row["question"], row["group"])
+                sums[key].append((line, row["value"]))
+        problems += _check_sums(shown, sums, tables)
+    return problems
+
+
+def _check_row(path: str, line: int, row: dict, raw: dict, tables: dict) -> list[Problem]:
+    """The rules one observation must keep on its own."""
+    out = []
+    printed, value, status = row["printed"], row["value"], row["status"]
+    survey_lines = raw.get(row["survey"])
+    if survey_lines is not None and row["line"].isdigit():
+        number = int(row["line"])
+        if not 1 <= number <= len(survey_lines):
+            out.append(Problem(path, line, "line", f"line {number} is outside the raw file",
+                               f"1 to {len(survey_lines)}"))
+        elif not occurs_on_line(printed, survey_lines[number - 1]):
+            text = survey_lines[number - 1].strip()
+            shown = text if len(text) <= 90 else text[:87] + "..."
+            out.append(Problem(path, line, "printed",
+                               f"{printed!r} is not a whole token on line {number} of {row['survey']}",
+                               f"a token that line prints: {shown!r}"))
+    stated = parse(printed)
+    number = _float(value)
+    if stated is not None:
+        if number is None and status not in {"x", "c", "z"}:
+            out.append(Problem(path, line, "value", f"empty, but printed {printed!r} states {stated:g}", f"{stated:g}"))
+        elif number is not None and abs(number - stated) > 1e-9:
+            out.append(Problem(path, line, "value", f"{value} does not follow from printed {printed!r}", f"{stated:g}"))
+    elif number is not None and not (printed.strip() in {"-", "–"} and number == 0):
+        out.append(Problem(path, line, "value", f"{value} is stored, but printed {printed!r} states no exact number",
+                           "an empty value with a status, or a printed token that states the number"))
+    if number is None and not status:
+        out.append(Problem(path, line, "status", "value is empty and no status says why", "x, z, c, low or u"))
+    if status == "low" and number is not None:
+        out.append(Problem(path, line, "value", "a 'low' value (rounds to zero) must be empty", "empty"))
+    if number is not None:
+        out += _check_range(path, line, row, number, tables)
+    return out
+
+
+def _check_range(path: str, line: int, row: dict, number: float, tables: dict) -> list[Problem]:
+    measure = row["measure"]
+    if measure == "percent" and not 0 <= number <= 100:
+        return [Problem(path, line, "value", f"percentage {number:g} is outside 0-100", "0 to 100")]
+    if measure == "count" and (number < 0 or number != int(number)):
+        return [Problem(path, line, "value", f"count {number:g} is not a whole non-negative number", "0, 1, 2, ...")]
+    if measure == "score":
+        unit = tables.get((row["survey"], row["table"]), {}).get("unit", "")
+        scale = _SCALE.search(unit)
+        if not scale:
+            return [Problem(path, line, "measure", "a score needs its scale in tables.csv unit",
+                            "a unit such as 'mean score, 0-10'")]
+        low, high = float(scale.group(1)), float(scale.group(2))
+        if not low <= number <= high:
+            return [Problem(path, line, "value", f"score {number:g} is outside its scale", f"{low:g} to {high:g}")]
+    return []
+
+
+def _check_sums(path: str, sums: dict, tables: dict) -> list[Problem]:
+    """Percentages of one table+question+group must add up as tables.csv says."""
+    out = []
+    for (survey, table, question, group), cells in sums.items():
+        kind = tables.get((survey, table), {}).get("distribution")
+        if kind not in {"complete", "partial"}:
+            continue
+        values = [v for _, v in cells]
+        total = sum(float(v) for v in values)
+        tolerance = _tolerance(values)
+        where = f"{table}" + (f" / {question[:50]}" if question else "") + f" / {group}"
+        if kind == "complete" and abs(total - 100) > tolerance:
+            out.append(Problem(path, cells[0][0], "value", f"percentages of {where} sum to {total:g}",
+                               f"100 ± {tolerance:g}, as tables.csv marks the distribution complete"))
+        if kind == "partial" and total > 100 + tolerance:
+            out.append(Problem(path, cells[0][0], "value", f"percentages of {where} sum to {total:g}",
+                               f"at most 100 + {tolerance:g} for a partial distribution"))
+    return out
+
+
+def _float(text: str) -> float | None:
+    try:
+        return float(text) if text != "" else None
+    except ValueError:
+        return None  # frictionless reports the type error
+
+
+def _table_problems(root: Path, themes: set[str]) -> tuple[list[Problem], dict]:
+    """tables.csv: themes from the vocabulary; lost charts hold no values (checked later)."""
+    problems, tables = [], {}
+    for line, row in _rows(root / "tables.csv"):
+        tables[(row["survey"], row["table"])] = {**row, "_line": line}
+        for theme in filter(None, row["themes"].split(";")):
+            if theme not in themes:
+                problems.append(Problem("data/tables.csv", line, "themes", f"unknown theme {theme!r}",
+                                        "a theme listed in data/themes.csv"))
+    return problems, tables
+
+
+def _lost_table_problems(root: Path, tables: dict, package: dict) -> list[Problem]:
+    """A lost chart lists what the source no longer holds, so it stores no values."""
+    held = set()
+    for resource in package["resources"]:
+        if resource["name"].startswith("observations-"):
+            held |= {(r["survey"], r["table"]) for _, r in _rows(root / resource["path"])}
+    return [Problem("data/tables.csv", info["_line"], "quality",
+                    f"{key[1]} is marked lost but has observations", "clean, garbled or prose")
+            for key, info in tables.items() if info["quality"] == "lost" and key in held]
+
+
+def validate(root: Path | None = None) -> list[Problem]:
+    """Every problem in the data package, sorted by file and line (empty when valid)."""
+    import json
+
+    root = Path(root) if root else data_dir()
+    package = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    problems = _schema_problems(root)
+    raw_problems, raw = _raw_problems(root)
+    themes = {row["theme"] for _, row in _rows(root / "themes.csv")}
+    table_problems, tables = _table_problems(root, themes)
+    problems += raw_problems + table_problems
+    problems += _observation_problems(root, raw, tables, package)
+    problems += _lost_table_problems(root, tables, package)
+    return sorted(set(problems))
