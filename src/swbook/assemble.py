@@ -1,0 +1,157 @@
+"""Turn an executed chapter into pandoc markdown for one target ("html" or "typst").
+
+Cell outputs become markdown: figures from `swsurveys.charts` carry an
+interactive chart (HTML) and a vector image (SVG) plus their source note;
+tables arrive as markdown; anything else falls back to its plain text.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import re
+from pathlib import Path
+
+from .crossref import Registry
+from .errors import BuildError
+from .execute import Executed
+from .project import Page
+from .qmd import Cell, Document, Markdown, replace_inline
+
+FIGURE_MIME = "application/vnd.swbook.figure+json"
+_ARIA = re.compile(r'aria-label="[^"]*"')
+
+
+def typst_escape(text: str) -> str:
+    """Escape text for Typst markup so that data can never become markup."""
+    out = []
+    for char in text:
+        if char in '\\#*_`$[]<>@~/=-+"\'':
+            out.append("\\" + char)
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def _raw(target: str, content: str) -> str:
+    fence = "`" * 4
+    return f"{fence}{{={target}}}\n{content}\n{fence}"
+
+
+class Assembler:
+    """Builds the markdown of chapters for one output format."""
+
+    def __init__(self, registry: Registry, target: str, figure_dir: Path, echo: bool) -> None:
+        self.registry = registry
+        self.target = target
+        self.figure_dir = figure_dir
+        self.echo = echo
+
+    def chapter(self, page: Page, document: Document, executed: Executed) -> str:
+        """The whole chapter body as pandoc markdown."""
+        parts = []
+        for position, block in enumerate(document.blocks):
+            if isinstance(block, Markdown):
+                text = block.text
+                if block.inline:
+                    text = replace_inline(text, executed.inline.get(position, []))
+                parts.append(self.registry.resolve(text, page, self.target, f"{page.relative}:{block.line}"))
+            else:
+                parts.append(self.cell(page, block, executed.outputs.get(block.index, [])))
+        return "\n\n".join(p for p in parts if p.strip()) + "\n"
+
+    # ------------------------------------------------------------------ cells
+
+    def cell(self, page: Page, cell: Cell, outputs: list[dict]) -> str:
+        options = cell.options
+        if options.get("include") is False:
+            return ""
+        pieces = []
+        if options.get("echo", self.echo):
+            pieces.append(f"```python\n{cell.source.strip()}\n```")
+        if options.get("output", True) is not False:
+            asis = options.get("output") == "asis"
+            for number, output in enumerate(outputs):
+                rendered = self.output(page, cell, output, number, asis)
+                if rendered:
+                    pieces.append(rendered)
+        body = "\n\n".join(pieces)
+        label = cell.label
+        if label.startswith("fig-"):
+            return self.figure(page, cell, outputs, body)
+        if label.startswith("tbl-"):
+            return self.table(page, cell, body)
+        return body
+
+    def output(self, page: Page, cell: Cell, output: dict, number: int, asis: bool) -> str:
+        kind = output.get("output_type")
+        if kind == "stream":
+            if output.get("name") == "stderr" and cell.options.get("warning") is False:
+                return ""
+            text = output.get("text", "")
+            return text if asis else f"```\n{text.rstrip()}\n```"
+        data = output.get("data", {})
+        if FIGURE_MIME in data:
+            return ""  # placed by figure()
+        if "text/markdown" in data:
+            return data["text/markdown"]
+        if self.target == "html" and "text/html" in data:
+            return _raw("html", data["text/html"])
+        if "image/svg+xml" in data:
+            return f"![]({self._write(page, cell, number, 'svg', data['image/svg+xml'])})"
+        if "image/png" in data:
+            return f"![]({self._write(page, cell, number, 'png', base64.b64decode(data['image/png']))})"
+        if "text/plain" in data:
+            return f"```\n{data['text/plain']}\n```"
+        return ""
+
+    def _write(self, page: Page, cell: Cell, number: int, extension: str, content) -> str:
+        self.figure_dir.mkdir(parents=True, exist_ok=True)
+        name = f"{page.stem}-{cell.label or f'cell{cell.index}'}-{number}.{extension}"
+        path = self.figure_dir / name
+        if isinstance(content, str):
+            path.write_text(content, encoding="utf-8")
+        else:
+            path.write_bytes(content)
+        return str(path)
+
+    # -------------------------------------------------------------- figures
+
+    def figure(self, page: Page, cell: Cell, outputs: list[dict], body: str) -> str:
+        label = cell.label
+        figures = [o["data"] for o in outputs if FIGURE_MIME in o.get("data", {})]
+        caption = str(cell.options.get("fig-cap", "")).strip()
+        if not caption:
+            raise BuildError(f"{page.relative}:{cell.line}: figure {label} has no fig-cap")
+        if len(figures) != 1:
+            raise BuildError(f"{page.relative}:{cell.line}: figure {label} must display exactly one "
+                             f"swsurveys chart (it displayed {len(figures)})")
+        data = figures[0]
+        meta = data[FIGURE_MIME]
+        alt = str(cell.options.get("fig-alt") or meta.get("alt") or "").strip()
+        if not alt:
+            raise BuildError(f"{page.relative}:{cell.line}: figure {label} has no alt text (fig-alt)")
+        caption = self.registry.resolve(caption, page, self.target, f"{page.relative}:{cell.line}")
+        number = self.registry.number(label)
+        if self.target == "html":
+            chart = _ARIA.sub(lambda _: f'aria-label="{html.escape(alt, quote=True)}"', data["text/html"], count=1)
+            return (f"::: {{#{label} .sw-figure role=\"figure\" aria-labelledby=\"{label}-cap\"}}\n"
+                    f"::: {{#{label}-cap .figure-caption}}\n**{number}:** {caption}\n:::\n\n"
+                    f"{_raw('html', chart)}\n:::")
+        svg = self._write(page, cell, 0, "svg", data["image/svg+xml"])
+        note = meta.get("source_note", "")
+        figure = f"![{caption}]({svg}){{#{label} width=100%}}"
+        return figure + (f"\n\n{_raw('typst', f'#source-note[{typst_escape(note)}]')}" if note else "")
+
+    # --------------------------------------------------------------- tables
+
+    def table(self, page: Page, cell: Cell, body: str) -> str:
+        label = cell.label
+        caption = str(cell.options.get("tbl-cap", "")).strip()
+        if not caption:
+            raise BuildError(f"{page.relative}:{cell.line}: table {label} has no tbl-cap")
+        if "|" not in body:
+            raise BuildError(f"{page.relative}:{cell.line}: table {label} produced no markdown table")
+        caption = self.registry.resolve(caption, page, self.target, f"{page.relative}:{cell.line}")
+        shown = f"{self.registry.number(label)}: {caption}" if self.target == "html" else caption
+        table, _, after = body.partition("\n\n")
+        return f"{table.rstrip()}\n\n: {shown} {{#{label}}}" + (f"\n\n{after}" if after.strip() else "")

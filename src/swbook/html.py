@@ -1,0 +1,130 @@
+"""Write the HTML site: one page per chapter through pandoc and the book's template."""
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+from importlib import resources
+from pathlib import Path
+
+import pypandoc
+
+from .errors import BuildError
+from .project import Book, Page
+
+READER = "markdown-raw_html-raw_tex"   # data text can never become HTML; raw blocks still work
+_TEMPLATE = resources.files("swbook") / "templates" / "page.html"
+CALLOUTS = resources.files("swbook") / "templates" / "callouts.lua"
+
+
+def _relative(target: str, page: Page) -> str:
+    return os.path.relpath(target, os.path.dirname(page.html) or ".")
+
+
+def _label(page: Page, title: str) -> str:
+    prefix = {"chapter": f"{page.number} ", "appendix": f"{page.number} "}.get(page.kind, "")
+    return f'<span class="chapter-number">{prefix.strip()}</span> {html.escape(title)}' if prefix else html.escape(title)
+
+
+def sidebar(book: Book, titles: dict[Page, str], current: Page) -> str:
+    """The book navigation: parts and their chapters, the current one marked."""
+    out, part = ["<ul class=\"chapters\">"], None
+    for page in book.pages:
+        if page.part != part and page.part:
+            if part is not None:
+                out.append("</ul></li>")
+            out.append(f'<li class="part"><span class="part-title">{html.escape(page.part)}</span><ul>')
+            part = page.part
+        attributes = ' aria-current="page" class="current"' if page == current else ""
+        out.append(f'<li><a href="{_relative(page.html, current)}"{attributes}>{_label(page, titles[page])}</a></li>')
+    if part:
+        out.append("</ul></li>")
+    out.append("</ul>")
+    return "\n".join(out)
+
+
+def prevnext(book: Book, titles: dict[Page, str], current: Page) -> str:
+    """Links to the previous and next chapters."""
+    pages = list(book.pages)
+    position = pages.index(current)
+    links = []
+    if position > 0:
+        before = pages[position - 1]
+        links.append(f'<a class="prev" rel="prev" href="{_relative(before.html, current)}">'
+                     f'<span>Previous</span> {_label(before, titles[before])}</a>')
+    if position + 1 < len(pages):
+        after = pages[position + 1]
+        links.append(f'<a class="next" rel="next" href="{_relative(after.html, current)}">'
+                     f'<span>Next</span> {_label(after, titles[after])}</a>')
+    return "\n".join(links)
+
+
+def render_page(book: Book, page: Page, markdown: str, titles: dict[Page, str], meta: dict,
+                out_dir: Path) -> Path:
+    """Convert one chapter's markdown to a complete HTML page under `out_dir`."""
+    up = _relative(".", page)
+    root = "" if up == "." else up + "/"
+    variables = {
+        "book-title": html.escape(book.title),
+        "root": root,
+        "sidebar": sidebar(book, titles, page),
+        "prevnext": prevnext(book, titles, page),
+        "pdf": book.pdf_name,
+        "data-page": book.config.get("swbook", {}).get("data-page", "index.html"),
+    }
+    if page.number:
+        variables["chapter-number"] = page.number
+    if "sw-chart" in markdown:
+        variables["charts"] = "true"
+    args = ["--standalone", f"--template={_TEMPLATE}", f"--lua-filter={CALLOUTS}", "--toc", "--toc-depth=2", "--section-divs",
+            "--wrap=none", f"--metadata=title:{titles[page]}", f"--metadata=pagetitle:{titles[page]}",
+            "--metadata=lang:en-GB", "--metadata=link-citations:true"]
+    if page.kind == "chapter":
+        args += ["--number-sections", f"--number-offset={page.number}"]
+    if meta.get("subtitle"):
+        args.append(f"--metadata=subtitle:{meta['subtitle']}")
+    if book.bibliography:
+        args += ["--citeproc", f"--bibliography={book.bibliography}"]
+    for key, value in variables.items():
+        args.append(f"--variable={key}:{value}")
+    try:
+        text = pypandoc.convert_text(markdown, "html5", format=READER, extra_args=args)
+    except RuntimeError as error:
+        raise BuildError(f"{page.relative}: pandoc could not convert the page: {error}") from None
+    target = out_dir / page.html
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+_SECTION = re.compile(r'<section id="([^"]+)"[^>]*>\s*<h[23][^>]*>(.*?)</h[23]>(.*?)(?=<section |</section>)', re.S)
+_TAGS = re.compile(r"<[^>]+>")
+_MAIN = re.compile(r'<main id="main"[^>]*>(.*)</main>', re.S)
+
+
+def search_entries(page_html: str, url: str, title: str) -> list[dict]:
+    """Searchable text of a page, one entry per section."""
+    main = _MAIN.search(page_html)
+    body = main.group(1) if main else page_html
+    body = re.sub(r"<script.*?</script>", " ", body, flags=re.S)
+    entries = [{"url": url, "title": title, "section": "", "text": _plain(body.split("<section", 1)[0])}]
+    for ident, heading, text in _SECTION.findall(body):
+        entries.append({"url": f"{url}#{ident}", "title": title, "section": _plain(heading), "text": _plain(text)})
+    return [e for e in entries if e["text"] or e["section"]]
+
+
+def _plain(fragment: str) -> str:
+    return " ".join(html.unescape(_TAGS.sub(" ", fragment)).split())[:4000]
+
+
+def write_assets(out_dir: Path, entries: list[dict], vega_bundle: str) -> None:
+    """The stylesheet, scripts, the Vega bundle and the search index, all served locally."""
+    assets = out_dir / "assets"
+    assets.mkdir(parents=True, exist_ok=True)
+    for name in ("book.css", "book.js"):
+        (assets / name).write_text((resources.files("swbook") / "assets" / name).read_text(encoding="utf-8"),
+                                   encoding="utf-8")
+    (assets / "vega-bundle.js").write_text(vega_bundle, encoding="utf-8")
+    index = json.dumps(entries, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    (assets / "search-index.js").write_text(f"window.SWBOOK_SEARCH = {index};\n", encoding="utf-8")

@@ -1,0 +1,129 @@
+"""Read a Quarto .qmd file into front matter, markdown blocks and Python cells.
+
+Only the Quarto subset DESIGN.md names is understood: YAML front matter,
+```{python} cells with `#|` options, and inline `` `{python} expr` ``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import BuildError
+
+_FENCE = re.compile(r"^(`{3,})\{python\}\s*$")
+_INLINE = re.compile(r"`\{python\}\s+([^`]+?)`")
+
+
+@dataclass
+class Markdown:
+    """A run of pandoc markdown; `inline` holds the inline expressions it uses."""
+
+    text: str
+    line: int
+    inline: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Cell:
+    """A Python code cell and its `#|` options."""
+
+    source: str
+    options: dict
+    line: int
+    index: int
+
+    @property
+    def label(self) -> str:
+        return str(self.options.get("label", ""))
+
+
+@dataclass
+class Document:
+    """A parsed chapter."""
+
+    path: Path
+    meta: dict
+    blocks: list
+
+    @property
+    def cells(self) -> list[Cell]:
+        return [b for b in self.blocks if isinstance(b, Cell)]
+
+    @property
+    def title(self) -> str:
+        return str(self.meta.get("title", self.path.stem))
+
+
+def _front_matter(text: str, path: Path) -> tuple[dict, str, int]:
+    if not text.startswith("---\n"):
+        return {}, text, 1
+    end = text.find("\n---\n", 4)
+    if end < 0:
+        raise BuildError(f"{path}:1: front matter is not closed by a '---' line")
+    try:
+        meta = yaml.safe_load(text[4:end]) or {}
+    except yaml.YAMLError as error:
+        raise BuildError(f"{path}:1: front matter is not valid YAML: {error}") from error
+    body_start = text[: end + 5].count("\n") + 1
+    return meta, text[end + 5:], body_start
+
+
+def _cell_options(lines: list[str], path: Path, line: int) -> tuple[dict, str]:
+    option_lines = []
+    for text in lines:
+        if text.startswith("#|"):
+            option_lines.append(text[2:].strip())
+        else:
+            break
+    try:
+        options = yaml.safe_load("\n".join(option_lines)) or {} if option_lines else {}
+    except yaml.YAMLError as error:
+        raise BuildError(f"{path}:{line}: cell options are not valid YAML: {error}") from error
+    return options, "\n".join(lines[len(option_lines):])
+
+
+def parse(path: Path) -> Document:
+    """Parse a .qmd file; raise BuildError with file and line on bad syntax."""
+    text = path.read_text(encoding="utf-8")
+    meta, body, first_line = _front_matter(text, path)
+    blocks: list = []
+    lines = body.split("\n")
+    buffer: list[str] = []
+    buffer_start = first_line
+    i = 0
+    while i < len(lines):
+        match = _FENCE.match(lines[i])
+        if not match:
+            buffer.append(lines[i])
+            i += 1
+            continue
+        if buffer:
+            blocks.append(_markdown("\n".join(buffer), buffer_start))
+        fence, start = match.group(1), i
+        i += 1
+        cell_lines = []
+        while i < len(lines) and lines[i].rstrip() != fence:
+            cell_lines.append(lines[i])
+            i += 1
+        if i == len(lines):
+            raise BuildError(f"{path}:{first_line + start}: python cell is not closed by {fence}")
+        options, source = _cell_options(cell_lines, path, first_line + start)
+        blocks.append(Cell(source, options, first_line + start, len([b for b in blocks if isinstance(b, Cell)]) + 1))
+        i += 1
+        buffer, buffer_start = [], first_line + i
+    if buffer:
+        blocks.append(_markdown("\n".join(buffer), buffer_start))
+    return Document(path, meta, blocks)
+
+
+def _markdown(text: str, line: int) -> Markdown:
+    return Markdown(text, line, [m.group(1).strip() for m in _INLINE.finditer(text)])
+
+
+def replace_inline(text: str, values: list[str]) -> str:
+    """Put the computed inline values, in order, where their expressions stood."""
+    iterator = iter(values)
+    return _INLINE.sub(lambda _: next(iterator), text)
