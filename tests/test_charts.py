@@ -1,0 +1,75 @@
+"""Figures carry an interactive chart, a vector image, alt text and a source note."""
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ElementTree
+
+import pandas as pd
+
+import swsurveys
+from swsurveys import charts, derived, display
+
+
+def _figure():
+    frame = swsurveys.load("ofsted-2010", "summary-all-questions")
+    return charts.agree_disagree(frame[frame["question"].str.match(r"Q(1|2)\)")])
+
+
+def test_figure_bundle_has_html_svg_and_metadata():
+    bundle = _figure()._repr_mimebundle_()
+    assert {"text/html", "image/svg+xml", charts.FIGURE_MIME} <= set(bundle)
+    svg = ElementTree.fromstring(bundle["image/svg+xml"])
+    assert svg.tag.endswith("svg")
+    texts = "".join(svg.itertext())
+    assert "51%" in texts and "27%" in texts          # direct labels on the bars
+    meta = bundle[charts.FIGURE_MIME]
+    assert "51% agree, 27% disagree" in meta["alt"]      # alt text reads out the values
+    assert meta["source_note"].startswith("Source: Ofsted")
+    assert "pages 40-45" in meta["source_note"] and "lines 278-364" in meta["source_note"]
+    assert {row["line"] for row in meta["observations"]} == {283, 284}
+
+
+def test_html_chart_uses_local_vega_and_house_palette():
+    html = _figure().html()
+    spec = json.loads(html.split('class="sw-spec" data-for="')[1].split(">", 1)[1].split("</script>")[0])
+    assert spec["config"]["range"]["category"][0] == "#12436D"
+    assert "src=" not in html                              # no CDN: the page's own bundle draws it
+    assert 'role="img" aria-label="' in html
+    assert '<p class="source-note">Source: Ofsted' in html
+
+
+def test_data_text_cannot_break_out_of_the_page():
+    frame = swsurveys.load("ofsted-2010", "summary-all-questions").head(2).copy()
+    frame["question"] = "</script><script>alert(1)</script>"
+    html = charts.agree_disagree(frame).html()
+    assert "<script>alert(1)" not in html
+    cell = display.escape_markdown("<script>alert('x')</script> @ref *bold*")
+    assert "<script>" not in cell and "\\<script\\>" in cell and "\\@ref" in cell
+
+
+def test_markdown_table_escapes_and_aligns():
+    table = display.table(pd.DataFrame({"Label": ["a|b"], "Value": [1.5]}))
+    text = table._repr_markdown_()
+    assert "a\\|b" in text and "---:" in text
+
+
+def test_derived_values_are_marked_and_correct():
+    frame = pd.DataFrame({
+        "survey": "s", "table": "t", "question": "q", "group": "All", "measure": "percent",
+        "category": ["Strongly agree", "Agree", "Disagree"], "value": [20.0, 35.0, 10.0],
+        "order": [1, 2, 3], "base": [100, 100, 100], "printed": ["20", "35", "10"], "line": [1, 2, 3]})
+    agree = derived.combine(frame, ["Strongly agree", "Agree"], "Agree (derived)")
+    assert agree["value"].tolist() == [55.0] and agree["derived"].all()
+    assert agree["printed"].tolist() == [""] and "derived" in agree["note"].item()
+    missing = derived.combine(frame, ["Strongly agree", "Neither"], "x")
+    assert missing.empty                                   # no partial sums
+
+
+def test_share_of_answering_rebases_counts():
+    frame = pd.DataFrame({
+        "survey": "s", "table": "t", "question": "", "group": "CSD", "measure": "count",
+        "category": ["0-10", "11-20", "Not stated", "Total"], "value": [30.0, 10.0, 60.0, 100.0],
+        "order": [1, 2, 3, 4], "base": None, "printed": "", "line": 1})
+    shares = derived.share_of_answering(frame, ["Not stated"])
+    assert shares.set_index("category")["value"].to_dict() == {"0-10": 75.0, "11-20": 25.0}
+    assert shares["derived"].all() and (shares["base"] == 40).all()

@@ -1,0 +1,76 @@
+"""The committed data: complete, verified, and reproducible from the raw text."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import importlib.util
+from pathlib import Path
+
+import swsurveys
+from conftest import ROOT
+
+SOURCES = Path(ROOT).parent / "shared" / "sources"
+
+
+def _extractor(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "data" / "extract" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_observation_is_verified_against_its_line():
+    report = swsurveys.verify()
+    failed = report[~report["verified"]]
+    assert failed.empty, failed[["survey", "table", "printed", "line", "reason"]].to_string()
+
+
+def test_ofsted_2010_holds_every_surviving_value():
+    summary = swsurveys.load("ofsted-2010", "summary-all-questions")
+    assert summary["question"].nunique() == 34
+    assert len(summary) == 68
+    assert set(summary["category"]) == {"Agree", "Disagree"}
+    respondents = swsurveys.load("ofsted-2010", "respondents").set_index("category")["value"]
+    assert respondents.to_dict() == {"All responses": 4141, "Full time": 3514, "Part time": 627}
+
+
+def test_contradictions_keep_both_readings():
+    summary = swsurveys.load("ofsted-2010", "summary-all-questions")
+    prose = swsurveys.load("ofsted-2010", "body-prose")
+    q6a = summary[summary["question"].str.startswith("Q6a)") & (summary["category"] == "Disagree")]
+    told = prose[prose["question"].str.startswith("Q6a)") & (prose["category"] == "Disagree")]
+    assert (q6a["value"].item(), q6a["line"].item()) == (63, 301)
+    assert (told["value"].item(), told["printed"].item(), told["line"].item()) == (64, "Sixty-four percent", 178)
+
+
+def test_lost_charts_are_listed_without_values():
+    tables = swsurveys.tables("ofsted-2010")
+    lost = set(tables.loc[tables["quality"] == "lost", "table"])
+    assert {"chart-profile", "chart-workload", "appendix-pages-22-39"} <= lost
+    assert not lost & set(swsurveys.load("ofsted-2010")["table"])
+
+
+def test_extraction_reproduces_the_committed_csv():
+    extractor = _extractor("ofsted_2010")
+    with (ROOT / "data/observations/ofsted-2010.csv").open(encoding="utf-8", newline="") as handle:
+        committed = list(csv.DictReader(handle))
+    assert extractor.build() == committed
+
+
+def test_raw_files_are_byte_identical_to_the_shared_sources():
+    names = {"000_046ec6698a9ac117.txt": "ofsted-2010", "001_8bce47250bd201a6.txt": "swtf-2009",
+             "002_72aec377c6cc9d23.txt": "ircsc-2021", "003_b2b21db34c1eeea0.txt": "lga-2018",
+             "004_9ce1303f9da86513.txt": "ofsted-2012"}
+    surveys = swsurveys.surveys()
+    for original, slug in names.items():
+        raw = (ROOT / "data/raw" / f"{slug}.txt").read_bytes()
+        assert hashlib.sha256(raw).hexdigest() == surveys.loc[slug, "sha256"]
+        if SOURCES.exists():   # the shared folder sits beside the clone in CI and for developers
+            assert raw == (SOURCES / original).read_bytes()
+
+
+def test_load_attaches_table_metadata():
+    frame = swsurveys.load("ofsted-2010", "summary-all-questions")
+    assert frame.attrs["table"]["page"] == "40-45"
+    assert frame.attrs["survey"]["respondents"] == 4141
+    assert list(frame["order"]) == sorted(frame["order"])
