@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: book test check clean
+.PHONY: book test check clean system-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,13 @@ book: $(STAMP)
 check: $(STAMP)
 	$(BIN)/swbook check
 
-test: $(STAMP)
+# The browser tests drive Debian's Chromium (never a downloaded browser build).
+system-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "make test needs Debian's chromium: run 'sudo apt-get install chromium' once" >&2; exit 1; fi; }
+
+test: $(STAMP) system-deps
 	$(BIN)/python -m pytest
 
 clean:

@@ -1,0 +1,137 @@
+"""End to end: the whole book renders into a temporary folder, as a reader will get it."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import copy_project, replace_in_file
+from swbook import project
+from swbook.build import render
+from swbook.errors import BuildError
+
+EXTERNAL = re.compile(r'<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)="(?:https?:)?//', re.I)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    root = copy_project(tmp_path_factory.mktemp("book"))
+    render(root, quiet=True)
+    return root
+
+
+def pages(root: Path) -> list[Path]:
+    return sorted((root / "_book").rglob("*.html"))
+
+
+def test_every_chapter_has_a_page_with_navigation(built):
+    book = project.load(built)
+    for page in book.pages:
+        html = (built / "_book" / page.html).read_text(encoding="utf-8")
+        assert 'class="sidebar"' in html and 'aria-current="page"' in html
+        assert "childrens-social-work-surveys.pdf" in html          # link to the PDF
+    chapter = (built / "_book/chapters/ofsted-2010.html").read_text(encoding="utf-8")
+    assert 'rel="next"' in chapter and 'rel="prev"' in chapter
+    assert '<h2 id="toc-title">On this page</h2>' in chapter
+    assert "The 2010 Ofsted practitioner survey" in chapter
+
+
+def test_figures_are_numbered_captioned_and_sourced(built):
+    chapter = (built / "_book/chapters/ofsted-2010.html").read_text(encoding="utf-8")
+    assert chapter.count('class="sw-chart"') == 10
+    assert "<strong>Figure 1.1:</strong> Induction" in chapter
+    assert chapter.count('<p class="source-note">Source: Ofsted') == 10
+    assert 'href="#sec-ofsted-2010-notes">Section 1.4</a>' in chapter     # cross-reference resolved
+    assert "Table 1.1: Results stated in the body text" in chapter
+    assert "4,141" in chapter and "3,514" in chapter                       # inline values from the data
+
+
+def test_no_page_loads_anything_from_another_site(built):
+    for page in pages(built):
+        html = page.read_text(encoding="utf-8")
+        assert not EXTERNAL.search(html), page
+    assert (built / "_book/assets/vega-bundle.js").stat().st_size > 100_000
+
+
+def test_pdf_has_the_chapters_figures_and_source_notes(built):
+    pdf = PdfReader(built / "_book/childrens-social-work-surveys.pdf")
+    text = "\n".join(page.extract_text() for page in pdf.pages).replace("\xa0", " ")
+    assert len(pdf.pages) >= 10
+    for title in ("Preface", "The 2010 Ofsted practitioner survey", "How the surveys compare", "The data package"):
+        assert title in text
+    assert "Figure 1.1" in text and "Source: Ofsted" in text
+    figures = sum(1 for page in pdf.pages
+                  for name in (page.get("/Resources", {}).get("/XObject", {}) or {}))
+    assert figures >= 10                                # charts embedded as (vector) form objects
+
+
+def test_data_downloads_are_published(built):
+    data = built / "_book/data"
+    package = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in package["resources"]:
+        assert (data / resource["path"]).exists(), resource["path"]
+    assert not (data / "raw").exists()                  # the raw texts are inputs, not downloads
+
+
+def test_search_index_covers_the_chapters(built):
+    index = (built / "_book/assets/search-index.js").read_text(encoding="utf-8")
+    entries = json.loads(index.split("=", 1)[1].rstrip().rstrip(";"))
+    assert any("induction" in e["text"].lower() and e["url"].startswith("chapters/ofsted-2010.html") for e in entries)
+
+
+def _digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(folder)).encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def test_bad_value_stops_the_build_and_keeps_the_old_site(built, tmp_path):
+    root = copy_project(tmp_path / "book")
+    shutil.copytree(built / "_book", root / "_book")
+    before = _digest(root / "_book")
+    csv = root / "data/observations/ofsted-2010.csv"
+    replace_in_file(csv, "children and young people,Agree,All,percent,51,51,", "children and young people,Agree,All,percent,15,15,")
+    with pytest.raises(BuildError) as failure:
+        render(root, quiet=True)
+    assert "data/observations/ofsted-2010.csv:2: printed: '15' is not a whole token on line 283" in str(failure.value)
+    assert _digest(root / "_book") == before
+    assert not list(root.glob("._book*"))               # no staging folder left behind
+
+
+def test_failing_cell_names_chapter_and_cell(tmp_path):
+    root = copy_project(tmp_path / "book")
+    replace_in_file(root / "chapters/ofsted-2010.qmd", 'figure("Q3")', 'figure("Q3") + undefined_name')
+    with pytest.raises(BuildError, match=r"chapters/ofsted-2010.qmd:\d+: cell \d+ \(fig-ofsted-2010-caseloads\) "
+                                         r"failed: NameError"):
+        render(root, to=("html",), quiet=True)
+
+
+def test_unresolved_cross_reference_fails_the_build(tmp_path):
+    root = copy_project(tmp_path / "book")
+    replace_in_file(root / "chapters/sources-compared.qmd", "Three differences matter most:",
+                    "As @fig-does-not-exist shows, three differences matter most:")
+    with pytest.raises(BuildError, match="unresolved cross-reference @fig-does-not-exist"):
+        render(root, to=("html",), quiet=True)
+
+
+def test_charts_draw_in_headless_chromium_offline(built):
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert chromium, "make test installs Debian's chromium; it is missing"
+    page = built / "_book/chapters/ofsted-2010.html"
+    result = subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--no-first-run", "--disable-component-update", "--disable-sync", "--proxy-server=127.0.0.1:9",
+         "--allow-file-access-from-files", f"--user-data-dir={built / 'chromium-profile'}",
+         "--virtual-time-budget=10000", "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=120)
+    dom = result.stdout
+    assert dom.count('data-drawn="true"') == 10, result.stderr[-2000:]
+    assert dom.count("<svg") >= 10
