@@ -135,3 +135,14 @@ def test_charts_draw_in_headless_chromium_offline(built):
     dom = result.stdout
     assert dom.count('data-drawn="true"') == 10, result.stderr[-2000:]
     assert dom.count("<svg") >= 10
+
+
+def test_an_edited_observation_changes_its_figure(tmp_path):
+    root = copy_project(tmp_path / "book")
+    csv = root / "data/observations/ofsted-2010.csv"
+    replace_in_file(csv, "Q2) My induction prepared me for my specific role",
+                    "Q2) My induction prepared me well for my specific role", count=2)
+    render(root, to=("html",), quiet=True)
+    chapter = (root / "_book/chapters/ofsted-2010.html").read_text(encoding="utf-8")
+    assert "Q2) My induction prepared me well for" in chapter
+    assert "Q2) My induction prepared me for my" not in chapter

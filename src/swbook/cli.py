@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -19,19 +18,22 @@ def _render(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    import swsurveys
+    from swsurveys.paths import using_data
+
+    with using_data(Path(args.root).resolve() / "data"):
+        return _check_data(Path(args.root).resolve() / "data")
+
+
+def _check_data(data: Path) -> int:
     from swsurveys.validate import validate
     from swsurveys.verify import summary, verify
 
-    data = Path(args.root).resolve() / "data"
-    os.environ["SWSURVEYS_DATA"] = str(data)
     problems = validate(data)
     for problem in problems:
         print(problem)
     if problems:
         print(f"swbook check: {len(problems)} problem(s); fix them and run again", file=sys.stderr)
         return 1
-    swsurveys.clear_cache()
     report = verify()
     table = summary(report)
     print(f"{'survey':<14}{'values':>8}{'verified':>10}{'numeric':>9}{'tables':>8}")

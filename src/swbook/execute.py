@@ -66,12 +66,11 @@ def execute(document: Document, root: Path, timeout: int = 600) -> Executed:
     notebook.cells.append(nbformat.v4.new_code_cell(_READS))
     where.append(("reads", None, 0))
 
-    os.environ["SWSURVEYS_DATA"] = str(root / "data")
     client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", allow_errors=False,
                             resources={"metadata": {"path": str(document.path.parent)}})
     try:
         # The kernel's own stderr only carries start-up chatter; cell errors arrive as outputs.
-        client.execute(stderr=subprocess.DEVNULL)
+        client.execute(stderr=subprocess.DEVNULL, env={**os.environ, "SWSURVEYS_DATA": str(root / "data")})
     except (CellExecutionError, DeadKernelError) as error:
         raise BuildError(_describe_failure(document, root, notebook, where, error)) from None
 

@@ -6,6 +6,7 @@ so that a changed CSV re-renders exactly the chapters that read it.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 _READS: set[Path] = set()
@@ -28,3 +29,21 @@ def record_read(path: Path) -> Path:
 def files_read() -> list[str]:
     """Every data file read in this process so far, sorted."""
     return sorted(str(p) for p in _READS)
+
+
+@contextmanager
+def using_data(path: Path):
+    """Read the data package at `path` inside the block (for checking another copy)."""
+    from .catalogue import clear_cache
+
+    previous = os.environ.get("SWSURVEYS_DATA")
+    os.environ["SWSURVEYS_DATA"] = str(Path(path).resolve())
+    clear_cache()
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("SWSURVEYS_DATA", None)
+        else:
+            os.environ["SWSURVEYS_DATA"] = previous
+        clear_cache()
