@@ -6,10 +6,13 @@ previous `_book/` exactly as it was.
 """
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +22,7 @@ from . import html as html_writer
 from . import pdf as pdf_writer
 from . import project, qmd
 from .assemble import Assembler
+from .cache import ChapterCache, FileHashes, build_key
 from .crossref import Registry
 from .errors import BuildError
 from .execute import Executed, execute
@@ -30,8 +34,10 @@ DATA_DOWNLOADS = ("datapackage.json", "surveys.csv", "themes.csv", "tables.csv",
 class Report:
     """What a build did, for the progress summary and for tests."""
 
-    chapters: dict[str, float] = field(default_factory=dict)   # chapter -> seconds executing
+    executed: dict[str, float] = field(default_factory=dict)   # chapter -> seconds executing
+    reused: list[str] = field(default_factory=list)            # chapters taken from the cache
     files_read: dict[str, list[str]] = field(default_factory=dict)
+    unchanged: bool = False                                     # nothing to do: the last build is current
     seconds: float = 0.0
     output: Path | None = None
 
@@ -49,13 +55,26 @@ def check_data(root: Path) -> None:
 
 
 def render(root: Path, to: tuple[str, ...] = ("html", "pdf"), quiet: bool = False,
-           out: Path | None = None) -> Report:
-    """Render the book at `root` into its output folder (or `out`)."""
+           out: Path | None = None, fresh: bool = False, jobs: int | None = None) -> Report:
+    """Render the book at `root` into its output folder (or `out`).
+
+    Chapters whose inputs are unchanged are reused from the cache unless
+    `fresh`; the others run in parallel, `jobs` at a time (default: all cores).
+    """
     started = time.perf_counter()
     root = root.resolve()
     book = project.load(root)
     report = Report()
     log = (lambda *_: None) if quiet else (lambda message: print(message, file=sys.stderr, flush=True))
+    target = (out or book.output_dir).resolve()
+    hashes = FileHashes()
+    key = build_key(root, to, hashes)
+    stamp = root / ".swbook-cache" / "build.json"
+    if not fresh and target.exists() and _last_build(stamp, target) == key:
+        report.unchanged, report.output = True, target
+        report.seconds = time.perf_counter() - started
+        log(f"nothing changed since the last build of {target} ({report.seconds:.1f} s)")
+        return report
 
     check_data(root)
     documents = {page: qmd.parse(page.source) for page in book.pages}
@@ -64,24 +83,16 @@ def render(root: Path, to: tuple[str, ...] = ("html", "pdf"), quiet: bool = Fals
         registry.collect(page, document)
     titles = {page: document.title for page, document in documents.items()}
     labels = {page: str(document.meta.get("label", "")) for page, document in documents.items()}
+    executed = _execute_all(root, documents, report, log, ChapterCache(root, hashes), fresh, jobs)
 
-    executed: dict[project.Page, Executed] = {}
-    for page, document in documents.items():
-        began = time.perf_counter()
-        executed[page] = execute(document, root) if document.cells or any(
-            b.inline for b in document.blocks if isinstance(b, qmd.Markdown)) else Executed()
-        report.chapters[page.relative] = time.perf_counter() - began
-        report.files_read[page.relative] = executed[page].files_read
-        log(f"  executed {page.relative} ({report.chapters[page.relative]:.1f} s)")
-
-    target = (out or book.output_dir).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     work = Path(tempfile.mkdtemp(prefix="swbook-"))
     try:
         if "html" in to:
+            began = time.perf_counter()
             _write_html(book, documents, executed, registry, titles, staging, work)
-            log("  wrote the HTML pages")
+            log(f"  wrote the HTML pages ({time.perf_counter() - began:.1f} s)")
         if "pdf" in to:
             began = time.perf_counter()
             assembler = Assembler(registry, "typst", work / "figures", book.echo)
@@ -95,10 +106,62 @@ def render(root: Path, to: tuple[str, ...] = ("html", "pdf"), quiet: bool = Fals
         raise
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(json.dumps({"key": key, "output": str(target)}), encoding="utf-8")
     report.seconds = time.perf_counter() - started
     report.output = target
-    log(f"built {target} in {report.seconds:.1f} s")
+    log(f"built {target} in {report.seconds:.1f} s: {len(report.executed)} chapter(s) executed, "
+        f"{len(report.reused)} reused")
     return report
+
+
+def _last_build(stamp: Path, target: Path) -> str | None:
+    try:
+        last = json.loads(stamp.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return last.get("key") if last.get("output") == str(target) else None
+
+
+def _needs_kernel(document: qmd.Document) -> bool:
+    return bool(document.cells) or any(b.inline for b in document.blocks if isinstance(b, qmd.Markdown))
+
+
+def _timed_execute(document: qmd.Document, root: Path) -> tuple[Executed, float]:
+    began = time.perf_counter()
+    return execute(document, root), time.perf_counter() - began
+
+
+def _execute_all(root, documents, report: Report, log, cache: ChapterCache, fresh: bool,
+                 jobs: int | None) -> dict:
+    """Outputs of every chapter: from the cache where valid, else run in parallel."""
+    results: dict = {}
+    pending = []
+    for page, document in documents.items():
+        source = page.source.read_text(encoding="utf-8")
+        cached = None if fresh else cache.lookup(page.relative, source)
+        if cached is not None:
+            results[page] = cached
+            report.reused.append(page.relative)
+            log(f"  reused   {page.relative} (unchanged)")
+        elif not _needs_kernel(document):
+            results[page] = Executed()
+        else:
+            pending.append((page, document, source))
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(pending)))
+    if pending:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = [(page, source, pool.submit(_timed_execute, document, root))
+                       for page, document, source in pending]
+            for page, source, future in futures:   # in book order, so the log and output are deterministic
+                outputs, seconds = future.result()
+                results[page] = outputs
+                report.executed[page.relative] = seconds
+                cache.store(page.relative, source, outputs)
+                log(f"  executed {page.relative} ({seconds:.1f} s)")
+    for page in documents:
+        report.files_read[page.relative] = results[page].files_read
+    return {page: results[page] for page in documents}
 
 
 def _write_html(book, documents, executed, registry, titles, staging: Path, work: Path) -> None:
@@ -108,7 +171,22 @@ def _write_html(book, documents, executed, registry, titles, staging: Path, work
         markdown = assembler.chapter(page, document, executed[page])
         written = html_writer.render_page(book, page, markdown, titles, document.meta, staging)
         entries += html_writer.search_entries(written.read_text(encoding="utf-8"), page.html, titles[page])
-    html_writer.write_assets(staging, entries, vl_convert.javascript_bundle())
+    html_writer.write_assets(staging, entries, vega_bundle(book.root))
+
+
+def vega_bundle(root: Path) -> str:
+    """The Vega, Vega-Lite and vega-embed bundle, made once per vl-convert version (it takes a second or two)."""
+    version = getattr(vl_convert, "__version__", "unknown")
+    path = root / ".swbook-cache" / f"vega-bundle-{version}.js"
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        bundle = vl_convert.javascript_bundle()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(bundle, encoding="utf-8")
+        temporary.replace(path)
+        return bundle
 
 
 def _copy_data(root: Path, staging: Path) -> None:

@@ -13,7 +13,7 @@ def _render(args: argparse.Namespace) -> int:
     from .build import render
 
     formats = ("html", "pdf") if args.to == "all" else (args.to,)
-    render(Path(args.root), to=formats, quiet=args.quiet)
+    render(Path(args.root), to=formats, quiet=args.quiet, fresh=args.fresh, jobs=args.jobs)
     return 0
 
 
@@ -92,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     render.add_argument("--to", choices=["all", "html", "pdf"], default="all")
     render.add_argument("--fresh", action="store_true", help="ignore any cached chapter outputs")
     render.add_argument("--quiet", action="store_true", help="print only errors")
+    render.add_argument("--jobs", type=int, default=None, help="chapters run at once (default: number of cores)")
     render.set_defaults(run=_render)
     check = commands.add_parser("check", help="validate the data package and verify every value against its source line")
     check.set_defaults(run=_check)

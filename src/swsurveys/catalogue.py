@@ -28,6 +28,18 @@ def resource_path(name: str) -> Path:
     raise KeyError(f"datapackage.json has no resource named {name!r}")
 
 
+def resource_schema(name: str) -> dict:
+    """The Table Schema of a named resource (inline, or read from the file it points to)."""
+    for resource in package()["resources"]:
+        if resource["name"] == name:
+            schema = resource["schema"]
+            if isinstance(schema, str):
+                path = record_read(data_dir() / schema)
+                return json.loads(Path(path).read_text(encoding="utf-8"))
+            return schema
+    raise KeyError(f"datapackage.json has no resource named {name!r}")
+
+
 def _read_csv(path: Path) -> pd.DataFrame:
     record_read(path)
     return pd.read_csv(path, dtype=_TEXT, keep_default_na=False, encoding="utf-8")

@@ -1,0 +1,115 @@
+"""Reuse a chapter's executed outputs while nothing it depends on has changed.
+
+A chapter's entry is valid while three things are unchanged: its .qmd text, the
+code of swsurveys and swbook, and the content of every data file the chapter
+actually read when it last ran (recorded by `swsurveys.paths` inside the
+kernel). Unlike a cache keyed on the chapter text alone, a corrected CSV
+re-runs exactly the chapters that read it, so figures are never stale.
+
+The cache lives in `.swbook-cache/` beside the project, outside `_book/`, and
+is safe to delete at any time: a missing or unreadable entry means "run it".
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from .execute import Executed
+
+_CODE_SUFFIXES = {".py", ".html", ".typ", ".lua", ".css", ".js"}
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@lru_cache(maxsize=None)
+def code_version() -> str:
+    """One digest of the swsurveys and swbook code (and the book templates)."""
+    digest = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for package in (here, here.parent / "swsurveys"):
+        for path in sorted(package.rglob("*")):
+            if path.suffix in _CODE_SUFFIXES and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(package.parent).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+class FileHashes:
+    """Content digests of files, computed once per build."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[str, int, int], str] = {}
+
+    def __call__(self, path: Path) -> str | None:
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+        if key not in self._known:
+            self._known[key] = _sha(path.read_bytes())
+        return self._known[key]
+
+
+class ChapterCache:
+    """Executed outputs of chapters, keyed by what they depend on."""
+
+    def __init__(self, root: Path, hashes: FileHashes | None = None) -> None:
+        self.root = root
+        self.folder = root / ".swbook-cache" / "chapters"
+        self.hashes = hashes or FileHashes()
+
+    def _entry(self, relative: str) -> Path:
+        return self.folder / (relative.replace("/", "__") + ".json")
+
+    def lookup(self, relative: str, source: str) -> Executed | None:
+        """The cached outputs of a chapter, or None when it must run again."""
+        try:
+            entry = json.loads(self._entry(relative).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if entry.get("source") != _sha(source.encode()) or entry.get("code") != code_version():
+            return None
+        for name, digest in entry.get("files", {}).items():
+            if self.hashes(self.root / name) != digest:
+                return None
+        saved = entry["executed"]
+        return Executed(outputs={int(k): v for k, v in saved["outputs"].items()},
+                        inline={int(k): v for k, v in saved["inline"].items()},
+                        files_read=saved["files_read"])
+
+    def store(self, relative: str, source: str, executed: Executed) -> None:
+        """Save a chapter's outputs with the digests of the files it read."""
+        files = {}
+        for name in executed.files_read:
+            path = Path(name)
+            try:
+                key = path.resolve().relative_to(self.root.resolve()).as_posix()
+            except ValueError:
+                continue   # a file outside the project cannot be tracked; it never changes the key
+            files[key] = self.hashes(path)
+        entry = {"source": _sha(source.encode()), "code": code_version(), "files": files,
+                 "executed": {"outputs": executed.outputs, "inline": executed.inline,
+                              "files_read": executed.files_read}}
+        self.folder.mkdir(parents=True, exist_ok=True)
+        target = self._entry(relative)
+        temporary = target.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(entry), encoding="utf-8")
+        temporary.replace(target)   # atomic: a reader sees the old entry or the new one
+
+
+def build_key(root: Path, formats: tuple[str, ...], hashes: FileHashes) -> str:
+    """A digest of everything a build reads: code, project files and all data."""
+    digest = hashlib.sha256(code_version().encode())
+    digest.update(",".join(formats).encode())
+    watched = [root / "_quarto.yml", root / "references.bib", *sorted(root.glob("*.qmd")),
+               *sorted((root / "chapters").rglob("*.qmd")), *sorted(p for p in (root / "data").rglob("*") if p.is_file())]
+    for path in watched:
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update((hashes(path) or "missing").encode())
+    return digest.hexdigest()

@@ -1,0 +1,47 @@
+"""Rebuilds reuse what is unchanged and never show stale figures."""
+from __future__ import annotations
+
+import shutil
+
+from conftest import copy_project, replace_in_file
+from swbook.build import render
+
+
+def test_a_changed_observation_reruns_only_the_chapters_that_read_it(tmp_path):
+    root = copy_project(tmp_path / "book")
+    first = render(root, quiet=True, to=("html",))
+    assert "chapters/ofsted-2010.qmd" in first.executed and not first.reused
+
+    again = render(root, quiet=True, to=("html",))
+    assert again.unchanged                               # nothing changed: nothing done
+
+    replace_in_file(root / "data/observations/ofsted-2010.csv",
+                    "Q2) My induction prepared me for my specific role",
+                    "Q2) My induction prepared me fully for my specific role", count=2)
+    after = render(root, quiet=True, to=("html",))
+    assert set(after.executed) == {"chapters/ofsted-2010.qmd"}
+    assert {"index.qmd", "chapters/sources-compared.qmd", "chapters/source-list.qmd"} <= set(after.reused)
+    chapter = (root / "_book/chapters/ofsted-2010.html").read_text(encoding="utf-8")
+    assert "Q2) My induction prepared me fully for" in chapter   # the figure plots the new label
+
+
+def test_fresh_ignores_the_cache(tmp_path):
+    root = copy_project(tmp_path / "book")
+    render(root, quiet=True, to=("html",))
+    fresh = render(root, quiet=True, to=("html",), fresh=True)
+    assert not fresh.reused and "chapters/ofsted-2010.qmd" in fresh.executed
+
+
+def test_a_deleted_cache_only_costs_time(tmp_path):
+    root = copy_project(tmp_path / "book")
+    render(root, quiet=True, to=("html",))
+    entries = sorted((root / ".swbook-cache/chapters").glob("*.json"))
+    assert entries
+    entries[0].unlink()                                   # half the cache gone, as if deleted mid-way
+    (root / ".swbook-cache/chapters" / entries[1].name).write_text("{not json", encoding="utf-8")
+    replace_in_file(root / "chapters/sources-compared.qmd", "Three differences", "Three main differences")
+    partial = render(root, quiet=True, to=("html",))
+    assert partial.executed and (root / "_book/index.html").exists()
+    shutil.rmtree(root / ".swbook-cache")
+    rebuilt = render(root, quiet=True, to=("html",))
+    assert not rebuilt.reused and (root / "_book/chapters/ofsted-2010.html").exists()
