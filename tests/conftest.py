@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PROJECT_PARTS = ("_quarto.yml", "index.qmd", "references.bib", "chapters", "data")
+PROJECT_PARTS = ("_quarto.yml", "index.qmd", "references.bib", "CITATION.cff", "LICENSE", "chapters", "data")
 
 
 def copy_project(target: Path) -> Path:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import html
+import os
 import re
 from pathlib import Path
 
@@ -32,6 +33,38 @@ def typst_escape(text: str) -> str:
     return "".join(out)
 
 
+def site_root(page: Page) -> str:
+    """The relative path from a page to the top of the site ("" or "../")."""
+    up = os.path.relpath(".", os.path.dirname(page.html) or ".")
+    return "" if up == "." else up + "/"
+
+
+TABLE_COLUMNS = ("question", "category", "group", "measure", "value", "printed", "status", "base", "line")
+
+
+def figure_tools(label: str, number: str, rows: list[dict], root: str) -> str:
+    """Under a figure: a link to its data as CSV and a table of the same values, each linked to its source line."""
+    columns = [c for c in TABLE_COLUMNS if any(r.get(c) not in (None, "") for r in rows)]
+    head = "".join(f'<th scope="col">{html.escape(c.capitalize())}</th>' for c in columns)
+    body = []
+    for row in rows:
+        cells = []
+        for column in columns:
+            value = row.get(column)
+            text = "" if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
+            if column == "line" and text:
+                href = f"{root}sources/{html.escape(str(row.get('survey', '')))}.html#L{html.escape(text)}"
+                cells.append(f'<td><a href="{href}">{html.escape(text)}</a></td>')
+            else:
+                cells.append(f"<td>{html.escape(text)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return (f'<div class="figure-tools">'
+            f'<a class="figure-data" href="{root}figures/{label}.csv" download>Data (CSV)</a>'
+            f'<details class="figure-table"><summary>Table</summary>'
+            f'<table><caption>Values plotted in {html.escape(number)}, as printed in the source</caption>'
+            f'<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></details></div>')
+
+
 def _raw(target: str, content: str) -> str:
     fence = "`" * 4
     return f"{fence}{{={target}}}\n{content}\n{fence}"
@@ -45,6 +78,7 @@ class Assembler:
         self.target = target
         self.figure_dir = figure_dir
         self.echo = echo
+        self.figure_data: dict[str, list[dict]] = {}   # figure label -> the observations it plots
 
     def chapter(self, page: Page, document: Document, executed: Executed) -> str:
         """The whole chapter body as pandoc markdown."""
@@ -134,9 +168,12 @@ class Assembler:
         number = self.registry.number(label)
         if self.target == "html":
             chart = _ARIA.sub(lambda _: f'aria-label="{html.escape(alt, quote=True)}"', data["text/html"], count=1)
+            rows = meta.get("observations", [])
+            self.figure_data[label] = rows
+            tools = figure_tools(label, number, rows, site_root(page))
             return (f"::: {{#{label} .sw-figure role=\"figure\" aria-labelledby=\"{label}-cap\"}}\n"
                     f"::: {{#{label}-cap .figure-caption}}\n**{number}:** {caption}\n:::\n\n"
-                    f"{_raw('html', chart)}\n:::")
+                    f"{_raw('html', chart + chr(10) + tools)}\n:::")
         svg = self._write(page, cell, 0, "svg", data["image/svg+xml"])
         note = meta.get("source_note", "")
         figure = f"![{caption}]({svg}){{#{label} width=100%}}"

@@ -6,12 +6,14 @@ previous `_book/` exactly as it was.
 """
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
 import sys
 import tempfile
 import time
+import zipfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +29,10 @@ from .crossref import Registry
 from .errors import BuildError
 from .execute import Executed, execute
 
-DATA_DOWNLOADS = ("datapackage.json", "surveys.csv", "themes.csv", "tables.csv", "observations", "schemas")
+DATA_DOWNLOADS = ("datapackage.json", "surveys.csv", "themes.csv", "tables.csv", "corrections.csv",
+                  "observations", "schemas")
+PROJECT_DOWNLOADS = ("CITATION.cff", "LICENSE")
+ZIP_NAME = "childrens-social-work-surveys-data.zip"
 
 
 @dataclass
@@ -87,6 +92,7 @@ def render(root: Path, to: tuple[str, ...] = ("html", "pdf"), quiet: bool = Fals
 
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    staging.chmod(0o755)   # mkdtemp makes it private; the published site must be readable by a web server
     work = Path(tempfile.mkdtemp(prefix="swbook-"))
     try:
         if "html" in to:
@@ -172,6 +178,25 @@ def _write_html(book, documents, executed, registry, titles, staging: Path, work
         written = html_writer.render_page(book, page, markdown, titles, document.meta, staging)
         entries += html_writer.search_entries(written.read_text(encoding="utf-8"), page.html, titles[page])
     html_writer.write_assets(staging, entries, vega_bundle(book.root))
+    html_writer.write_figure_data(staging, assembler.figure_data)
+    surveys = _csv_rows(book.root / "data" / "surveys.csv")
+    html_writer.write_sources(staging, book.root, surveys, redactions(book.root),
+                              {row["id"]: row["short_title"] for row in surveys})
+
+
+def _csv_rows(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def redactions(root: Path) -> dict[str, set[str]]:
+    """Names each source meant to redact (data/redactions.csv), to mask in everything published."""
+    path = root / "data" / "redactions.csv"
+    names: dict[str, set[str]] = {}
+    if path.exists():
+        for row in _csv_rows(path):
+            names.setdefault(row["source"], set()).add(row["name"])
+    return names
 
 
 def vega_bundle(root: Path) -> str:
@@ -190,15 +215,26 @@ def vega_bundle(root: Path) -> str:
 
 
 def _copy_data(root: Path, staging: Path) -> None:
-    """The data package as downloads beside the pages."""
+    """The data package as downloads beside the pages, file by file and as one zip.
+
+    Only the described files are published: data/raw (inputs, with names the
+    2018 source meant to redact) and data/redactions.csv never are.
+    """
     source, target = root / "data", staging / "data"
     target.mkdir(parents=True, exist_ok=True)
     for name in DATA_DOWNLOADS:
         path = source / name
         if path.is_dir():
-            shutil.copytree(path, target / name)
+            shutil.copytree(path, target / name, ignore=shutil.ignore_patterns("__pycache__"))
         elif path.exists():
             shutil.copy2(path, target / name)
+    for name in PROJECT_DOWNLOADS:
+        if (root / name).exists():
+            shutil.copy2(root / name, target / name)
+    with zipfile.ZipFile(target / ZIP_NAME, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(target.rglob("*")):
+            if path.is_file() and path.name != ZIP_NAME:
+                archive.write(path, f"childrens-social-work-surveys-data/{path.relative_to(target).as_posix()}")
 
 
 def _swap(staging: Path, target: Path) -> None:

@@ -20,8 +20,18 @@ def _render(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from swsurveys.paths import using_data
 
-    with using_data(Path(args.root).resolve() / "data"):
-        return _check_data(Path(args.root).resolve() / "data")
+    root = Path(args.root).resolve()
+    with using_data(root / "data"):
+        status = _check_data(root / "data")
+    if args.since:
+        from swsurveys.changes import unlogged_changes
+
+        changes = unlogged_changes(root, args.since)
+        for problem in changes:
+            print(problem)
+        print(f"{len(changes)} changed published value(s) since {args.since} without a corrections row")
+        status = status or (1 if changes else 0)
+    return status
 
 
 def _check_data(data: Path) -> int:
@@ -95,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     render.add_argument("--jobs", type=int, default=None, help="chapters run at once (default: number of cores)")
     render.set_defaults(run=_render)
     check = commands.add_parser("check", help="validate the data package and verify every value against its source line")
+    check.add_argument("--since", metavar="REV", help="also fail on published values changed since git revision "
+                       "REV that data/corrections.csv does not log")
     check.set_defaults(run=_check)
     preview = commands.add_parser("preview", help="serve _book/ on localhost and rebuild on change")
     preview.add_argument("--port", type=int, default=4321)

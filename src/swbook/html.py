@@ -1,6 +1,7 @@
 """Write the HTML site: one page per chapter through pandoc and the book's template."""
 from __future__ import annotations
 
+import csv
 import html
 import json
 import os
@@ -128,3 +129,55 @@ def write_assets(out_dir: Path, entries: list[dict], vega_bundle: str) -> None:
     (assets / "vega-bundle.js").write_text(vega_bundle, encoding="utf-8")
     index = json.dumps(entries, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     (assets / "search-index.js").write_text(f"window.SWBOOK_SEARCH = {index};\n", encoding="utf-8")
+
+
+def write_figure_data(out_dir: Path, figure_data: dict[str, list[dict]]) -> None:
+    """One CSV per figure: exactly the observations it plots, with printed, line, status and base."""
+    folder = out_dir / "figures"
+    folder.mkdir(parents=True, exist_ok=True)
+    columns = ["survey", "table", "question", "category", "group", "measure", "value", "printed",
+               "status", "base", "line"]
+    for label, rows in figure_data.items():
+        with (folder / f"{label}.csv").open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, columns, extrasaction="ignore", lineterminator="\n")
+            writer.writeheader()
+            for row in rows:
+                writer.writerow({k: _cell(row.get(k)) for k in columns})
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def write_sources(out_dir: Path, root: Path, surveys: list[dict], redactions: dict[str, set[str]],
+                  titles: dict[str, str]) -> None:
+    """Each raw source as a page of numbered, linkable lines (sources/<slug>.html#L12)."""
+    folder = out_dir / "sources"
+    folder.mkdir(parents=True, exist_ok=True)
+    template = (resources.files("swbook") / "templates" / "source.html").read_text(encoding="utf-8")
+    for survey in surveys:
+        text = (root / "data" / survey["raw_file"]).read_text(encoding="utf-8")
+        text = mask(text, redactions.get(survey["id"], set()))
+        lines = text.split("\n")
+        body = "\n".join(
+            f'<tr id="L{n}"><th scope="row"><a href="#L{n}">{n}</a></th><td>{html.escape(line)}</td></tr>'
+            for n, line in enumerate(lines, 1))
+        page = (template.replace("$title$", html.escape(survey["title"]))
+                .replace("$short$", html.escape(titles.get(survey["id"], survey["id"])))
+                .replace("$publisher$", html.escape(survey["publisher"]))
+                .replace("$count$", str(len(lines)))
+                .replace("$sha$", survey["sha256"])
+                .replace("$lines$", body))
+        (folder / f"{survey['id']}.html").write_text(page, encoding="utf-8")
+
+
+MASK = "<Council Name>"
+
+
+def mask(text: str, names: set[str]) -> str:
+    """Replace names the source meant to redact by the source's own placeholder."""
+    for name in sorted(names, key=len, reverse=True):
+        text = re.sub(rf"(?<![A-Za-z]){re.escape(name)}(?![A-Za-z])", MASK, text)
+    return text

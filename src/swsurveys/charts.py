@@ -197,3 +197,106 @@ def bars(frame: pd.DataFrame, *, alt: str, label: str = "category", color: str =
         + base.mark_text(align="left", baseline="middle", dx=4).encode(y=y, x=x, text="shown:N")
     ).properties(width=width, height=max(40, 26 * len(order)))
     return Figure(chart, alt, note if note is not None else source_note(frame), frame)
+
+
+def grouped_bars(frame: pd.DataFrame, *, alt: str, label: str = "category", group: str = "group",
+                 percent: bool = False, title: str = "", width: int = 340, wrap_at: int = 40,
+                 note: str | None = None, groups: list[str] | None = None) -> Figure:
+    """Horizontal bars of one value per label and group (e.g. CSD beside DASS), directly labelled."""
+    data = frame.sort_values("order").dropna(subset=["value"]).copy()
+    data["shown"] = data["value"].map(lambda v: f"{v:g}%" if percent else f"{v:,.0f}" if v == int(v) else f"{v:g}")
+    data["label"] = data[label].map(lambda t: "|".join(wrap(" ".join(str(t).split()), wrap_at)))
+    order = list(dict.fromkeys(data["label"]))
+    groups = groups or list(dict.fromkeys(data[group]))
+    chart_data = data[["label", group, "value", "shown", "printed", "line"]].rename(columns={group: "group"})
+    y = altair.Y("label:N", sort=order, title=None,
+                 axis=altair.Axis(labelExpr="split(datum.label, '|')", labelLimit=0, ticks=False, labelPadding=6))
+    x = altair.X("value:Q", title=title or None, scale=altair.Scale(domainMin=0, nice=True),
+                 axis=altair.Axis(labelExpr="datum.label + '%'" if percent else "datum.label"))
+    color = altair.Color("group:N", title=None, sort=groups, scale=altair.Scale(domain=groups, range=PALETTE[:len(groups)]),
+                         legend=altair.Legend(orient="top", direction="horizontal"))
+    offset = altair.YOffset("group:N", sort=groups)
+    base = altair.Chart(chart_data)
+    lines = max(len(s.split("|")) for s in order) if order else 1
+    step = max(14 * lines + 6, 16 * len(groups) + 8)
+    chart = (base.mark_bar().encode(y=y, x=x, color=color, yOffset=offset,
+                                    tooltip=[altair.Tooltip("group:N", title="Group"), altair.Tooltip("shown:N", title="Value"),
+                                             altair.Tooltip("line:Q", title="Source line")])
+             + base.mark_text(align="left", baseline="middle", dx=3, fontSize=10).encode(
+                 y=y, x=x, yOffset=offset, text="shown:N")
+             ).properties(width=width, height=step * len(order))
+    return Figure(chart, alt, note if note is not None else source_note(frame), frame)
+
+
+def likert(frame: pd.DataFrame, *, categories: list[str], negative: list[str], neutral: list[str],
+           alt: str, label: str = "question", group: str | None = None, width: int = 320, wrap_at: int = 46,
+           note: str | None = None) -> Figure:
+    """Diverging stacked bars of a full answer scale, agreement to the right of zero.
+
+    `categories` lists every answer in printed order; `negative` are drawn to
+    the left, `neutral` ones are split evenly across zero, the rest go right.
+    The bar positions are layout only: every label shows a printed value.
+    """
+    data = frame[frame["category"].isin(categories)].dropna(subset=["value"]).copy()
+    data["statement"] = data[label].map(lambda t: "|".join(wrap(" ".join(str(t).split()), wrap_at)))
+    keys = ["statement"] + ([group] if group else [])
+    rank = {c: i for i, c in enumerate(categories)}
+    pieces = []
+    for _, rows in data.groupby(keys, sort=False):
+        rows = rows.assign(rank=rows["category"].map(rank)).sort_values("rank")
+        left = -(rows.loc[rows["category"].isin(negative), "value"].sum()
+                 + rows.loc[rows["category"].isin(neutral), "value"].sum() / 2)
+        for row in rows.itertuples():
+            pieces.append({**row._asdict(), "x0": left, "x1": left + row.value})
+            left += row.value
+    laid = pd.DataFrame(pieces)
+    laid["shown"] = laid["value"].map(lambda v: f"{v:g}%")
+    order = list(dict.fromkeys(data.sort_values("order")["statement"]))
+    palette = {c: col for c, col in zip(negative[::-1], [DISAGREE, "#F9A77C"])}
+    palette.update({c: NEUTRAL if i == 0 else "#8C8C8C" for i, c in enumerate(neutral)})
+    positive = [c for c in categories if c not in negative and c not in neutral]
+    palette.update({c: col for c, col in zip(positive[::-1], ["#6E93B8", AGREE])})
+    domain = [c for c in categories if c in palette]
+    columns = ["statement", "category", "value", "x0", "x1", "shown", "printed", "line"] + ([group] if group else [])
+    base = altair.Chart(laid[columns])
+    y = altair.Y("statement:N", sort=order, title=None,
+                 axis=altair.Axis(labelExpr="split(datum.label, '|')", labelLimit=0, ticks=False, labelPadding=6))
+    x = altair.X("x0:Q", title="← disagree   per cent   agree →", scale=altair.Scale(domain=[-100, 100]),
+                 axis=altair.Axis(labelExpr="abs(datum.value) + '%'", values=[-100, -50, 0, 50, 100]))
+    color = altair.Color("category:N", title=None, sort=domain,
+                         scale=altair.Scale(domain=domain, range=[palette[c] for c in domain]),
+                         legend=altair.Legend(orient="top", direction="horizontal", columns=3))
+    bars = base.mark_bar(height={"band": 0.75}).encode(
+        y=y, x=x, x2="x1:Q", color=color,
+        tooltip=[altair.Tooltip("category:N", title="Answer"), altair.Tooltip("shown:N", title="Per cent"),
+                 altair.Tooltip("line:Q", title="Source line")])
+    text = base.transform_filter("datum.value >= 7").transform_calculate(mid="(datum.x0 + datum.x1) / 2").mark_text(
+        fontSize=9, color="white").encode(y=y, x="mid:Q", text="shown:N")
+    lines = max(len(s.split("|")) for s in order) if order else 1
+    layer = (bars + text + altair.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color="#0b0c0c").encode(x="zero:Q"))
+    height = len(order) * (lines * 13 + 8)
+    if group:
+        chart = layer.properties(width=width, height=height).facet(
+            column=altair.Column(f"{group}:N", title=None, header=altair.Header(labelFontWeight="bold")))
+    else:
+        chart = layer.properties(width=width, height=height)
+    return Figure(chart, alt, note if note is not None else source_note(frame), frame)
+
+
+def dot_plot(frame: pd.DataFrame, *, alt: str, label: str = "question", scale: tuple[float, float] = (0, 10),
+             title: str = "Mean score", width: int = 320, wrap_at: int = 48, note: str | None = None) -> Figure:
+    """Ranked dots of one value per item (e.g. mean scores out of 10), highest first."""
+    data = frame.dropna(subset=["value"]).sort_values("value", ascending=False).copy()
+    data["item"] = data[label].map(lambda t: "|".join(wrap(" ".join(str(t).split()), wrap_at)))
+    data["shown"] = data["value"].map(lambda v: f"{v:g}")
+    order = list(dict.fromkeys(data["item"]))
+    base = altair.Chart(data[["item", "value", "shown", "printed", "line"]])
+    y = altair.Y("item:N", sort=order, title=None,
+                 axis=altair.Axis(labelExpr="split(datum.label, '|')", labelLimit=0, ticks=False, grid=True))
+    x = altair.X("value:Q", title=title, scale=altair.Scale(domain=list(scale)))
+    lines = max(len(s.split("|")) for s in order) if order else 1
+    chart = (base.mark_circle(size=90, color=PALETTE[0], opacity=1).encode(
+        y=y, x=x, tooltip=[altair.Tooltip("shown:N", title=title), altair.Tooltip("line:Q", title="Source line")])
+        + base.mark_text(align="left", dx=8, fontSize=10).encode(y=y, x=x, text="shown:N")
+    ).properties(width=width, height=len(order) * (lines * 13 + 10))
+    return Figure(chart, alt, note if note is not None else source_note(frame), frame)

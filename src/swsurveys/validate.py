@@ -226,6 +226,35 @@ def _lost_table_problems(root: Path, tables: dict, package: dict) -> list[Proble
             for key, info in tables.items() if info["quality"] == "lost" and key in held]
 
 
+KEY = ("survey", "table", "question", "category", "group", "measure")
+
+
+def observation_keys(root: Path, package: dict) -> set[tuple]:
+    """The primary keys of every observation in the package."""
+    keys = set()
+    for resource in package["resources"]:
+        if resource["name"].startswith("observations-"):
+            keys |= {tuple(row[k] for k in KEY) for _, row in _rows(root / resource["path"])}
+    return keys
+
+
+def _reference_problems(root: Path, package: dict) -> list[Problem]:
+    """Rows that point at observations (corrections, crosswalk) must point at real ones."""
+    keys = observation_keys(root, package)
+    problems = []
+    for resource in package["resources"]:
+        if resource["name"] not in {"corrections", "crosswalk"}:
+            continue
+        for line, row in _rows(root / resource["path"]):
+            if tuple(row.get(k, "") for k in KEY) not in keys:
+                problems.append(Problem(f"data/{resource['path']}", line, ", ".join(KEY),
+                                        f"no observation {row.get('survey')}/{row.get('table')}/"
+                                        f"{row.get('question', '')[:40]}/{row.get('category')}/{row.get('group')}/"
+                                        f"{row.get('measure')}",
+                                        "the key of a row in data/observations/<survey>.csv"))
+    return problems
+
+
 def validate(root: Path | None = None) -> list[Problem]:
     """Every problem in the data package, sorted by file and line (empty when valid)."""
     import json
@@ -239,4 +268,5 @@ def validate(root: Path | None = None) -> list[Problem]:
     problems += raw_problems + table_problems
     problems += _observation_problems(root, raw, tables, package)
     problems += _lost_table_problems(root, tables, package)
+    problems += _reference_problems(root, package)
     return sorted(set(problems))
