@@ -4,13 +4,14 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+AXE    := $(VENV)/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: book test check clean system-deps
+.PHONY: book test check bench clean system-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	touch $(STAMP)
 
 book: $(STAMP)
@@ -25,8 +26,16 @@ system-deps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "make test needs Debian's chromium: run 'sudo apt-get install chromium' once" >&2; exit 1; fi; }
 
-test: $(STAMP) system-deps
-	$(BIN)/python -m pytest
+# axe-core from the npm registry, injected into pages by the browser tests.
+$(AXE):
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/axe axe-core@4
+
+test: $(STAMP) system-deps $(AXE)
+	AXE_CORE=$(AXE) $(BIN)/python -m pytest
+
+# A benchmark, not a test: medians of whole builds, written to bench/results.md.
+bench: $(STAMP)
+	$(BIN)/python bench/bench.py
 
 clean:
 	rm -rf _book .swbook-cache

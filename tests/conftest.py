@@ -39,3 +39,13 @@ def replace_in_file(path: Path, old: str, new: str, count: int = 1) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """The whole book rendered once into a temporary copy of the project."""
+    from swbook.build import render
+
+    root = copy_project(tmp_path_factory.mktemp("book"))
+    render(root, quiet=True)
+    return root

@@ -19,13 +19,6 @@ from swbook.errors import BuildError
 EXTERNAL = re.compile(r'<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)="(?:https?:)?//', re.I)
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    root = copy_project(tmp_path_factory.mktemp("book"))
-    render(root, quiet=True)
-    return root
-
-
 def pages(root: Path) -> list[Path]:
     return sorted((root / "_book").rglob("*.html"))
 
