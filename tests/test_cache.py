@@ -19,7 +19,10 @@ def test_a_changed_observation_reruns_only_the_chapters_that_read_it(tmp_path):
                     "Q2) My induction prepared me for my specific role",
                     "Q2) My induction prepared me fully for my specific role", count=2)
     after = render(root, quiet=True, to=("html",))
-    assert set(after.executed) == {"chapters/ofsted-2010.qmd"}
+    readers = {chapter for chapter, files in first.files_read.items()
+               if any(f.endswith("observations/ofsted-2010.csv") for f in files)}
+    assert {"chapters/ofsted-2010.qmd", "chapters/verification.qmd"} <= readers
+    assert set(after.executed) == readers                 # exactly the chapters that read the file
     assert {"index.qmd", "chapters/sources-compared.qmd", "chapters/source-list.qmd"} <= set(after.reused)
     chapter = (root / "_book/chapters/ofsted-2010.html").read_text(encoding="utf-8")
     assert "Q2) My induction prepared me fully for" in chapter   # the figure plots the new label
