@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import html
 import json
 import os
@@ -89,14 +90,32 @@ def render_page(book: Book, page: Page, markdown: str, titles: dict[Page, str], 
         args += ["--citeproc", f"--bibliography={book.bibliography}"]
     for key, value in variables.items():
         args.append(f"--variable={key}:{value}")
-    try:
-        text = pypandoc.convert_text(markdown, "html5", format=READER, extra_args=args)
-    except RuntimeError as error:
-        raise BuildError(f"{page.relative}: pandoc could not convert the page: {error}") from None
+    text = _pandoc_html(book, page, markdown, args)
     target = out_dir / page.html
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     return target
+
+
+def _pandoc_html(book: Book, page: Page, markdown: str, args: list[str]) -> str:
+    """pandoc's HTML for a page, reused when the page's markdown and settings are unchanged."""
+    from .cache import code_version
+
+    key = hashlib.sha256("\0".join([code_version(), markdown, *args,
+                                     book.bibliography.read_text(encoding="utf-8") if book.bibliography else ""])
+                         .encode()).hexdigest()
+    cached = book.root / ".swbook-cache" / "pages" / f"{key}.html"
+    if cached.exists():
+        return cached.read_text(encoding="utf-8")
+    try:
+        text = pypandoc.convert_text(markdown, "html5", format=READER, extra_args=args)
+    except RuntimeError as error:
+        raise BuildError(f"{page.relative}: pandoc could not convert the page: {error}") from None
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    temporary = cached.with_suffix(f".{os.getpid()}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(cached)
+    return text
 
 
 _SECTION = re.compile(r'<section id="([^"]+)"[^>]*>\s*<h[23][^>]*>(.*?)</h[23]>(.*?)(?=<section |</section>)', re.S)
