@@ -36,9 +36,12 @@ class MarkdownTable:
         return "\n".join([header, rule, *rows])
 
     def _rule(self, column: str) -> str:
+        # pandoc reads relative column widths from the dashes, so give long text more room.
         numeric = pd.api.types.is_numeric_dtype(self.frame[column])
         side = self.align.get(column, "right" if numeric else "left")
-        return "---:" if side == "right" else ":---"
+        longest = max([len(str(column))] + [len(self._cell(v)) for v in self.frame[column]])
+        dashes = "-" * max(3, min(longest, 60))
+        return f"{dashes}:" if side == "right" else f":{dashes}"
 
     @staticmethod
     def _cell(value: object) -> str:
