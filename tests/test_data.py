@@ -6,6 +6,8 @@ import hashlib
 import importlib.util
 from pathlib import Path
 
+import pytest
+
 import swsurveys
 from conftest import ROOT
 
@@ -50,9 +52,10 @@ def test_lost_charts_are_listed_without_values():
     assert not lost & set(swsurveys.load("ofsted-2010")["table"])
 
 
-def test_extraction_reproduces_the_committed_csv():
-    extractor = _extractor("ofsted_2010")
-    with (ROOT / "data/observations/ofsted-2010.csv").open(encoding="utf-8", newline="") as handle:
+@pytest.mark.parametrize("script, survey", [("ofsted_2010", "ofsted-2010"), ("ircsc_2021", "ircsc-2021")])
+def test_extraction_reproduces_the_committed_csv(script, survey):
+    extractor = _extractor(script)
+    with (ROOT / f"data/observations/{survey}.csv").open(encoding="utf-8", newline="") as handle:
         committed = list(csv.DictReader(handle))
     assert extractor.build() == committed
 

@@ -214,7 +214,7 @@ def grouped_bars(frame: pd.DataFrame, *, alt: str, label: str = "category", grou
     x = altair.X("value:Q", title=title or None, scale=altair.Scale(domainMin=0, nice=True),
                  axis=altair.Axis(labelExpr="datum.label + '%'" if percent else "datum.label"))
     color = altair.Color("group:N", title=None, sort=groups, scale=altair.Scale(domain=groups, range=PALETTE[:len(groups)]),
-                         legend=altair.Legend(orient="top", direction="horizontal"))
+                         legend=altair.Legend(orient="top", direction="vertical", labelLimit=0))
     offset = altair.YOffset("group:N", sort=groups)
     base = altair.Chart(chart_data)
     lines = max(len(s.split("|")) for s in order) if order else 1
