@@ -8,6 +8,7 @@ source report it was read from (`df.line`, `df.printed`).
 """
 from .catalogue import (clear_cache, format_date, load, observation_surveys, raw_lines, survey, surveys,
                         table_info, tables, themes)
+from . import derived
 from .validate import Problem, validate
 from .verify import verify
 

@@ -252,10 +252,12 @@ def likert(frame: pd.DataFrame, *, categories: list[str], negative: list[str], n
     laid = pd.DataFrame(pieces)
     laid["shown"] = laid["value"].map(lambda v: f"{v:g}%")
     order = list(dict.fromkeys(data.sort_values("order")["statement"]))
-    palette = {c: col for c, col in zip(negative[::-1], [DISAGREE, "#F9A77C"])}
+    # The strongest answers get the darkest colours; white labels only on dark segments.
+    palette = {c: col for c, col in zip(negative, [DISAGREE, "#F9A77C"])}
     palette.update({c: NEUTRAL if i == 0 else "#8C8C8C" for i, c in enumerate(neutral)})
     positive = [c for c in categories if c not in negative and c not in neutral]
-    palette.update({c: col for c, col in zip(positive[::-1], ["#6E93B8", AGREE])})
+    palette.update({c: col for c, col in zip(positive, ["#6E93B8", AGREE])})
+    dark = [c for c in (negative[:1] + positive[-1:])]
     domain = [c for c in categories if c in palette]
     columns = ["statement", "category", "value", "x0", "x1", "shown", "printed", "line"] + ([group] if group else [])
     base = altair.Chart(laid[columns])
@@ -270,14 +272,17 @@ def likert(frame: pd.DataFrame, *, categories: list[str], negative: list[str], n
         y=y, x=x, x2="x1:Q", color=color,
         tooltip=[altair.Tooltip("category:N", title="Answer"), altair.Tooltip("shown:N", title="Per cent"),
                  altair.Tooltip("line:Q", title="Source line")])
-    text = base.transform_filter("datum.value >= 7").transform_calculate(mid="(datum.x0 + datum.x1) / 2").mark_text(
-        fontSize=9, color="white").encode(y=y, x="mid:Q", text="shown:N")
+    text = base.transform_filter("datum.value >= 8").transform_calculate(mid="(datum.x0 + datum.x1) / 2").mark_text(
+        fontSize=9).encode(y=y, x="mid:Q", text="shown:N",
+                           color=altair.condition(altair.FieldOneOfPredicate(field="category", oneOf=dark),
+                                                  altair.value("white"), altair.value("#0b0c0c")))
     lines = max(len(s.split("|")) for s in order) if order else 1
     layer = (bars + text + altair.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color="#0b0c0c").encode(x="zero:Q"))
-    height = len(order) * (lines * 13 + 8)
+    height = len(order) * (lines * 14 + 10)
     if group:
+        groups = list(dict.fromkeys(data[group]))   # as the frame lists them
         chart = layer.properties(width=width, height=height).facet(
-            column=altair.Column(f"{group}:N", title=None, header=altair.Header(labelFontWeight="bold")))
+            column=altair.Column(f"{group}:N", title=None, sort=groups, header=altair.Header(labelFontWeight="bold")))
     else:
         chart = layer.properties(width=width, height=height)
     return Figure(chart, alt, note if note is not None else source_note(frame), frame)
