@@ -52,12 +52,31 @@ def test_lost_charts_are_listed_without_values():
     assert not lost & set(swsurveys.load("ofsted-2010")["table"])
 
 
-@pytest.mark.parametrize("script, survey", [("ofsted_2010", "ofsted-2010"), ("ircsc_2021", "ircsc-2021")])
+@pytest.mark.parametrize("script, survey", [("ofsted_2010", "ofsted-2010"), ("ircsc_2021", "ircsc-2021"),
+                                            ("ofsted_2012", "ofsted-2012")])
 def test_extraction_reproduces_the_committed_csv(script, survey):
     extractor = _extractor(script)
     with (ROOT / f"data/observations/{survey}.csv").open(encoding="utf-8", newline="") as handle:
         committed = list(csv.DictReader(handle))
-    assert extractor.build() == committed
+    built = extractor.build()
+    rows = built[0] if isinstance(built, tuple) else built
+    assert rows == committed
+
+
+def test_ofsted_2012_annex_tables_are_complete():
+    for table, statements in (("annex-a-social-workers", 37), ("annex-a-managers", 38)):
+        frame = swsurveys.load("ofsted-2012", table)
+        assert frame["question"].nunique() == statements
+        assert len(frame) == statements * 6
+        assert frame["base"].notna().all()
+    managers = swsurveys.load("ofsted-2012", "annex-a-managers")
+    workload = managers[managers["question"].str.endswith("helping me to: manage my workload")]
+    assert workload["base"].unique().tolist() == [144]
+
+
+def test_ircsc_2021_keeps_both_bases():
+    q3 = swsurveys.load("ircsc-2021", "q3-services").set_index("category")
+    assert q3.loc["Respondents", "value"] == 187 and q3.loc["Chart base as printed", "value"] == 298
 
 
 def test_raw_files_are_byte_identical_to_the_shared_sources():
