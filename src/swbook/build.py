@@ -29,8 +29,8 @@ from .crossref import Registry
 from .errors import BuildError
 from .execute import Executed, execute
 
-DATA_DOWNLOADS = ("datapackage.json", "surveys.csv", "themes.csv", "tables.csv", "corrections.csv",
-                  "observations", "schemas")
+# Resources never published: the names a source meant to redact.
+NOT_PUBLISHED = {"redactions"}
 PROJECT_DOWNLOADS = ("CITATION.cff", "LICENSE")
 ZIP_NAME = "childrens-social-work-surveys-data.zip"
 
@@ -221,13 +221,15 @@ def _copy_data(root: Path, staging: Path) -> None:
     2018 source meant to redact) and data/redactions.csv never are.
     """
     source, target = root / "data", staging / "data"
-    target.mkdir(parents=True, exist_ok=True)
-    for name in DATA_DOWNLOADS:
-        path = source / name
-        if path.is_dir():
-            shutil.copytree(path, target / name, ignore=shutil.ignore_patterns("__pycache__"))
-        elif path.exists():
-            shutil.copy2(path, target / name)
+    package = json.loads((source / "datapackage.json").read_text(encoding="utf-8"))
+    package["resources"] = [r for r in package["resources"] if r["name"] not in NOT_PUBLISHED]
+    paths = {r["path"] for r in package["resources"]}
+    paths |= {r["schema"] for r in package["resources"] if isinstance(r["schema"], str)}
+    for relative in sorted(paths):
+        (target / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source / relative, target / relative)
+    (target / "datapackage.json").write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n",
+                                             encoding="utf-8")
     for name in PROJECT_DOWNLOADS:
         if (root / name).exists():
             shutil.copy2(root / name, target / name)
