@@ -100,7 +100,7 @@ def test_a_source_line_link_lands_on_the_highlighted_line(browser, site):
     page = open_page(browser, site.base + "chapters/ofsted-2010.html")
     figure = page.locator("#fig-ofsted-2010-induction")
     figure.locator(".figure-table summary").click()
-    figure.locator(".figure-table a", has_text="283").first.click()
+    figure.locator(".figure-table a[title=\"line 283 of the source\"]").first.click()   # Q1 agree, printed 51
     page.wait_for_url("**/sources/ofsted-2010.html#L283")
     row = page.locator("tr:target")
     assert row.get_attribute("id") == "L283"

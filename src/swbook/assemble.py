@@ -39,30 +39,48 @@ def site_root(page: Page) -> str:
     return "" if up == "." else up + "/"
 
 
-TABLE_COLUMNS = ("question", "category", "group", "measure", "value", "printed", "status", "base", "line")
+def _text(value) -> str:
+    if value is None or value == "":
+        return ""
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def figure_tools(label: str, number: str, rows: list[dict], root: str) -> str:
-    """Under a figure: a link to its data as CSV and a table of the same values, each linked to its source line."""
-    columns = [c for c in TABLE_COLUMNS if any(r.get(c) not in (None, "") for r in rows)]
-    head = "".join(f'<th scope="col">{html.escape(c.capitalize())}</th>' for c in columns)
-    body = []
+    """Under a figure: a link to its data as CSV, and a table of the same values.
+
+    The table has one row per question and group and one column per answer;
+    each cell is the value as printed, linked to its line of the source text.
+    """
+    keys = [k for k in ("question", "group") if len({_text(r.get(k)) for r in rows}) > 1 or
+            (k == "question" and any(r.get(k) for r in rows))]
+    categories = list(dict.fromkeys(_text(r.get("category")) or "Value" for r in rows))
+    lines: dict[tuple, dict] = {}
     for row in rows:
-        cells = []
-        for column in columns:
-            value = row.get(column)
-            text = "" if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
-            if column == "line" and text:
-                href = f"{root}sources/{html.escape(str(row.get('survey', '')))}.html#L{html.escape(text)}"
-                cells.append(f'<td><a href="{href}">{html.escape(text)}</a></td>')
-            else:
-                cells.append(f"<td>{html.escape(text)}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
+        key = tuple(_text(row.get(k)) for k in keys)
+        entry = lines.setdefault(key, {"base": _text(row.get("base"))})
+        href = f"{root}sources/{html.escape(_text(row.get('survey')))}.html#L{_text(row.get('line'))}"
+        shown = html.escape(_text(row.get("printed")))
+        status = f' <abbr title="status {html.escape(_text(row.get("status")))}">[{html.escape(_text(row.get("status")))}]</abbr>' \
+            if row.get("status") else ""
+        entry[_text(row.get("category")) or "Value"] = (
+            f'<a href="{href}" title="line {_text(row.get("line"))} of the source">{shown}</a>{status}')
+    with_base = any(entry["base"] for entry in lines.values())
+    head = "".join(f'<th scope="col">{html.escape(k.capitalize())}</th>' for k in keys)
+    head += "".join(f'<th scope="col">{html.escape(c)}</th>' for c in categories)
+    head += '<th scope="col">Base</th>' if with_base else ""
+    body = []
+    for key, entry in lines.items():
+        cells = "".join(f'<th scope="row">{html.escape(k)}</th>' if i == 0 else f"<td>{html.escape(k)}</td>"
+                        for i, k in enumerate(key))
+        cells += "".join(f"<td>{entry.get(c, '')}</td>" for c in categories)
+        cells += f"<td>{html.escape(entry['base'])}</td>" if with_base else ""
+        body.append(f"<tr>{cells}</tr>")
     return (f'<div class="figure-tools">'
             f'<a class="figure-data" href="{root}figures/{label}.csv" download>Data (CSV)</a>'
             f'<details class="figure-table"><summary>Table</summary>'
-            f'<table><caption>Values plotted in {html.escape(number)}, as printed in the source</caption>'
-            f'<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></details></div>')
+            f'<table><caption>Values plotted in {html.escape(number)}, as printed; each links to its line '
+            f'in the source</caption><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+            f'</details></div>')
 
 
 def _raw(target: str, content: str) -> str:
