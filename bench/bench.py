@@ -1,0 +1,195 @@
+"""`make bench`: how long a reader, an author and CI wait for the book.
+
+A benchmark, not a test: it times whole builds of a private copy of the
+project and prints the medians of several runs.
+
+  (a) cold      swbook render --fresh with no cache at all
+  (b) no-change swbook render again, nothing edited
+  (c) one fix   swbook render after one observation's note changes
+  (d) naive     each chapter run with `jupyter nbconvert --execute`, then pandoc
+  (e) floor     every chapter's code run once in one warm Python process,
+                plus the pandoc (HTML) and Typst (PDF) steps
+
+Results are printed and written to bench/results.md.
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import contextlib
+import io
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from conftest import copy_project  # noqa: E402
+
+from swbook import project, qmd  # noqa: E402
+from swbook.build import render  # noqa: E402
+from swsurveys.paths import using_data  # noqa: E402
+
+NOTE_FILE = "data/observations/ofsted-2010.csv"
+NOTE_FROM = "Also printed on the cover (line 13)."
+
+
+def timed(action) -> float:
+    began = time.perf_counter()
+    action()
+    return time.perf_counter() - began
+
+
+def cold(root: Path) -> float:
+    shutil.rmtree(root / ".swbook-cache", ignore_errors=True)
+    return timed(lambda: render(root, quiet=True, fresh=True))
+
+
+def one_fix(root: Path, run: int) -> tuple[float, int]:
+    path = root / NOTE_FILE
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(NOTE_FROM, f"{NOTE_FROM} Benchmark edit {run}.", 1), encoding="utf-8")
+    report = None
+
+    def build():
+        nonlocal report
+        report = render(root, quiet=True)
+    seconds = timed(build)
+    path.write_text(text, encoding="utf-8")
+    render(root, quiet=True)                      # back to the committed state for the next run
+    return seconds, len(report.executed)
+
+
+def naive(root: Path, work: Path) -> float:
+    """Each chapter as a notebook, executed by nbconvert, converted to HTML by pandoc."""
+    import nbformat
+    import pypandoc
+
+    book = project.load(root)
+    began = time.perf_counter()
+    for page in book.pages:
+        document = qmd.parse(page.source)
+        notebook = nbformat.v4.new_notebook()
+        notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        for block in document.blocks:
+            if isinstance(block, qmd.Cell):
+                notebook.cells.append(nbformat.v4.new_code_cell(block.source))
+            else:
+                notebook.cells.append(nbformat.v4.new_markdown_cell(block.text))
+        path = work / f"{page.stem}.ipynb"
+        nbformat.write(notebook, path)
+        env = {**os.environ, "SWSURVEYS_DATA": str(root / "data")}
+        subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "markdown", "--execute",
+                        "--output-dir", str(work), str(path)], check=True, capture_output=True, env=env,
+                       cwd=page.source.parent)
+        markdown = (work / f"{page.stem}.md").read_text(encoding="utf-8")
+        pypandoc.convert_text(markdown, "html5", format="markdown", extra_args=["--standalone",
+                              f"--metadata=title:{document.title}"], outputfile=str(work / f"{page.stem}.html"))
+    return time.perf_counter() - began
+
+
+def _run_cells(source: str, namespace: dict) -> None:
+    tree = ast.parse(source)
+    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    exec(compile(tree, "<cell>", "exec"), namespace)
+    if last is not None:
+        value = eval(compile(ast.Expression(last.value), "<cell>", "eval"), namespace)
+        bundle = getattr(value, "_repr_mimebundle_", None)
+        if bundle:
+            bundle()
+        elif hasattr(value, "_repr_markdown_"):
+            value._repr_markdown_()
+
+
+def floor(root: Path) -> tuple[float, float, float]:
+    """All chapters' code in this warm process, plus pandoc and Typst as a build does them."""
+    book = project.load(root)
+    with using_data(root / "data"):
+        began = time.perf_counter()
+        for page in book.pages:
+            document = qmd.parse(page.source)
+            namespace: dict = {}
+            with contextlib.redirect_stdout(io.StringIO()):
+                for block in document.blocks:
+                    if isinstance(block, qmd.Cell):
+                        _run_cells(block.source, namespace)
+                    else:
+                        for expression in block.inline:
+                            eval(expression, namespace)
+        code = time.perf_counter() - began
+    # The render steps alone: a build whose chapters are all reused from the cache.
+    quarto = root / "_quarto.yml"
+    text = quarto.read_text(encoding="utf-8")
+    quarto.write_text(text + "\n# benchmark\n", encoding="utf-8")
+    steps = timed(lambda: render(root, quiet=True))
+    quarto.write_text(text, encoding="utf-8")
+    return code + steps, code, steps
+
+
+def page_sizes(root: Path) -> list[tuple[str, int]]:
+    book = project.load(root)
+    return [(page.html, (root / "_book" / page.html).stat().st_size) for page in book.pages]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="swbook-bench-") as temporary:
+        root = copy_project(Path(temporary) / "book")
+        work = Path(temporary) / "naive"
+        work.mkdir()
+        results = {"a": [], "b": [], "c": [], "d": [], "e": []}
+        executed_on_fix = set()
+        for run in range(args.runs):
+            results["a"].append(cold(root))
+            results["b"].append(timed(lambda: render(root, quiet=True)))
+            seconds, executed = one_fix(root, run)
+            results["c"].append(seconds)
+            executed_on_fix.add(executed)
+            results["d"].append(naive(root, work))
+            results["e"].append(floor(root)[0])
+            print(f"run {run + 1}: " + ", ".join(f"({k}) {v[-1]:.2f} s" for k, v in results.items()), flush=True)
+        median = {k: statistics.median(v) for k, v in results.items()}
+        sizes = page_sizes(root)
+        bundle = (root / "_book/assets/vega-bundle.js").stat().st_size
+    lines = [
+        "# Build benchmark",
+        "",
+        f"Medians of {args.runs} runs on {os.cpu_count()} cores (`make bench`, {time.strftime('%Y-%m-%d')}).",
+        "",
+        "| build | seconds |",
+        "|---|---:|",
+        f"| (a) cold, `--fresh`, no cache | {median['a']:.2f} |",
+        f"| (b) rebuild, nothing changed | {median['b']:.2f} |",
+        f"| (c) rebuild after one observation's note changed | {median['c']:.2f} |",
+        f"| (d) naive: nbconvert --execute + pandoc per chapter | {median['d']:.2f} |",
+        f"| (e) floor: all code in one warm process + pandoc + Typst | {median['e']:.2f} |",
+        "",
+        "| ratio | value | target |",
+        "|---|---:|---|",
+        f"| (a)/(e) cold against the floor | {median['a'] / median['e']:.2f} | under 2 |",
+        f"| (b)/(a) no-change against cold | {median['b'] / median['a']:.3f} | (b) under 2 s |",
+        f"| (c)/(a) one fix against cold | {median['c'] / median['a']:.2f} | under 0.25 |",
+        f"| (d)/(a) naive against cold | {median['d'] / median['a']:.2f} | |",
+        "",
+        f"Chapters executed after the one-value fix: {sorted(executed_on_fix)}.",
+        "",
+        "| page | KB (without the shared Vega bundle) |",
+        "|---|---:|",
+        *[f"| {name} | {size / 1024:.0f} |" for name, size in sizes],
+        "",
+        f"The shared Vega bundle (`assets/vega-bundle.js`, loaded once per site) is {bundle / 1024:.0f} KB.",
+    ]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    (ROOT / "bench" / "results.md").write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
