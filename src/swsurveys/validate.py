@@ -13,8 +13,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from frictionless import Package
-
 from .paths import data_dir
 from .printed import occurs_on_line, parse
 
@@ -38,6 +36,8 @@ class Problem:
 
 def _schema_problems(root: Path) -> list[Problem]:
     """Types, required fields, enums, patterns, primary and foreign keys."""
+    from frictionless import Package  # imported here: chapters import swsurveys but rarely validate
+
     report = Package(str(root / "datapackage.json")).validate()
     problems = []
     for task in report.tasks:
