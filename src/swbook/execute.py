@@ -29,6 +29,7 @@ def __swbook_inline__(value):
 """
 _READS = "import json, swsurveys.paths as _p; print(json.dumps(_p.files_read()))"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+START_ATTEMPTS = 3
 
 
 @dataclass
@@ -66,13 +67,22 @@ def execute(document: Document, root: Path, timeout: int = 600) -> Executed:
     notebook.cells.append(nbformat.v4.new_code_cell(_READS))
     where.append(("reads", None, 0))
 
-    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", allow_errors=False,
-                            resources={"metadata": {"path": str(document.path.parent)}})
-    try:
-        # The kernel's own stderr only carries start-up chatter; cell errors arrive as outputs.
-        client.execute(stderr=subprocess.DEVNULL, env={**os.environ, "SWSURVEYS_DATA": str(root / "data")})
-    except (CellExecutionError, DeadKernelError) as error:
-        raise BuildError(_describe_failure(document, root, notebook, where, error)) from None
+    for attempt in range(1, START_ATTEMPTS + 1):
+        client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", allow_errors=False,
+                                resources={"metadata": {"path": str(document.path.parent)}})
+        try:
+            # The kernel's own stderr only carries start-up chatter; cell errors arrive as outputs.
+            client.execute(stderr=subprocess.DEVNULL, env={**os.environ, "SWSURVEYS_DATA": str(root / "data")})
+            break
+        except (CellExecutionError, DeadKernelError) as error:
+            raise BuildError(_describe_failure(document, root, notebook, where, error)) from None
+        except RuntimeError as error:
+            # Kernels started at the same moment in parallel processes can race for the same
+            # free ports and die before answering; starting again is the fix.
+            if "before replying to kernel_info" not in str(error) or attempt == START_ATTEMPTS:
+                raise BuildError(f"{_relative(document.path, root)}: the Jupyter kernel did not start: {error}") from None
+            for cell in notebook.cells:
+                cell.outputs = []
 
     result = Executed()
     for cell, (kind, block, position) in zip(notebook.cells, where):

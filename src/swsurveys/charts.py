@@ -41,7 +41,7 @@ def house_config() -> dict:
         "view": {"stroke": None},
         "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#0b0c0c", "titleColor": "#0b0c0c",
                  "domainColor": "#6f777b", "tickColor": "#6f777b", "gridColor": "#e5e5e5", "titleFontWeight": "normal"},
-        "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "top", "titleFontWeight": "normal"},
+        "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "top", "titleFontWeight": "normal", "labelLimit": 0},
         "header": {"labelFontSize": 12, "titleFontSize": 12},
         "range": {"category": PALETTE},
         "text": {"fontSize": 11, "color": "#0b0c0c"},
