@@ -139,3 +139,11 @@ def test_an_edited_observation_changes_its_figure(tmp_path):
     chapter = (root / "_book/chapters/ofsted-2010.html").read_text(encoding="utf-8")
     assert "Q2) My induction prepared me well for" in chapter
     assert "Q2) My induction prepared me for my" not in chapter
+
+
+def test_repeated_statements_are_compared_with_derived_values_marked(built):
+    page = (built / "_book/chapters/sources-compared.html").read_text(encoding="utf-8")
+    assert 'id="fig-compared-statements"' in page
+    assert "(derived)" in page and "good-practice authorities" in page
+    data = (built / "_book/figures/fig-compared-statements.csv").read_text(encoding="utf-8")
+    assert "ofsted-2010,summary-all-questions" in data and "ofsted-2012,annex-a-social-workers" in data

@@ -142,3 +142,9 @@ def test_datapackage_describes_every_observation_file():
     listed = {r["path"] for r in package["resources"]}
     on_disk = {f"observations/{p.name}" for p in (ROOT / "data/observations").glob("*.csv")}
     assert on_disk <= listed
+
+
+def test_statement_links_must_name_real_questions(data_copy):
+    replace_in_file(data_copy / "ofsted-2010-2012-matches.csv", "my specific job role", "my specific jobs role")
+    found = problems_for(data_copy, "data/ofsted-2010-2012-matches.csv", 3, "statement_2012")
+    assert found and "no ofsted-2012 observation has the question" in found[0]

@@ -305,3 +305,32 @@ def dot_plot(frame: pd.DataFrame, *, alt: str, label: str = "question", scale: t
         + base.mark_text(align="left", dx=8, fontSize=10).encode(y=y, x=x, text="shown:N")
     ).properties(width=width, height=len(order) * (lines * 13 + 10))
     return Figure(chart, alt, note if note is not None else source_note(frame), frame)
+
+
+def paired_dots(frame: pd.DataFrame, *, alt: str, label: str, series: str, note: str,
+                series_order: list[str], observations: pd.DataFrame, title: str = "Per cent agreeing",
+                width: int = 300, wrap_at: int = 46) -> Figure:
+    """One row per item and one dot per series (e.g. 2010 beside 2011), joined by a line.
+
+    `frame` needs columns `label`, `series`, `value` and `shown` (the text
+    beside each dot, e.g. "51%" or "63% (derived)"); `observations` are the
+    published values behind it, offered as the figure's data and table.
+    """
+    data = frame.copy()
+    data["item"] = data[label].map(lambda t: "|".join(wrap(" ".join(str(t).split()), wrap_at)))
+    order = list(dict.fromkeys(data["item"]))
+    base = altair.Chart(data[["item", series, "value", "shown"]].rename(columns={series: "series"}))
+    y = altair.Y("item:N", sort=order, title=None,
+                 axis=altair.Axis(labelExpr="split(datum.label, '|')", labelLimit=0, ticks=False, grid=True))
+    x = altair.X("value:Q", title=title, scale=altair.Scale(domain=[0, 100]),
+                 axis=altair.Axis(labelExpr="datum.label + '%'"))
+    color = altair.Color("series:N", title=None, sort=series_order,
+                         scale=altair.Scale(domain=series_order, range=PALETTE[:len(series_order)]),
+                         legend=altair.Legend(orient="top", direction="horizontal"))
+    lines = max(len(s.split("|")) for s in order) if order else 1
+    chart = (base.mark_line(color="#b1b4b6").encode(y=y, x=x, detail="item:N")
+             + base.mark_circle(size=110, opacity=1).encode(
+                 y=y, x=x, color=color, tooltip=[altair.Tooltip("series:N", title="Survey"),
+                                                 altair.Tooltip("shown:N", title="Agreeing")])
+             ).properties(width=width, height=len(order) * (lines * 14 + 12))
+    return Figure(chart, alt, note, observations)

@@ -238,10 +238,30 @@ def observation_keys(root: Path, package: dict) -> set[tuple]:
     return keys
 
 
+# Tables that name statements of two surveys: resource -> {column: survey it must name a question of}.
+STATEMENT_LINKS = {"ofsted-2010-2012-matches": {"statement_2010": "ofsted-2010", "statement_2012": "ofsted-2012"}}
+
+
+def _statement_problems(root: Path, package: dict, keys: set[tuple]) -> list[Problem]:
+    """Each statement a link table names must be the question of an observation of its survey."""
+    questions: dict[str, set[str]] = defaultdict(set)
+    for key in keys:
+        questions[key[0]].add(key[2])
+    problems = []
+    for resource in package["resources"]:
+        for line, row in (_rows(root / resource["path"]) if resource["name"] in STATEMENT_LINKS else ()):
+            for column, survey in STATEMENT_LINKS[resource["name"]].items():
+                if row[column] not in questions[survey]:
+                    problems.append(Problem(f"data/{resource['path']}", line, column,
+                                            f"no {survey} observation has the question {row[column][:60]!r}",
+                                            f"a question of data/observations/{survey}.csv"))
+    return problems
+
+
 def _reference_problems(root: Path, package: dict) -> list[Problem]:
     """Rows that point at observations (corrections, crosswalk) must point at real ones."""
     keys = observation_keys(root, package)
-    problems = []
+    problems = _statement_problems(root, package, keys)
     for resource in package["resources"]:
         if resource["name"] not in {"corrections", "crosswalk"}:
             continue
