@@ -131,14 +131,14 @@ def test_no_serious_accessibility_violations(browser, site, path):
 
 def test_text_from_the_data_is_shown_as_text(browser, tmp_path):
     root = copy_project(tmp_path / "book")
-    replace_in_file(root / "data/observations/ofsted-2010.csv", "Q2) My induction prepared me for my specific role",
-                    "Q2) My induction <script>alert('x')</script> prepared me", count=2)
+    replace_in_file(root / "data/observations/ofsted-2010.csv", "Q4b) There is sufficient training offered",
+                    "Q4b) There is <script>alert('x')</script> training offered", count=3)
     render(root, to=("html",), quiet=True)
     served = Site(root / "_book")
     try:
         page = open_page(browser, served.base + "chapters/ofsted-2010.html")
         page.wait_for_selector(".sw-chart[data-drawn=true]")
-        figure = page.locator("#fig-ofsted-2010-induction")
+        figure = page.locator("#fig-ofsted-2010-training")
         figure.locator(".figure-table summary").click()
         assert "<script>alert('x')</script>" in figure.locator(".figure-table table").inner_text()
         assert page.dialogs == [] and page.errors == []

@@ -16,16 +16,16 @@ def test_a_changed_observation_reruns_only_the_chapters_that_read_it(tmp_path):
     assert again.unchanged                               # nothing changed: nothing done
 
     replace_in_file(root / "data/observations/ofsted-2010.csv",
-                    "Q2) My induction prepared me for my specific role",
-                    "Q2) My induction prepared me fully for my specific role", count=2)
+                    "Q4b) There is sufficient training offered",
+                    "Q4b) There is enough training offered", count=3)
     after = render(root, quiet=True, to=("html",))
     readers = {chapter for chapter, files in first.files_read.items()
                if any(f.endswith("observations/ofsted-2010.csv") for f in files)}
     assert {"chapters/ofsted-2010.qmd", "chapters/verification.qmd"} <= readers
     assert set(after.executed) == readers                 # exactly the chapters that read the file
-    assert {"index.qmd", "chapters/sources-compared.qmd", "chapters/source-list.qmd"} <= set(after.reused)
+    assert {"index.qmd", "chapters/source-list.qmd", "chapters/ircsc-2021.qmd"} <= set(after.reused)
     chapter = (root / "_book/chapters/ofsted-2010.html").read_text(encoding="utf-8")
-    assert "Q2) My induction prepared me fully for" in chapter   # the figure plots the new label
+    assert "Q4b) There is enough training offered" in chapter   # the figure plots the new label
 
 
 def test_fresh_ignores_the_cache(tmp_path):
