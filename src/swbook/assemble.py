@@ -83,6 +83,19 @@ def figure_tools(label: str, number: str, rows: list[dict], root: str) -> str:
             f'</details></div>')
 
 
+# The A4 text block is about 16.6 cm wide; a figure may take about 20 cm of its height with the caption.
+_MAX_HEIGHT_PER_WIDTH = 20 / 16.6
+_SVG_SIZE = re.compile(r'<svg[^>]*?\swidth="([\d.]+)"[^>]*?\sheight="([\d.]+)"')
+
+
+def _pdf_size(svg: str) -> str:
+    """Full width, unless the chart is so tall that full width would run off the page."""
+    size = _SVG_SIZE.search(svg)
+    if size and float(size.group(2)) / float(size.group(1)) > _MAX_HEIGHT_PER_WIDTH:
+        return "height=20cm"
+    return "width=100%"
+
+
 def _raw(target: str, content: str) -> str:
     fence = "`" * 4
     return f"{fence}{{={target}}}\n{content}\n{fence}"
@@ -194,7 +207,7 @@ class Assembler:
                     f"{_raw('html', chart + chr(10) + tools)}\n:::")
         svg = self._write(page, cell, 0, "svg", data["image/svg+xml"])
         note = meta.get("source_note", "")
-        figure = f"![{caption}]({svg}){{#{label} width=100%}}"
+        figure = f"![{caption}]({svg}){{#{label} {_pdf_size(data['image/svg+xml'])}}}"
         return figure + (f"\n\n{_raw('typst', f'#source-note[{typst_escape(note)}]')}" if note else "")
 
     # --------------------------------------------------------------- tables
