@@ -164,6 +164,8 @@ def _check_range(path: str, line: int, row: dict, number: float, tables: dict) -
         return [Problem(path, line, "value", f"percentage {number:g} is outside 0-100", "0 to 100")]
     if measure == "count" and (number < 0 or number != int(number)):
         return [Problem(path, line, "value", f"count {number:g} is not a whole non-negative number", "0, 1, 2, ...")]
+    if measure == "fte" and number < 0:
+        return [Problem(path, line, "value", f"full-time equivalent {number:g} is negative", "0 or more")]
     if measure == "score":
         unit = tables.get((row["survey"], row["table"]), {}).get("unit", "")
         scale = _SCALE.search(unit)
