@@ -53,7 +53,8 @@ def test_lost_charts_are_listed_without_values():
 
 
 @pytest.mark.parametrize("script, survey", [("ofsted_2010", "ofsted-2010"), ("ircsc_2021", "ircsc-2021"),
-                                            ("ofsted_2012", "ofsted-2012"), ("swtf_2009", "swtf-2009")])
+                                            ("ofsted_2012", "ofsted-2012"), ("swtf_2009", "swtf-2009"),
+                                            ("lga_2018", "lga-2018")])
 def test_extraction_reproduces_the_committed_csv(script, survey):
     extractor = _extractor(script)
     with (ROOT / f"data/observations/{survey}.csv").open(encoding="utf-8", newline="") as handle:

@@ -12,7 +12,7 @@ def test_printed_tokens_state_their_number(printed, value):
     assert parse(printed) == value
 
 
-@pytest.mark.parametrize("printed", ["<1%", "-", "just over half", "Nearly a third", "two thirds", "1 / 2"])
+@pytest.mark.parametrize("printed", ["<1%", "less than 0.5 per cent", "-", "just over half", "Nearly a third", "two thirds", "1 / 2"])
 def test_tokens_that_state_no_exact_number(printed):
     assert parse(printed) is None
 

@@ -49,10 +49,11 @@ def parse(printed: str) -> float | None:
     """The number a printed token states, or None when it states none exactly.
 
     "26%" -> 26, "1,153" -> 1153, "£1,500" -> 1500, "(x 20)" -> 20,
-    "<1%" -> None (rounds to zero), "-" -> None, "just over half" -> None.
+    "<1%" -> None (rounds to zero), "less than 0.5 per cent" -> None (an upper bound),
+    "-" -> None, "just over half" -> None.
     """
     text = printed.strip()
-    if text.startswith("<") or text in {"-", "–", "*", ""}:
+    if text.startswith("<") or text.lower().startswith("less than") or text in {"-", "–", "*", ""}:
         return None
     numbers = _NUMBER.findall(text)
     if len(numbers) == 1:
