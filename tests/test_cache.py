@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 from conftest import copy_project, replace_in_file
 from swbook.build import render
+from swbook.cache import FileHashes
 
 
 def test_a_changed_observation_reruns_only_the_chapters_that_read_it(tmp_path):
@@ -19,8 +21,10 @@ def test_a_changed_observation_reruns_only_the_chapters_that_read_it(tmp_path):
                     "Q4b) There is sufficient training offered",
                     "Q4b) There is enough training offered", count=3)
     after = render(root, quiet=True, to=("html",))
+    # Readers of the whole file, or of the one table whose rows changed.
     readers = {chapter for chapter, files in first.files_read.items()
-               if any(f.endswith("observations/ofsted-2010.csv") for f in files)}
+               if any(f.endswith(("observations/ofsted-2010.csv", "observations/ofsted-2010.csv#summary-all-questions"))
+                      for f in files)}
     assert {"chapters/ofsted-2010.qmd", "chapters/verification.qmd"} <= readers
     assert set(after.executed) == readers                 # exactly the chapters that read the file
     assert {"index.qmd", "chapters/source-list.qmd", "chapters/ircsc-2021.qmd"} <= set(after.reused)
@@ -48,3 +52,15 @@ def test_a_deleted_cache_only_costs_time(tmp_path):
     shutil.rmtree(root / ".swbook-cache")
     rebuilt = render(root, quiet=True, to=("html",))
     assert not rebuilt.reused and (root / "_book/chapters/ofsted-2010.html").exists()
+
+
+def test_a_table_part_changes_only_with_its_own_rows(tmp_path):
+    data = tmp_path / "observations.csv"
+    data.write_text("survey,table,value\ns,one,1\ns,two,2\n", encoding="utf-8")
+    before = FileHashes()
+    one, two = before(Path(f"{data}#one")), before(Path(f"{data}#two"))
+    data.write_text("survey,table,value\ns,one,1\ns,two,3\n", encoding="utf-8")
+    after = FileHashes()
+    assert after(Path(f"{data}#one")) == one               # a chapter showing table one stays cached
+    assert after(Path(f"{data}#two")) != two               # a chapter showing table two runs again
+    assert after(Path(f"{data}#three")) == "absent"

@@ -3,7 +3,9 @@
 A chapter's entry is valid while three things are unchanged: its .qmd text, the
 code of swsurveys and swbook, and the content of every data file the chapter
 actually read when it last ran (recorded by `swsurveys.paths` inside the
-kernel). Unlike a cache keyed on the chapter text alone, a corrected CSV
+kernel). A chapter that loaded only some tables of an observations file
+depends only on those tables' rows, so fixing one value re-runs only the
+chapters that show it. Unlike a cache keyed on the chapter text alone, a corrected CSV
 re-runs exactly the chapters that read it, so figures are never stale.
 
 The cache lives in `.swbook-cache/` beside the project, outside `_book/`, and
@@ -11,7 +13,9 @@ is safe to delete at any time: a missing or unreadable entry means "run it".
 """
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import os
 from functools import lru_cache
@@ -39,18 +43,40 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
+PART = "#"   # as in swsurveys.paths: "file.csv#table" names one table's rows of a file
+
+
+def _table_digests(data: bytes) -> dict[str, str]:
+    """A digest per value of the `table` column: the header plus that table's rows, as text."""
+    reader = csv.reader(io.StringIO(data.decode("utf-8")))
+    header = next(reader, [])
+    column = header.index("table") if "table" in header else None
+    rows: dict[str, list[list[str]]] = {}
+    for row in reader:
+        if column is not None and column < len(row):
+            rows.setdefault(row[column], []).append(row)
+    return {table: _sha(json.dumps([header, table_rows]).encode()) for table, table_rows in rows.items()}
+
+
 class FileHashes:
-    """Content digests of files, computed once per build."""
+    """Content digests of files (or of one table's rows, `file#table`), computed once per build."""
 
     def __init__(self) -> None:
         self._known: dict[tuple[str, int, int], str] = {}
+        self._parts: dict[tuple[str, int, int], dict[str, str]] = {}
 
     def __call__(self, path: Path) -> str | None:
+        name, _, part = str(path).partition(PART)
+        path = Path(name)
         try:
             stat = path.stat()
         except OSError:
             return None
         key = (str(path), stat.st_mtime_ns, stat.st_size)
+        if part:
+            if key not in self._parts:
+                self._parts[key] = _table_digests(path.read_bytes())
+            return self._parts[key].get(part, "absent")
         if key not in self._known:
             self._known[key] = _sha(path.read_bytes())
         return self._known[key]
@@ -87,12 +113,13 @@ class ChapterCache:
         """Save a chapter's outputs with the digests of the files it read."""
         files = {}
         for name in executed.files_read:
-            path = Path(name)
+            file, _, part = name.partition(PART)
             try:
-                key = path.resolve().relative_to(self.root.resolve()).as_posix()
+                key = Path(file).resolve().relative_to(self.root.resolve()).as_posix()
             except ValueError:
                 continue   # a file outside the project cannot be tracked; it never changes the key
-            files[key] = self.hashes(path)
+            key += f"{PART}{part}" if part else ""
+            files[key] = self.hashes(Path(name))
         entry = {"source": _sha(source.encode()), "code": code_version(), "files": files,
                  "executed": {"outputs": executed.outputs, "inline": executed.inline,
                               "files_read": executed.files_read}}

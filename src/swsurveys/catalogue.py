@@ -40,8 +40,9 @@ def resource_schema(name: str) -> dict:
     raise KeyError(f"datapackage.json has no resource named {name!r}")
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
-    record_read(path)
+def _read_csv(path: Path, record: bool = True) -> pd.DataFrame:
+    if record:
+        record_read(path)
     return pd.read_csv(path, dtype=_TEXT, keep_default_na=False, encoding="utf-8")
 
 
@@ -94,7 +95,8 @@ def themes() -> pd.DataFrame:
 
 @lru_cache(maxsize=None)
 def _observations(survey: str) -> pd.DataFrame:
-    frame = _read_csv(resource_path(f"observations-{survey}"))
+    # Not recorded here: load() records the whole file or just the table it returns.
+    frame = _read_csv(resource_path(f"observations-{survey}"), record=False)
     frame["value"] = pd.to_numeric(frame["value"].replace("", None))
     frame["base"] = pd.to_numeric(frame["base"].replace("", None))
     frame["line"] = frame["line"].astype(int)
@@ -109,6 +111,7 @@ def load(survey: str, table: str | None = None) -> pd.DataFrame:
     dict) and, when one table is asked for, `table` (its tables.csv row).
     """
     frame = _observations(survey)
+    record_read(resource_path(f"observations-{survey}"), part=table)
     if table is not None:
         frame = frame[frame["table"] == table]
         if frame.empty:

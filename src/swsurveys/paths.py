@@ -9,7 +9,8 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
-_READS: set[Path] = set()
+_READS: set[str] = set()
+PART = "#"   # "observations/swtf-2009.csv#table-2-27": only that table's rows were read
 
 
 def data_dir() -> Path:
@@ -20,15 +21,20 @@ def data_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "data"
 
 
-def record_read(path: Path) -> Path:
-    """Note that `path` was read (for dependency tracking) and return it."""
-    _READS.add(Path(path).resolve())
+def record_read(path: Path, part: str | None = None) -> Path:
+    """Note that `path` was read (for dependency tracking) and return it.
+
+    With `part`, only the rows of the observations table `part` were used,
+    so a change elsewhere in the file does not make the reader stale.
+    """
+    name = str(Path(path).resolve())
+    _READS.add(name if part is None else f"{name}{PART}{part}")
     return path
 
 
 def files_read() -> list[str]:
-    """Every data file read in this process so far, sorted."""
-    return sorted(str(p) for p in _READS)
+    """Every data file (or `file#table` part) read in this process so far, sorted."""
+    return sorted(_READS)
 
 
 @contextmanager
