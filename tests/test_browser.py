@@ -131,8 +131,8 @@ def test_no_serious_accessibility_violations(browser, site, path):
 
 def test_text_from_the_data_is_shown_as_text(browser, tmp_path):
     root = copy_project(tmp_path / "book")
-    replace_in_file(root / "data/observations/ofsted-2010.csv", "Q4b) There is sufficient training offered",
-                    "Q4b) There is <script>alert('x')</script> training offered", count=3)
+    replace_in_file(root / "data/observations/ofsted-2010.csv", "Q13b) The local authority acknowledges and praises",
+                    "Q13b) The local authority <script>alert('x')</script> praises", count=3)
     render(root, to=("html",), quiet=True)
     served = Site(root / "_book")
     try:

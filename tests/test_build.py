@@ -135,12 +135,12 @@ def test_charts_draw_in_headless_chromium_offline(built):
 def test_an_edited_observation_changes_its_figure(tmp_path):
     root = copy_project(tmp_path / "book")
     csv = root / "data/observations/ofsted-2010.csv"
-    replace_in_file(csv, "Q4b) There is sufficient training offered",
-                    "Q4b) There is plenty of training offered", count=3)
+    replace_in_file(csv, "Q13b) The local authority acknowledges and praises",
+                    "Q13b) The local authority notices and praises", count=3)
     render(root, to=("html",), quiet=True)
     chapter = (root / "_book/chapters/ofsted-2010.html").read_text(encoding="utf-8")
-    assert "Q4b) There is plenty of training offered" in chapter
-    assert "Q4b) There is sufficient training offered" not in chapter
+    assert "Q13b) The local authority notices and praises" in chapter
+    assert "Q13b) The local authority acknowledges and praises" not in chapter
 
 
 def test_repeated_statements_are_compared_with_derived_values_marked(built):

@@ -18,8 +18,8 @@ def test_a_changed_observation_reruns_only_the_chapters_that_read_it(tmp_path):
     assert again.unchanged                               # nothing changed: nothing done
 
     replace_in_file(root / "data/observations/ofsted-2010.csv",
-                    "Q4b) There is sufficient training offered",
-                    "Q4b) There is enough training offered", count=3)
+                    "Q13b) The local authority acknowledges and praises",
+                    "Q13b) The local authority recognises and praises", count=3)
     after = render(root, quiet=True, to=("html",))
     # Readers of the whole file, or of the one table whose rows changed.
     readers = {chapter for chapter, files in first.files_read.items()
@@ -29,7 +29,7 @@ def test_a_changed_observation_reruns_only_the_chapters_that_read_it(tmp_path):
     assert set(after.executed) == readers                 # exactly the chapters that read the file
     assert {"index.qmd", "chapters/source-list.qmd", "chapters/ircsc-2021.qmd"} <= set(after.reused)
     chapter = (root / "_book/chapters/ofsted-2010.html").read_text(encoding="utf-8")
-    assert "Q4b) There is enough training offered" in chapter   # the figure plots the new label
+    assert "Q13b) The local authority recognises and praises" in chapter   # the figure plots the new label
 
 
 def test_fresh_ignores_the_cache(tmp_path):

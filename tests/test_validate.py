@@ -148,3 +148,45 @@ def test_statement_links_must_name_real_questions(data_copy):
     replace_in_file(data_copy / "ofsted-2010-2012-matches.csv", "my specific job role", "my specific jobs role")
     found = problems_for(data_copy, "data/ofsted-2010-2012-matches.csv", 3, "statement_2012")
     assert found and "no ofsted-2012 observation has the question" in found[0]
+
+
+CROSSWALK_ROW = ("supervision,Supervised at least monthly,ofsted-2010,summary-all-questions,"
+                 "\"Q4b) There is sufficient training offered by my local authority\",Agree,All,percent,{rating},note\n")
+
+
+def _write_crosswalk(data: Path, *rows: str) -> None:
+    header = "theme,indicator,survey,table,question,category,group,measure,comparability,note\n"
+    (data / "crosswalk.csv").write_text(header + "".join(rows), encoding="utf-8")
+
+
+def test_crosswalk_rows_must_point_at_real_observations(data_copy):
+    real = CROSSWALK_ROW.format(rating="similar").replace("Q4b) There is sufficient training offered by my local authority",
+                                                          _a_2010_question())
+    _write_crosswalk(data_copy, real, real.replace(",Agree,", ",Agreed,"))
+    assert not problems_for(data_copy, "data/crosswalk.csv", 2, "survey, table, question, category, group, measure")
+    found = problems_for(data_copy, "data/crosswalk.csv", 3, "survey, table, question, category, group, measure")
+    assert found and "no observation ofsted-2010/summary-all-questions" in found[0]
+
+
+def test_crosswalk_comparability_comes_from_the_scale(data_copy):
+    _write_crosswalk(data_copy, CROSSWALK_ROW.format(rating="much the same").replace(
+        "Q4b) There is sufficient training offered by my local authority", _a_2010_question()))
+    found = problems_for(data_copy, "data/crosswalk.csv", 2, "comparability")
+    assert found and "same-question" in found[0]
+
+
+def test_feature_links_must_name_a_crosswalk_indicator(data_copy):
+    _write_crosswalk(data_copy, CROSSWALK_ROW.format(rating="similar").replace(
+        "Q4b) There is sufficient training offered by my local authority", _a_2010_question()))
+    (data_copy / "support-feature-indicators.csv").write_text(
+        "feature,indicator,note\nsupervision,Supervised at least monthly,ok\nsupervision,Supervised weekly,typo\n",
+        encoding="utf-8")
+    assert not problems_for(data_copy, "data/support-feature-indicators.csv", 2, "indicator")
+    found = problems_for(data_copy, "data/support-feature-indicators.csv", 3, "indicator")
+    assert found and "'Supervised weekly' is not an indicator of the crosswalk" in found[0]
+
+
+def _a_2010_question() -> str:
+    with (ROOT / OBS).open(encoding="utf-8", newline="") as handle:
+        return next(row["question"] for row in csv.DictReader(handle)
+                    if row["table"] == "summary-all-questions" and row["category"] == "Agree")

@@ -334,3 +334,68 @@ def paired_dots(frame: pd.DataFrame, *, alt: str, label: str, series: str, note:
                                                  altair.Tooltip("shown:N", title="Agreeing")])
              ).properties(width=width, height=len(order) * (lines * 14 + 12))
     return Figure(chart, alt, note, observations)
+
+
+SURVEY_YEARS = [2009, 2010, 2011, 2018, 2021]   # fieldwork years of the five sources: the axis ticks
+_SHAPES = {"same-question": "circle", "similar": "diamond", "different-population": "square", "proxy": "triangle-up"}
+
+
+def timeline(frame: pd.DataFrame, *, alt: str, note: str, width: int = 430, wrap_at: int = 60) -> Figure:
+    """Each indicator's linked values on a common fieldwork-year axis, one small panel per indicator.
+
+    `frame` is `swsurveys.crosswalk.linked()` output. Colour names who
+    answered, marker shape the comparability rating; each dot is labelled
+    with its value ("(derived)" where we added printed shares). An indicator
+    mixing measures plots only its percentages; the rest stay in the table.
+    """
+    from .crosswalk import COMPARABILITY, COMPARABILITY_LABEL, POPULATION
+
+    populations = list(POPULATION.values())
+    ratings = [COMPARABILITY_LABEL[c] for c in COMPARABILITY]
+    colour = altair.Color("population:N", title="Who answered", sort=populations,
+                          scale=altair.Scale(domain=populations, range=PALETTE[:len(populations)]),
+                          legend=altair.Legend(orient="top", direction="vertical", labelLimit=0))
+    shape = altair.Shape("comparability_label:N", title="Comparability", sort=ratings,
+                         scale=altair.Scale(domain=ratings, range=[_SHAPES[c] for c in COMPARABILITY]),
+                         legend=altair.Legend(orient="top", direction="vertical"))
+    panels = []
+    plotted = []
+    groups = list(frame.groupby("indicator", sort=False))
+    for number, (indicator, rows) in enumerate(groups, start=1):
+        # Adjacent survey years sit close together: keep every tick label, title only the last axis.
+        x = altair.X("year:Q", title="Fieldwork year" if number == len(groups) else None,
+                     scale=altair.Scale(domain=[2008.5, 2021.8]),
+                     axis=altair.Axis(values=SURVEY_YEARS, format="d", grid=False, labelOverlap=False,
+                                      labelFontSize=11))
+        rows = rows.dropna(subset=["value"])
+        measures = list(rows["measure"])
+        measure = "percent" if "percent" in measures else max(set(measures), key=measures.count) if measures else None
+        elsewhere = rows[rows["measure"] != measure]
+        rows = rows[rows["measure"] == measure]
+        if rows.empty:
+            continue
+        # Values on another scale are named under the panel title rather than dropped silently.
+        aside = "; ".join(f"{r.source}: {r.measure} {r.shown}" for r in elsewhere.itertuples())
+        subtitle = [f"Not on this scale — {aside}"] if aside else []
+        plotted.append(rows)
+        percent = measure == "percent"
+        y = altair.Y("value:Q", title="Per cent" if percent else measure.capitalize(),
+                     scale=altair.Scale(domain=[0, 100]) if percent else altair.Scale(domainMin=0, nice=True),
+                     axis=altair.Axis(tickCount=3, labelExpr="datum.label + '%'" if percent else "datum.label"))
+        data = rows[["year", "value", "shown", "source", "population", "comparability_label", "lines"]]
+        base = altair.Chart(data)
+        tooltip = [altair.Tooltip("source:N", title="Source"), altair.Tooltip("shown:N", title="Value"),
+                   altair.Tooltip("population:N", title="Who answered"),
+                   altair.Tooltip("comparability_label:N", title="Comparability"),
+                   altair.Tooltip("lines:N", title="Source line(s)")]
+        panel = (base.mark_point(size=110, filled=True, opacity=1).encode(x=x, y=y, color=colour, shape=shape,
+                                                                            tooltip=tooltip)
+                 + base.mark_text(align="left", dx=9, fontSize=10).encode(x=x, y=y, text="shown:N")
+                 ).properties(width=width, height=90,
+                              title=altair.TitleParams(wrap(indicator, wrap_at), anchor="start", fontSize=12,
+                                                       fontWeight="bold", subtitle=subtitle, subtitleFontSize=10,
+                                                       subtitleColor="#505a5f"))
+        panels.append(panel)
+    chart = altair.vconcat(*panels, spacing=18).resolve_scale(color="shared", shape="shared")
+    shown = pd.concat(plotted) if plotted else frame.iloc[0:0]
+    return Figure(chart, alt, note, shown)

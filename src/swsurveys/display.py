@@ -30,12 +30,18 @@ class MarkdownTable:
         self.source_lines = source_lines
 
     def _repr_markdown_(self) -> str:
-        columns = list(self.frame.columns)
+        columns = [c for c in self.frame.columns if c != self._survey_column()]
         header = "| " + " | ".join(escape_markdown(c) for c in columns) + " |"
         rule = "|" + "|".join(self._rule(c) for c in columns) + "|"
-        rows = ["| " + " | ".join(self._linked(column, v) for column, v in zip(columns, row)) + " |"
-                for row in self.frame.itertuples(index=False)]
+        rows = ["| " + " | ".join(self._linked(column, row[column], row) for column in columns) + " |"
+                for row in self.frame.to_dict("records")]
         return "\n".join([header, rule, *rows])
+
+    def _survey_column(self) -> str | None:
+        """The column naming each row's survey, when source_lines points at one (not shown itself)."""
+        if self.source_lines and self.source_lines[1] in self.frame.columns:
+            return self.source_lines[1]
+        return None
 
     def _rule(self, column: str) -> str:
         # pandoc reads relative column widths from the dashes, so give long text more room.
@@ -45,11 +51,15 @@ class MarkdownTable:
         dashes = "-" * max(3, min(longest, 60))
         return f"{dashes}:" if side == "right" else f":{dashes}"
 
-    def _linked(self, column: str, value: object) -> str:
-        """A source line number becomes a link to that line in the source viewer."""
-        if self.source_lines and column == self.source_lines[0] and str(value).isdigit():
-            return f"[{value}](../sources/{self.source_lines[1]}.html#L{value})"
-        return self._cell(value)
+    def _linked(self, column: str, value: object, row: dict) -> str:
+        """Source line numbers ("283" or "705; 706") become links to those lines in the source viewer."""
+        if not self.source_lines or column != self.source_lines[0]:
+            return self._cell(value)
+        survey = row[self._survey_column()] if self._survey_column() else self.source_lines[1]
+        lines = [part.strip() for part in str(value).split(";")]
+        if not all(line.isdigit() for line in lines):
+            return self._cell(value)
+        return "; ".join(f"[{line}](../sources/{survey}.html#L{line})" for line in lines)
 
     @staticmethod
     def _cell(value: object) -> str:
@@ -66,6 +76,8 @@ def table(frame: pd.DataFrame, align: dict[str, str] | None = None,
     """Show `frame` as a table in the book (label the cell `tbl-…` and give a `tbl-cap`).
 
     `source_lines=("Line", "ofsted-2010")` links each value of the column
-    "Line" to that line of the survey's source text.
+    "Line" (a line number, or several separated by ";") to that line of the
+    survey's source text; `("Line", "survey")` takes each row's survey slug
+    from the column "survey", which is then not shown.
     """
     return MarkdownTable(frame, align, source_lines)

@@ -274,7 +274,18 @@ def _reference_problems(root: Path, package: dict) -> list[Problem]:
                                         f"{row.get('question', '')[:40]}/{row.get('category')}/{row.get('group')}/"
                                         f"{row.get('measure')}",
                                         "the key of a row in data/observations/<survey>.csv"))
-    return problems
+    return problems + _feature_link_problems(root, package)
+
+
+def _feature_link_problems(root: Path, package: dict) -> list[Problem]:
+    """Each feature-to-indicator link must name an indicator the crosswalk defines."""
+    paths = {r["name"]: root / r["path"] for r in package["resources"]}
+    if "support-feature-indicators" not in paths or "crosswalk" not in paths:
+        return []
+    indicators = {row["indicator"] for _, row in _rows(paths["crosswalk"])}
+    return [Problem(f"data/{paths['support-feature-indicators'].name}", line, "indicator",
+                    f"{row['indicator']!r} is not an indicator of the crosswalk", "an indicator label in data/crosswalk.csv")
+            for line, row in _rows(paths["support-feature-indicators"]) if row["indicator"] not in indicators]
 
 
 def validate(root: Path | None = None) -> list[Problem]:

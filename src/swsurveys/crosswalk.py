@@ -1,0 +1,160 @@
+"""The crosswalk: which published value stands for each indicator in each survey.
+
+`data/crosswalk.csv` points at observations; `linked()` fetches them and
+gives one value per indicator and survey, placed on the fieldwork year, with
+the population that answered and the comparability rating. Where a survey's
+indicator is the sum of several printed categories (2011's "strongly agree"
++ "agree"), the value is computed by `derived.combine` and marked derived.
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from . import derived
+from .catalogue import load, resource_path, surveys, table_info, themes
+from .paths import record_read
+
+# Who answered, as the synthesis charts name it (surveys.csv respondent_type).
+POPULATION = {
+    "practitioners": "Social workers, national",
+    "inspection": "Staff in authorities chosen for good practice",
+    "employers": "Councils (employers), not individuals",
+}
+COMPARABILITY = ["same-question", "similar", "different-population", "proxy"]
+COMPARABILITY_LABEL = {
+    "same-question": "Same question",
+    "similar": "Similar question",
+    "different-population": "Different respondents",
+    "proxy": "Proxy measure",
+}
+_OBSERVATION = ["survey", "table", "question", "category", "group", "measure"]
+
+
+def rows() -> pd.DataFrame:
+    """data/crosswalk.csv as text, in file order."""
+    return pd.read_csv(record_read(resource_path("crosswalk")), dtype=str, keep_default_na=False)
+
+
+def feature_links() -> pd.DataFrame:
+    """Which indicators speak to each of the 2012 report's features of good support."""
+    return pd.read_csv(record_read(resource_path("support-feature-indicators")), dtype=str, keep_default_na=False)
+
+
+def _fieldwork_year(value: str) -> int:
+    return int(str(value)[:4])
+
+
+def _value_text(value: float, measure: str, is_derived: bool, unit: str) -> str:
+    """The value as a reader sees it: "51%", "6 hours", "7.1 out of 10", "74% (derived)"."""
+    if pd.isna(value):
+        return ""
+    scale = re.search(r"\b(\d+)\s*-\s*(\d+)\b", unit or "")
+    if measure == "percent":
+        text = f"{value:g}%"
+    elif measure == "hours":
+        text = f"{value:g} hours"
+    elif measure in {"score", "mean"} and scale:
+        text = f"{value:g} out of {scale.group(2)}"
+    else:
+        text = f"{value:g}"
+    return f"{text} (derived)" if is_derived else text
+
+
+def _one_value(links: pd.DataFrame) -> dict:
+    """The value that stands for one indicator in one survey (and group and measure)."""
+    first = links.iloc[0]
+    observations = load(first["survey"], first["table"])
+    keyed = observations.set_index(_OBSERVATION[2:]).sort_index()
+    picked = pd.concat([keyed.loc[[tuple(row[k] for k in _OBSERVATION[2:])]].reset_index()
+                        for _, row in links.iterrows()], ignore_index=True)
+    lines = "; ".join(str(line) for line in picked["line"])
+    printed = " + ".join(picked["printed"])
+    if len(picked) == 1:
+        row = picked.iloc[0]
+        return {"value": row["value"], "derived": False, "status": row["status"], "base": row["base"],
+                "printed": printed, "lines": lines, "category": row["category"]}
+    total = derived.combine(picked, list(picked["category"]), " + ".join(picked["category"]))
+    if len(total) != 1:
+        raise ValueError(f"crosswalk: the rows for {first['indicator']!r} in {first['survey']} do not add up "
+                         "to one value (each must be a category of the same question, group and measure)")
+    return {"value": total["value"].item(), "derived": True, "status": "", "base": picked["base"].iloc[0],
+            "printed": printed, "lines": lines, "category": total["category"].item()}
+
+
+def linked(theme: str | list[str] | None = None) -> pd.DataFrame:
+    """One row per indicator and survey: the linked value, its year, population and comparability.
+
+    Columns: theme, theme_label, indicator, survey, source, year, population,
+    group, measure, value, shown, printed, lines, derived, status, base,
+    comparability, comparability_label, note, table, question, category.
+    Ordered by the crosswalk's order of indicators, then by fieldwork year.
+    """
+    crosswalk = rows()
+    if theme is not None:
+        wanted = [theme] if isinstance(theme, str) else list(theme)
+        crosswalk = crosswalk[crosswalk["theme"].isin(wanted)]
+    info = surveys()
+    labels = dict(zip(themes()["theme"], themes()["label"]))
+    indicator_order = {name: i for i, name in enumerate(dict.fromkeys(crosswalk["indicator"]))}
+    out = []
+    keys = ["theme", "indicator", "survey", "group", "measure"]
+    for (theme_id, indicator, survey, group, measure), links in crosswalk.groupby(keys, sort=False):
+        value = _one_value(links)
+        source = info.loc[survey]
+        out.append({
+            "theme": theme_id, "theme_label": labels.get(theme_id, theme_id), "indicator": indicator,
+            "survey": survey, "source": source["short_title"], "year": _fieldwork_year(source["fieldwork_start"]),
+            "population": POPULATION[source["respondent_type"]], "group": group, "measure": measure,
+            "value": value["value"],
+            "shown": _value_text(value["value"], measure, value["derived"],
+                                 str(table_info(survey, links["table"].iloc[0]).get("unit", ""))),
+            "printed": value["printed"], "lines": value["lines"], "derived": value["derived"],
+            "status": value["status"], "base": value["base"],
+            "comparability": links["comparability"].iloc[0],
+            "comparability_label": COMPARABILITY_LABEL[links["comparability"].iloc[0]],
+            "note": links["note"].iloc[0], "table": links["table"].iloc[0],
+            "question": links["question"].iloc[0], "category": value["category"],
+        })
+    frame = pd.DataFrame(out)
+    if frame.empty:
+        return frame
+    frame["_order"] = frame["indicator"].map(indicator_order)
+    return frame.sort_values(["_order", "year", "survey"], kind="stable").drop(columns="_order").reset_index(drop=True)
+
+
+def value(frame: pd.DataFrame, indicator: str, survey: str, what: str = "shown") -> str:
+    """One linked value as text for a sentence (e.g. "62%" or "74% (derived)")."""
+    match = frame[(frame["indicator"] == indicator) & (frame["survey"] == survey)]
+    if len(match) != 1:
+        raise KeyError(f"no single linked value for {indicator!r} in {survey}")
+    return str(match[what].item())
+
+
+def figure(frame: pd.DataFrame, **options):
+    """The theme's timeline chart, with alt text reading out every value and a note naming every source."""
+    from .charts import timeline
+
+    parts = []
+    for indicator, rows in frame.groupby("indicator", sort=False):
+        values = ", ".join(f"{r.source} ({r.year}, {r.population.lower()}, {r.comparability_label.lower()}): "
+                           f"{r.shown or r.printed}" for r in rows.itertuples())
+        parts.append(f"{indicator} — {values}")
+    alt = ("Dots on a fieldwork-year axis, one panel per indicator; colour shows who answered and marker shape "
+           "the comparability. " + "; ".join(parts) + ".")
+    sources = sorted(set(frame["source"]), key=lambda s: frame.loc[frame["source"] == s, "year"].min())
+    note = ("Sources: " + "; ".join(sources) + ", as linked in data/crosswalk.csv (lines in the table below). "
+            "Values are as printed, except those marked derived: the sum of two printed shares.")
+    return timeline(frame, alt=alt, note=note, **options)
+
+
+def table(frame: pd.DataFrame):
+    """The linked observations as a table: value, who answered, comparability and what differs, with source lines."""
+    from .display import table as show
+
+    shown = frame.assign(value_text=[s or p for s, p in zip(frame["shown"], frame["printed"])])
+    columns = {"indicator": "Indicator", "year": "Year", "source": "Source", "population": "Who answered",
+               "value_text": "Value", "comparability_label": "Comparability", "note": "What differs",
+               "lines": "Line", "survey": "survey"}
+    return show(shown[list(columns)].rename(columns=columns), source_lines=("Line", "survey"))
