@@ -73,3 +73,36 @@ def test_share_of_answering_rebases_counts():
     shares = derived.share_of_answering(frame, ["Not stated"])
     assert shares.set_index("category")["value"].to_dict() == {"0-10": 75.0, "11-20": 25.0}
     assert shares["derived"].all() and (shares["base"] == 40).all()
+
+
+def _every_kind_of_figure() -> list:
+    """One figure from each helper, on real data."""
+    from swsurveys import crosswalk
+
+    summary = swsurveys.load("ofsted-2010", "summary-all-questions")
+    annex = swsurveys.load("ofsted-2012", "annex-a-social-workers").head(12)
+    scores = swsurveys.load("ircsc-2021", "q2-placements")
+    agree = summary[summary["category"] == "Agree"].head(4)
+    both = summary[summary["question"].str.match(r"Q(1|2)\)")]
+    pairs = pd.DataFrame({"item": ["a", "a"], "series": ["2010", "2011"], "value": [51.0, 63.0],
+                          "shown": ["51%", "63% (derived)"]})
+    return [
+        charts.agree_disagree(both),
+        charts.bars(agree, alt="bars", label="question", percent=True),
+        charts.grouped_bars(both, alt="grouped", label="question", group="category", percent=True),
+        charts.likert(annex, categories=list(dict.fromkeys(annex["category"])), negative=["Strongly disagree", "Disagree"],
+                      neutral=["Neither agree nor disagree", "Don't know"], alt="likert"),
+        charts.dot_plot(scores, alt="dots"),
+        charts.paired_dots(pairs, alt="pairs", label="item", series="series", note="n", series_order=["2010", "2011"],
+                           observations=both),
+        crosswalk.figure(crosswalk.linked("supervision")),
+        charts.stacked_shares(annex, alt="stacked"),
+        charts.panel_bars(agree, alt="panels", panel="table", label="question", percent=True),
+    ]
+
+
+def test_every_helper_draws_a_valid_vega_lite_spec():
+    # Figures skip altair's schema validation when building pages (it is most of the cost); check it here.
+    for figure in _every_kind_of_figure():
+        figure.chart.to_dict(validate=True)
+        assert figure.spec() is figure.spec()               # built once, shared by the HTML and the SVG

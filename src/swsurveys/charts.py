@@ -85,13 +85,17 @@ class Figure:
     alt: str
     note: str
     data: pd.DataFrame = field(default_factory=pd.DataFrame)
+    _spec: dict | None = field(default=None, init=False, repr=False, compare=False)
 
     def spec(self) -> dict:
-        """The Vega-Lite spec with the house style applied."""
-        spec = self.chart.to_dict()
-        spec["config"] = {**house_config(), **spec.get("config", {})}
-        spec["description"] = self.alt
-        return spec
+        """The Vega-Lite spec with the house style applied (built once; the HTML and the SVG share it)."""
+        if self._spec is None:
+            # Schema validation is most of altair's cost; the helpers' specs are validated once in the tests.
+            spec = self.chart.to_dict(validate=False)
+            spec["config"] = {**house_config(), **spec.get("config", {})}
+            spec["description"] = self.alt
+            self._spec = spec
+        return self._spec
 
     def svg(self) -> str:
         """The chart as a standalone SVG (vector) image."""
@@ -334,6 +338,82 @@ def paired_dots(frame: pd.DataFrame, *, alt: str, label: str, series: str, note:
                                                  altair.Tooltip("shown:N", title="Agreeing")])
              ).properties(width=width, height=len(order) * (lines * 14 + 12))
     return Figure(chart, alt, note, observations)
+
+
+def stacked_shares(frame: pd.DataFrame, *, alt: str, label: str = "question", categories: list[str] | None = None,
+                   width: int = 420, wrap_at: int = 44, note: str | None = None, min_label: float = 5) -> Figure:
+    """One 100 per cent bar per item, split into its answers (Yes / No / Don't know, or a scale).
+
+    For single-answer questions whose chart was lost and whose shares survive
+    only in the text. Values without a number (a status such as `x`) are not
+    drawn: show them as printed in a table. Segments narrower than
+    `min_label` per cent carry no direct label (their value is in the
+    tooltip and the alt text).
+    """
+    data = frame.dropna(subset=["value"]).copy()
+    categories = categories or list(dict.fromkeys(data.sort_values("order")["category"]))
+    data["item"] = data[label].map(lambda t: "|".join(wrap(" ".join(str(t).split()), wrap_at)))
+    order = list(dict.fromkeys(data["item"]))
+    rank = {c: i for i, c in enumerate(categories)}
+    data["rank"] = data["category"].map(rank)
+    data = data.sort_values(["item", "rank"])
+    data["x1"] = data.groupby("item", sort=False)["value"].cumsum()
+    data["x0"] = data["x1"] - data["value"]
+    data["shown"] = data["value"].map(lambda v: f"{v:g}%")
+    colours = (PALETTE * 2)[:len(categories)]
+    base = altair.Chart(data[["item", "category", "value", "x0", "x1", "shown", "printed", "line"]])
+    y = altair.Y("item:N", sort=order, title=None,
+                 axis=altair.Axis(labelExpr="split(datum.label, '|')", labelLimit=0, ticks=False, labelPadding=6))
+    x = altair.X("x0:Q", title="Per cent", scale=altair.Scale(domain=[0, 100]),
+                 axis=altair.Axis(labelExpr="datum.value + '%'", values=[0, 25, 50, 75, 100]))
+    color = altair.Color("category:N", title=None, sort=categories,
+                         scale=altair.Scale(domain=categories, range=colours),
+                         legend=altair.Legend(orient="top", direction="horizontal", columns=4))
+    bars = base.mark_bar(height={"band": 0.7}).encode(
+        y=y, x=x, x2="x1:Q", color=color,
+        tooltip=[altair.Tooltip("category:N", title="Answer"), altair.Tooltip("shown:N", title="Per cent"),
+                 altair.Tooltip("printed:N", title="As printed"), altair.Tooltip("line:Q", title="Source line")])
+    text = base.transform_filter(f"datum.value >= {min_label}").transform_calculate(
+        mid="(datum.x0 + datum.x1) / 2").mark_text(fontSize=10, color="white").encode(y=y, x="mid:Q", text="shown:N")
+    lines = max(len(s.split("|")) for s in order) if order else 1
+    chart = (bars + text).properties(width=width, height=len(order) * (lines * 14 + 10))
+    return Figure(chart, alt, note if note is not None else source_note(frame), frame)
+
+
+def panel_bars(frame: pd.DataFrame, *, alt: str, panel: str, label: str = "category", percent: bool = False,
+               title: str = "", width: int = 360, wrap_at: int = 44, note: str | None = None,
+               panels: list[str] | None = None) -> Figure:
+    """Horizontal bars in stacked panels (one per `panel` value, e.g. one per published table), directly labelled.
+
+    Each panel keeps its own rows and order (`order` within the panel); the
+    value axis is shared, so panels must hold the same unit. Rows without a
+    number (a status such as `low` or `x`) are not drawn: show them in a table.
+    """
+    data = frame.dropna(subset=["value"]).sort_values("order", kind="stable").copy()
+    data["row"] = data[label].map(lambda t: "|".join(wrap(" ".join(str(t).split()), wrap_at)))
+    data["shown"] = data["value"].map(lambda v: f"{v:g}%" if percent else f"{v:,.0f}" if v == int(v) else f"{v:g}")
+    data["panel"] = data[panel]
+    panels = panels or list(dict.fromkeys(data["panel"]))
+    data["position"] = data.groupby("panel", sort=False).cumcount()
+    lines = max(len(s.split("|")) for s in data["row"]) if len(data) else 1
+    base = altair.Chart()
+    y = altair.Y("row:N", sort=altair.EncodingSortField("position", order="ascending"), title=None,
+                 axis=altair.Axis(labelExpr="split(datum.label, '|')", labelLimit=0, ticks=False, labelPadding=6))
+    x = altair.X("value:Q", title=title or None, scale=altair.Scale(domainMin=0, nice=True),
+                 axis=altair.Axis(format=".0f", labelExpr="datum.label + '%'" if percent else "datum.label"))
+    layer = altair.layer(
+        base.mark_bar(color=PALETTE[0], height={"band": 0.7}).encode(
+            y=y, x=x, tooltip=[altair.Tooltip("row:N", title="Label"), altair.Tooltip("shown:N", title="Value"),
+                               altair.Tooltip("line:Q", title="Source line")]),
+        base.mark_text(align="left", baseline="middle", dx=4).encode(y=y, x=x, text="shown:N"),
+    ).properties(width=width, height=altair.Step(lines * 14 + 8))
+    chart = altair.FacetChart(
+        data=data[["panel", "row", "position", "value", "shown", "printed", "line"]], spec=layer,
+        facet=altair.Facet("panel:N", sort=panels, title=None,
+                           header=altair.Header(labelFontWeight="bold", labelAnchor="start", labelAngle=0,
+                                                labelOrient="top", labelLimit=0)),
+        columns=1).resolve_scale(y="independent")
+    return Figure(chart, alt, note if note is not None else source_note(frame), frame)
 
 
 SURVEY_YEARS = [2009, 2010, 2011, 2018, 2021]   # fieldwork years of the five sources: the axis ticks
