@@ -138,7 +138,7 @@ def test_text_from_the_data_is_shown_as_text(browser, tmp_path):
     try:
         page = open_page(browser, served.base + "chapters/ofsted-2010.html")
         page.wait_for_selector(".sw-chart[data-drawn=true]")
-        figure = page.locator("#fig-ofsted-2010-training")
+        figure = page.locator("#fig-ofsted-2010-learning")
         figure.locator(".figure-table summary").click()
         assert "<script>alert('x')</script>" in figure.locator(".figure-table table").inner_text()
         assert page.dialogs == [] and page.errors == []

@@ -39,11 +39,12 @@ def test_every_chapter_has_a_page_with_navigation(built):
 
 def test_figures_are_numbered_captioned_and_sourced(built):
     chapter = (built / "_book/chapters/ofsted-2010.html").read_text(encoding="utf-8")
+    number = next(p.number for p in project.load(built).pages if p.relative == "chapters/ofsted-2010.qmd")
     assert chapter.count('class="sw-chart"') == 10
-    assert "<strong>Figure 1.1:</strong> Induction" in chapter
+    assert f"<strong>Figure {number}.1:</strong> Induction" in chapter
     assert chapter.count('<p class="source-note">Source: Ofsted') == 10
-    assert 'href="#sec-ofsted-2010-notes">Section 1.4</a>' in chapter     # cross-reference resolved
-    assert "Table 1.1: Results stated in the body text" in chapter
+    assert f'href="#sec-ofsted-2010-notes">Section {number}.4</a>' in chapter     # cross-reference resolved
+    assert f"Table {number}.1: Results stated in the body text" in chapter
     assert "4,141" in chapter and "3,514" in chapter                       # inline values from the data
 
 

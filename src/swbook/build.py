@@ -14,7 +14,6 @@ import sys
 import tempfile
 import time
 import zipfile
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +26,7 @@ from .assemble import Assembler
 from .cache import ChapterCache, FileHashes, build_key
 from .crossref import Registry
 from .errors import BuildError
-from .execute import Executed, execute
+from .execute import Executed, chapter_processes, execute
 
 # Resources never published: the names a source meant to redact.
 NOT_PUBLISHED = {"redactions"}
@@ -156,7 +155,7 @@ def _execute_all(root, documents, report: Report, log, cache: ChapterCache, fres
             pending.append((page, document, source))
     workers = max(1, min(jobs or os.cpu_count() or 1, len(pending)))
     if pending:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with chapter_processes(workers) as pool:
             futures = [(page, source, pool.submit(_timed_execute, document, root))
                        for page, document, source in pending]
             for page, source, future in futures:   # in book order, so the log and output are deterministic

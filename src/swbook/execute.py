@@ -1,21 +1,29 @@
-"""Execute a chapter's Python cells in a Jupyter kernel with nbclient.
+"""Execute a chapter's Python cells with IPython, in a process of its own.
 
-One kernel per chapter, cells in document order, inline expressions run as
-small cells of their own where they stand. A failing cell raises BuildError
-naming the chapter, the cell and its line in the .qmd file.
+Cells run in document order with Jupyter's semantics — an IPython shell, the
+value of a cell's last expression displayed through its rich reprs, and
+`display()` for anything else — and inline expressions run as small cells of
+their own where they stand. Outputs are kept in the notebook's format, so a
+chapter could as well be run by Jupyter.
+
+Each chapter gets a fresh process, so no state leaks between chapters. The
+processes are forked from a server that has already imported pandas,
+altair, vl-convert and swsurveys (see `chapter_processes`), so a chapter pays
+for its own code only, not for starting an interpreter and a kernel and
+importing the same libraries again: on two cores that is most of a cold build.
+
+A failing cell raises BuildError naming the chapter, the cell and its line in
+the .qmd file.
 """
 from __future__ import annotations
 
-import json
+import ast
+import multiprocessing
 import os
 import re
-import subprocess
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import nbformat
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError, DeadKernelError
 
 from .errors import BuildError
 from .qmd import Cell, Document, Markdown
@@ -27,9 +35,10 @@ def __swbook_inline__(value):
         value = f"{value:g}"
     display(Markdown(str(value)))
 """
-_READS = "import json, swsurveys.paths as _p; print(json.dumps(_p.files_read()))"
+# Imported once by the process server; every chapter process starts with them loaded.
+PRELOAD = ["pandas", "altair", "vl_convert", "IPython.core.interactiveshell", "IPython.display",
+           "swsurveys", "swsurveys.charts", "swsurveys.crosswalk", "swsurveys.display", "swsurveys.derived"]
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
-START_ATTEMPTS = 3
 
 
 @dataclass
@@ -41,6 +50,17 @@ class Executed:
     files_read: list[str] = field(default_factory=list)
 
 
+class CellFailed(Exception):
+    """A cell raised; carries the exception's name and message."""
+
+
+def chapter_processes(workers: int) -> ProcessPoolExecutor:
+    """A pool whose every task runs in a fresh process forked from a pre-loaded server."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, max_tasks_per_child=1)
+
+
 def _inline_value(outputs: list[dict]) -> str:
     for output in outputs:
         data = output.get("data", {})
@@ -49,67 +69,73 @@ def _inline_value(outputs: list[dict]) -> str:
     return ""
 
 
-def execute(document: Document, root: Path, timeout: int = 600) -> Executed:
-    """Run every cell of `document`; return outputs keyed by cell and block."""
-    notebook = nbformat.v4.new_notebook()
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    where: list[tuple[str, object, int]] = []   # (kind, block, position) per notebook cell
-    notebook.cells.append(nbformat.v4.new_code_cell(_SETUP))
-    where.append(("setup", None, 0))
+def _shell():
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    shell.user_ns["__name__"] = "__main__"
+    return shell
+
+
+def _run(shell, code: str, filename: str) -> list[dict]:
+    """Run one cell; its outputs in notebook form. Raises CellFailed if the code raises."""
+    from IPython.utils.capture import capture_output
+
+    tree = ast.parse(code, filename)
+    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    outputs = []
+    with capture_output(stdout=True, stderr=True, display=True) as captured:
+        try:
+            exec(compile(tree, filename, "exec"), shell.user_ns)
+            value = eval(compile(ast.Expression(last.value), filename, "eval"), shell.user_ns) if last else None
+        except Exception as error:  # the chapter's own code: any exception is a failed cell
+            raise CellFailed(f"{type(error).__name__}: {_ANSI.sub('', str(error))}") from None
+    outputs += [{"output_type": "display_data", "data": o.data, "metadata": o.metadata or {}} for o in captured.outputs]
+    if value is not None:
+        data, metadata = shell.display_formatter.format(value)
+        outputs.append({"output_type": "execute_result", "data": data, "metadata": metadata,
+                        "execution_count": None})
+    if captured.stdout:
+        outputs.append({"output_type": "stream", "name": "stdout", "text": captured.stdout})
+    if captured.stderr:
+        outputs.append({"output_type": "stream", "name": "stderr", "text": captured.stderr})
+    return outputs
+
+
+def execute(document: Document, root: Path) -> Executed:
+    """Run every cell of `document` in this process; return outputs keyed by cell and block.
+
+    Meant for a fresh process (see `chapter_processes`): it changes the working
+    directory and the data package the process reads.
+    """
+    import swsurveys.paths
+
+    os.environ["SWSURVEYS_DATA"] = str(root / "data")
+    os.chdir(document.path.parent)
+    chapter = _relative(document.path, root)
+    shell = _shell()
+    try:
+        _run(shell, _SETUP, "<swbook setup>")
+    except CellFailed as error:
+        raise BuildError(f"{chapter}: the book's own setup cell failed: {error}") from None
+    result = Executed()
     for position, block in enumerate(document.blocks):
         if isinstance(block, Cell):
-            notebook.cells.append(nbformat.v4.new_code_cell(block.source))
-            where.append(("cell", block, position))
+            try:
+                result.outputs[block.index] = _run(shell, block.source, f"{chapter}, cell {block.index}")
+            except CellFailed as error:
+                label = f" ({block.label})" if block.label else ""
+                raise BuildError(f"{chapter}:{block.line}: cell {block.index}{label} failed: {error}") from None
         elif isinstance(block, Markdown):
             for expression in block.inline:
-                notebook.cells.append(nbformat.v4.new_code_cell(f"__swbook_inline__({expression})"))
-                where.append(("inline", block, position))
-    notebook.cells.append(nbformat.v4.new_code_cell(_READS))
-    where.append(("reads", None, 0))
-
-    for attempt in range(1, START_ATTEMPTS + 1):
-        client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", allow_errors=False,
-                                resources={"metadata": {"path": str(document.path.parent)}})
-        try:
-            # The kernel's own stderr only carries start-up chatter; cell errors arrive as outputs.
-            client.execute(stderr=subprocess.DEVNULL, env={**os.environ, "SWSURVEYS_DATA": str(root / "data")})
-            break
-        except (CellExecutionError, DeadKernelError) as error:
-            raise BuildError(_describe_failure(document, root, notebook, where, error)) from None
-        except RuntimeError as error:
-            # Kernels started at the same moment in parallel processes can race for the same
-            # free ports and die before answering; starting again is the fix.
-            if "before replying to kernel_info" not in str(error) or attempt == START_ATTEMPTS:
-                raise BuildError(f"{_relative(document.path, root)}: the Jupyter kernel did not start: {error}") from None
-            for cell in notebook.cells:
-                cell.outputs = []
-
-    result = Executed()
-    for cell, (kind, block, position) in zip(notebook.cells, where):
-        if kind == "cell":
-            result.outputs[block.index] = cell.outputs
-        elif kind == "inline":
-            result.inline.setdefault(position, []).append(_inline_value(cell.outputs))
-        elif kind == "reads":
-            text = "".join(o.get("text", "") for o in cell.outputs if o.get("name") == "stdout")
-            result.files_read = json.loads(text or "[]")
+                try:
+                    outputs = _run(shell, f"__swbook_inline__({expression})", f"{chapter}, inline")
+                except CellFailed as error:
+                    raise BuildError(f"{chapter}:{block.line}: an inline expression in the paragraph starting "
+                                     f"here failed: {error}") from None
+                result.inline.setdefault(position, []).append(_inline_value(outputs))
+    result.files_read = swsurveys.paths.files_read()
     return result
-
-
-def _describe_failure(document: Document, root: Path, notebook, where, error) -> str:
-    chapter = _relative(document.path, root)
-    for cell, (kind, block, _) in zip(notebook.cells, where):
-        for output in cell.get("outputs", []):
-            if output.get("output_type") != "error":
-                continue
-            problem = f"{output['ename']}: {_ANSI.sub('', output['evalue'])}"
-            if kind == "cell":
-                label = f" ({block.label})" if block.label else ""
-                return f"{chapter}:{block.line}: cell {block.index}{label} failed: {problem}"
-            if kind == "inline":
-                return f"{chapter}:{block.line}: an inline expression in the paragraph starting here failed: {problem}"
-            return f"{chapter}: the book's own setup cell failed: {problem}"
-    return f"{chapter}: the kernel stopped: {_ANSI.sub('', str(error)).strip().splitlines()[-1]}"
 
 
 def _relative(path: Path, root: Path) -> str:

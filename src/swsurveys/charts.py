@@ -416,6 +416,69 @@ def panel_bars(frame: pd.DataFrame, *, alt: str, panel: str, label: str = "categ
     return Figure(chart, alt, note if note is not None else source_note(frame), frame)
 
 
+def composition_bars(frame: pd.DataFrame, *, alt: str, categories: list[str], label: str = "group",
+                     facet: str | None = None, width: int = 420, wrap_at: int = 34, note: str | None = None,
+                     title: str = "Per cent of recorded working time") -> Figure:
+    """Horizontal stacked bars: one bar per `label` (e.g. a setting), one segment per category.
+
+    Made for compositions such as the share of working time in each diary
+    category. `categories` lists the segments in stacking order; other
+    categories (subtotals, respondent counts) are left out. Values with a
+    status (x, u, low) or no value are not drawn: show them as printed in a
+    table. Segments are stacked from the printed values, so a bar may end a
+    little short of or beyond 100 because of the source's rounding. With
+    `facet`, the bars are split into panels by that column (e.g. one panel
+    per published table), each with its own rows.
+    """
+    data = frame[frame["category"].isin(categories) & frame["value"].notna()].copy()
+    if "status" in data.columns:
+        data = data[data["status"].fillna("") == ""]
+    data["bar"] = data[label].map(lambda t: "|".join(wrap(" ".join(str(t).split()), wrap_at)))
+    rank = {c: i for i, c in enumerate(categories)}
+    keys = ([facet] if facet else []) + ["bar"]
+    pieces = []
+    for _, rows in data.groupby(keys, sort=False):
+        left = 0.0
+        for row in rows.assign(rank=rows["category"].map(rank)).sort_values("rank").itertuples():
+            pieces.append({**row._asdict(), "x0": left, "x1": left + row.value})
+            left += row.value
+    laid = pd.DataFrame(pieces)
+    laid["shown"] = laid["value"].map(lambda v: f"{v:g}%")
+    order = list(dict.fromkeys(laid["bar"]))
+    colours = (PALETTE * 2)[:len(categories)]
+    light = [c for c, col in zip(categories, colours) if col in ("#F46A25", "#A285D1", "#28A197")]
+    columns = ["bar", "category", "value", "x0", "x1", "shown", "printed", "line"] + ([facet] if facet else [])
+    base = altair.Chart(laid[columns])
+    y = altair.Y("bar:N", sort=order, title=None,
+                 axis=altair.Axis(labelExpr="split(datum.label, '|')", labelLimit=0, ticks=False, labelPadding=6))
+    x = altair.X("x0:Q", title=title, scale=altair.Scale(domain=[0, 102], nice=False),
+                 axis=altair.Axis(labelExpr="datum.value + '%'", values=[0, 25, 50, 75, 100]))
+    color = altair.Color("category:N", title=None, sort=categories,
+                         scale=altair.Scale(domain=categories, range=colours),
+                         legend=altair.Legend(orient="top", direction="horizontal", columns=3, labelLimit=0))
+    bars = base.mark_bar(height={"band": 0.75}).encode(
+        y=y, x=x, x2="x1:Q", color=color,
+        tooltip=[altair.Tooltip("bar:N", title="Who"), altair.Tooltip("category:N", title="Category"),
+                 altair.Tooltip("shown:N", title="Per cent"), altair.Tooltip("line:Q", title="Source line")])
+    text = base.transform_filter("datum.value >= 6").transform_calculate(mid="(datum.x0 + datum.x1) / 2").mark_text(
+        fontSize=10).encode(y=y, x="mid:Q", text="shown:N",
+                            color=altair.condition(altair.FieldOneOfPredicate(field="category", oneOf=light),
+                                                   altair.value("#0b0c0c"), altair.value("white")))
+    lines = max(len(s.split("|")) for s in order) if order else 1
+    step = lines * 14 + 10
+    layer = bars + text
+    if facet:
+        panels = list(dict.fromkeys(laid[facet]))
+        chart = layer.properties(width=width, height=altair.Step(step)).facet(
+            row=altair.Row(f"{facet}:N", title=None, sort=panels,
+                           header=altair.Header(labelAngle=0, labelAlign="left", labelAnchor="start",
+                                                labelOrient="top", labelFontWeight="bold", labelLimit=0))
+        ).resolve_scale(y="independent")
+    else:
+        chart = layer.properties(width=width, height=step * len(order))
+    return Figure(chart, alt, note if note is not None else source_note(frame), frame)
+
+
 SURVEY_YEARS = [2009, 2010, 2011, 2018, 2021]   # fieldwork years of the five sources: the axis ticks
 _SHAPES = {"same-question": "circle", "similar": "diamond", "different-population": "square", "proxy": "triangle-up"}
 

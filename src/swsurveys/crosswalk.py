@@ -150,11 +150,11 @@ def figure(frame: pd.DataFrame, **options):
 
 
 def table(frame: pd.DataFrame):
-    """The linked observations as a table: value, who answered, comparability and what differs, with source lines."""
+    """The linked observations as a table: value, comparability and what differs (incl. who answered), with source lines."""
     from .display import table as show
 
     shown = frame.assign(value_text=[s or p for s, p in zip(frame["shown"], frame["printed"])])
-    columns = {"indicator": "Indicator", "year": "Year", "source": "Source", "population": "Who answered",
-               "value_text": "Value", "comparability_label": "Comparability", "note": "What differs",
+    # Who answered is in each note (and coloured in the chart); leaving it out gives the note room.
+    columns = {"indicator": "Indicator", "year": "Year", "source": "Source", "value_text": "Value", "comparability_label": "Comparability", "note": "What differs",
                "lines": "Line", "survey": "survey"}
     return show(shown[list(columns)].rename(columns=columns), source_lines=("Line", "survey"))
