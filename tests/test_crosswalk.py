@@ -91,3 +91,20 @@ def test_the_typed_number_check_can_fail(tmp_path):
     chapter = tmp_path / "bad.qmd"
     chapter.write_text("---\ntitle: x\n---\n\nIn 2010, `{python} v()` agreed, up from 47 per cent (@fig-a-1).\n")
     assert re.findall(r"\d+", _prose(chapter)) == ["2010", "47"]
+
+
+ISSUE_THEMES = {"caseloads and workload": ["caseload", "workload-and-hours"], "time use": ["time-use"],
+                "supervision and line management": ["supervision", "management-support"],
+                "training and induction": ["training-and-development", "induction-and-newly-qualified"],
+                "recording and IT": ["recording-and-it"], "staffing": ["staffing-and-vacancies"],
+                "morale and leaving": ["job-satisfaction-and-morale", "retention"]}
+
+
+def test_every_theme_has_a_chart_of_two_sources_showing_comparability():
+    for name, themes in ISSUE_THEMES.items():
+        figure = crosswalk.figure(crosswalk.linked(themes))
+        plotted = figure.data.groupby("indicator")["survey"].nunique()
+        assert plotted.max() >= 2, name
+        spec = str(figure.spec())
+        assert "'shape'" in spec and "Comparability" in spec, name     # marker shape, with its legend
+        assert "Who answered" in spec, name

@@ -80,14 +80,16 @@ def render(root: Path, to: tuple[str, ...] = ("html", "pdf"), quiet: bool = Fals
         log(f"nothing changed since the last build of {target} ({report.seconds:.1f} s)")
         return report
 
-    check_data(root)
     documents = {page: qmd.parse(page.source) for page in book.pages}
     registry = Registry()
     for page, document in documents.items():
         registry.collect(page, document)
     titles = {page: document.title for page, document in documents.items()}
     labels = {page: str(document.meta.get("label", "")) for page, document in documents.items()}
-    executed = _execute_all(root, documents, report, log, ChapterCache(root, hashes), fresh, jobs)
+    # The data checks run while the chapters execute; a problem in the data still stops the build
+    # before anything is cached or written, and is reported ahead of any chapter error.
+    executed = _execute_all(root, documents, report, log, ChapterCache(root, hashes), fresh, jobs,
+                            meanwhile=lambda: check_data(root))
 
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
@@ -138,8 +140,12 @@ def _timed_execute(document: qmd.Document, root: Path) -> tuple[Executed, float]
 
 
 def _execute_all(root, documents, report: Report, log, cache: ChapterCache, fresh: bool,
-                 jobs: int | None) -> dict:
-    """Outputs of every chapter: from the cache where valid, else run in parallel."""
+                 jobs: int | None, meanwhile=lambda: None) -> dict:
+    """Outputs of every chapter: from the cache where valid, else run in parallel.
+
+    `meanwhile` runs in this process once the chapters have started; if it
+    raises, the chapters' results are dropped unseen and nothing is cached.
+    """
     results: dict = {}
     pending = []
     for page, document in documents.items():
@@ -153,17 +159,26 @@ def _execute_all(root, documents, report: Report, log, cache: ChapterCache, fres
             results[page] = Executed()
         else:
             pending.append((page, document, source))
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(pending)))
-    if pending:
-        with chapter_processes(workers) as pool:
+    if not pending:
+        meanwhile()
+    else:
+        pool = chapter_processes(max(1, min(jobs or os.cpu_count() or 1, len(pending))))
+        try:
             futures = [(page, source, pool.submit(_timed_execute, document, root))
                        for page, document, source in pending]
+            meanwhile()
             for page, source, future in futures:   # in book order, so the log and output are deterministic
                 outputs, seconds = future.result()
                 results[page] = outputs
                 report.executed[page.relative] = seconds
                 cache.store(page.relative, source, outputs)
                 log(f"  executed {page.relative} ({seconds:.1f} s)")
+        except BaseException:
+            # Chapters not yet started are dropped; running ones finish first (CPython 3.11's pool
+            # breaks its own manager thread when told not to wait while tasks run one per process).
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        pool.shutdown()
     for page in documents:
         report.files_read[page.relative] = results[page].files_read
     return {page: results[page] for page in documents}

@@ -1,6 +1,15 @@
-"""Write the PDF book: all chapters as one pandoc document, to Typst, compiled by the typst package."""
+"""Write the PDF book: each chapter through pandoc to Typst, then the whole book compiled by the typst package.
+
+Chapters are converted one by one and each conversion is cached by its
+markdown and settings, so a one-value fix re-converts only the chapters it
+changed; the front matter comes from pandoc's own run of the book template.
+Typst then lays out the whole book at once (page numbers, contents and
+cross-references span chapters).
+"""
 from __future__ import annotations
 
+import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from pathlib import Path
 
@@ -18,50 +27,83 @@ def _raw(content: str) -> str:
     return f"````{{=typst}}\n{content}\n````"
 
 
-def combine(book: Book, chapters: dict[Page, str], titles: dict[Page, str], labels: dict[Page, str]) -> str:
-    """One markdown document: parts, numbered chapters, then lettered appendices."""
+def combine(book: Book, chapters: dict[Page, str], titles: dict[Page, str], labels: dict[Page, str]) -> list[str]:
+    """The book as markdown chunks, one per page in order: parts, numbered chapters, lettered appendices."""
     out, part, appendices = [], None, False
     for page in book.pages:
+        chunk = []
         if page.part != part and page.part and page.kind != "appendix":
-            out.append(_raw(f"#part[{_escape(page.part)}]"))
+            chunk.append(_raw(f"#part[{_escape(page.part)}]"))
         part = page.part
         if page.kind == "appendix" and not appendices:
             appendices = True
-            out.append(_raw('#part[Appendices]\n#set heading(numbering: "A.1")\n#chapter-numbering.update("A")'))
+            chunk.append(_raw('#part[Appendices]\n#set heading(numbering: "A.1")\n#chapter-numbering.update("A")'))
         label = labels.get(page) or f"page-{page.stem}"
         if page.kind == "index":
-            out.append(_raw("#set heading(numbering: none)"))
-            out.append(f"# {titles[page]} {{#{label} .unnumbered}}")
-            out.append(chapters[page])
-            out.append(_raw('#set heading(numbering: "1.1")'))
-            continue
+            chunk.append(_raw("#set heading(numbering: none)"))
+            chunk.append(f"# {titles[page]} {{#{label} .unnumbered}}")
+            chunk.append(chapters[page])
+            chunk.append(_raw('#set heading(numbering: "1.1")'))
         else:
             position = int(page.number) if page.number.isdigit() else ord(page.number) - ord("A") + 1
-            out.append(_raw(f"#chapter-start({position})"))
-            out.append(f"# {titles[page]} {{#{label}}}")
-        out.append(chapters[page])
-    return "\n\n".join(out) + "\n"
+            chunk.append(_raw(f"#chapter-start({position})"))
+            chunk.append(f"# {titles[page]} {{#{label}}}")
+            chunk.append(chapters[page])
+        out.append("\n\n".join(chunk) + "\n")
+    return out
 
 
 def _escape(text: str) -> str:
     return "".join("\\" + c if c in '\\#*_`$[]<>@~/=-+"\'' else c for c in text)
 
 
-def render_pdf(book: Book, markdown: str, work_dir: Path, target: Path) -> Path:
-    """Convert the combined markdown to Typst and compile it to `target`."""
-    meta = book.meta
-    args = ["--standalone", f"--template={_TEMPLATE}", f"--lua-filter={CALLOUTS}", "--wrap=preserve",
-            f"--metadata=title:{book.title}", f"--metadata=pagetitle:{book.title}",
-            f"--metadata=subtitle:{meta.get('subtitle', '')}",
-            f"--metadata=author:{meta.get('author', '')}", f"--metadata=date:{meta.get('date', '')}"]
-    if book.bibliography:
-        args += ["--citeproc", f"--bibliography={book.bibliography}"]
+_BODY = "SWBOOKBODYGOESHERE"
+
+
+def _convert(book: Book, markdown: str, args: list[str]) -> str:
+    """pandoc's Typst for `markdown`, reused while the markdown, settings and code are unchanged."""
+    from .cache import code_version
+
+    bibliography = book.bibliography.read_text(encoding="utf-8") if book.bibliography else ""
+    key = hashlib.sha256("\0".join([code_version(), markdown, *args, bibliography]).encode()).hexdigest()
+    cached = book.root / ".swbook-cache" / "typst" / f"{key}.typ"
+    if cached.exists():
+        return cached.read_text(encoding="utf-8")
     try:
-        source = pypandoc.convert_text(markdown, "typst", format=READER, extra_args=args)
+        text = pypandoc.convert_text(markdown, "typst", format=READER, extra_args=args)
     except RuntimeError as error:
         raise BuildError(f"pandoc could not convert the book to Typst: {error}") from None
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    temporary = cached.with_suffix(f".{id(text)}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(cached)
+    return text
+
+
+def _chapter_args(book: Book, markdown: str) -> list[str]:
+    args = [f"--lua-filter={CALLOUTS}", "--wrap=preserve"]
+    if book.bibliography and "@" in markdown:
+        args += ["--citeproc", f"--bibliography={book.bibliography}"]
+        if "{#refs}" not in markdown:   # the one bibliography is where the book places it
+            args.append("--metadata=suppress-bibliography:true")
+    return args
+
+
+def render_pdf(book: Book, chunks: list[str], work_dir: Path, target: Path) -> Path:
+    """Convert the book's chunks to Typst (in parallel, cached) and compile them to `target`."""
+    meta = book.meta
+    frame_args = ["--standalone", f"--template={_TEMPLATE}", "--wrap=preserve",
+                  f"--metadata=title:{book.title}", f"--metadata=pagetitle:{book.title}",
+                  f"--metadata=subtitle:{meta.get('subtitle', '')}",
+                  f"--metadata=author:{meta.get('author', '')}", f"--metadata=date:{meta.get('date', '')}"]
+    with ThreadPoolExecutor() as pool:   # each conversion is a pandoc process of its own
+        frame = pool.submit(_convert, book, _BODY, frame_args)
+        bodies = list(pool.map(lambda chunk: _convert(book, chunk, _chapter_args(book, chunk)), chunks))
+        frame = frame.result()
+    if frame.count(_BODY) != 1:
+        raise BuildError(f"{_TEMPLATE}: the template must place $body$ exactly once")
     typ = work_dir / "book.typ"
-    typ.write_text(source, encoding="utf-8")
+    typ.write_text(frame.replace(_BODY, "\n".join(bodies)), encoding="utf-8")
     try:
         pdf = typst.compile(str(typ), root="/")
     except Exception as error:  # typst raises its own error types; its message names the line
