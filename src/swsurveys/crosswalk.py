@@ -132,8 +132,11 @@ def value(frame: pd.DataFrame, indicator: str, survey: str, what: str = "shown")
     return str(match[what].item())
 
 
-def figure(frame: pd.DataFrame, **options):
-    """The theme's timeline chart, with alt text reading out every value and a note naming every source."""
+def figure(frame: pd.DataFrame, lines: str = "in the table below", **options):
+    """The theme's timeline chart, with alt text reading out every value and a note naming every source.
+
+    `lines` says where the reader finds each value's source lines.
+    """
     from .charts import timeline
 
     parts = []
@@ -144,7 +147,7 @@ def figure(frame: pd.DataFrame, **options):
     alt = ("Dots on a fieldwork-year axis, one panel per indicator; colour shows who answered and marker shape "
            "the comparability. " + "; ".join(parts) + ".")
     sources = sorted(set(frame["source"]), key=lambda s: frame.loc[frame["source"] == s, "year"].min())
-    note = ("Sources: " + "; ".join(sources) + ", as linked in data/crosswalk.csv (lines in the table below). "
+    note = ("Sources: " + "; ".join(sources) + f", as linked in data/crosswalk.csv (source lines {lines}). "
             "Values are as printed, except those marked derived: the sum of two printed shares.")
     return timeline(frame, alt=alt, note=note, **options)
 
