@@ -40,6 +40,11 @@ def resource_schema(name: str) -> dict:
     raise KeyError(f"datapackage.json has no resource named {name!r}")
 
 
+def resource(name: str) -> pd.DataFrame:
+    """A described resource of the data package (e.g. "crosswalk") as text columns, its read recorded."""
+    return _read_csv(resource_path(name))
+
+
 def _read_csv(path: Path, record: bool = True) -> pd.DataFrame:
     if record:
         record_read(path)

@@ -13,8 +13,7 @@ import re
 import pandas as pd
 
 from . import derived
-from .catalogue import load, resource_path, surveys, table_info, themes
-from .paths import record_read
+from .catalogue import load, resource, surveys, table_info, themes
 
 # Who answered, as the synthesis charts name it (surveys.csv respondent_type).
 POPULATION = {
@@ -34,12 +33,12 @@ _OBSERVATION = ["survey", "table", "question", "category", "group", "measure"]
 
 def rows() -> pd.DataFrame:
     """data/crosswalk.csv as text, in file order."""
-    return pd.read_csv(record_read(resource_path("crosswalk")), dtype=str, keep_default_na=False)
+    return resource("crosswalk")
 
 
 def feature_links() -> pd.DataFrame:
     """Which indicators speak to each of the 2012 report's features of good support."""
-    return pd.read_csv(record_read(resource_path("support-feature-indicators")), dtype=str, keep_default_na=False)
+    return resource("support-feature-indicators")
 
 
 def _fieldwork_year(value: str) -> int:
