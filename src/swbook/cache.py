@@ -21,6 +21,8 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
+from swsurveys.paths import PART   # "file.csv#table": one table's rows of a file
+
 from .execute import Executed
 
 _CODE_SUFFIXES = {".py", ".html", ".typ", ".lua", ".css", ".js"}
@@ -41,9 +43,6 @@ def code_version() -> str:
                 digest.update(path.relative_to(package.parent).as_posix().encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()
-
-
-PART = "#"   # as in swsurveys.paths: "file.csv#table" names one table's rows of a file
 
 
 def _table_digests(data: bytes) -> dict[str, str]:

@@ -7,6 +7,7 @@ import html
 import json
 import os
 import re
+import threading
 from importlib import resources
 from pathlib import Path
 
@@ -90,31 +91,34 @@ def render_page(book: Book, page: Page, markdown: str, titles: dict[Page, str], 
         args += ["--citeproc", f"--bibliography={book.bibliography}"]
     for key, value in variables.items():
         args.append(f"--variable={key}:{value}")
-    text = _pandoc_html(book, page, markdown, args)
+    text = convert(book, markdown, "html5", args, page.relative)
     target = out_dir / page.html
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     return target
 
 
-def _pandoc_html(book: Book, page: Page, markdown: str, args: list[str]) -> str:
-    """pandoc's HTML for a page, reused when the page's markdown and settings are unchanged."""
+def convert(book: Book, markdown: str, to: str, args: list[str], what: str) -> str:
+    """pandoc's `to` output for `markdown`, reused while the markdown, settings, bibliography and code are unchanged.
+
+    Pages and PDF chapters share this cache (`.swbook-cache/pandoc/`); `what`
+    names the page or part in the error a failed conversion raises.
+    """
     from .cache import code_version
 
-    key = hashlib.sha256("\0".join([code_version(), markdown, *args,
-                                     book.bibliography.read_text(encoding="utf-8") if book.bibliography else ""])
-                         .encode()).hexdigest()
-    cached = book.root / ".swbook-cache" / "pages" / f"{key}.html"
+    bibliography = book.bibliography.read_text(encoding="utf-8") if book.bibliography else ""
+    key = hashlib.sha256("\0".join([code_version(), to, markdown, *args, bibliography]).encode()).hexdigest()
+    cached = book.root / ".swbook-cache" / "pandoc" / f"{key}.{to}"
     if cached.exists():
         return cached.read_text(encoding="utf-8")
     try:
-        text = pypandoc.convert_text(markdown, "html5", format=READER, extra_args=args)
+        text = pypandoc.convert_text(markdown, to, format=READER, extra_args=args)
     except RuntimeError as error:
-        raise BuildError(f"{page.relative}: pandoc could not convert the page: {error}") from None
+        raise BuildError(f"{what}: pandoc could not convert it: {error}") from None
     cached.parent.mkdir(parents=True, exist_ok=True)
-    temporary = cached.with_suffix(f".{os.getpid()}.tmp")
+    temporary = cached.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
     temporary.write_text(text, encoding="utf-8")
-    temporary.replace(cached)
+    temporary.replace(cached)   # atomic: a reader sees no entry or a whole one
     return text
 
 

@@ -8,16 +8,14 @@ cross-references span chapters).
 """
 from __future__ import annotations
 
-import hashlib
 from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from pathlib import Path
 
-import pypandoc
 import typst
 
 from .errors import BuildError
-from .html import CALLOUTS, READER
+from .html import CALLOUTS, convert
 from .project import Book, Page
 
 _TEMPLATE = resources.files("swbook") / "templates" / "book.typ"
@@ -60,26 +58,6 @@ def _escape(text: str) -> str:
 _BODY = "SWBOOKBODYGOESHERE"
 
 
-def _convert(book: Book, markdown: str, args: list[str]) -> str:
-    """pandoc's Typst for `markdown`, reused while the markdown, settings and code are unchanged."""
-    from .cache import code_version
-
-    bibliography = book.bibliography.read_text(encoding="utf-8") if book.bibliography else ""
-    key = hashlib.sha256("\0".join([code_version(), markdown, *args, bibliography]).encode()).hexdigest()
-    cached = book.root / ".swbook-cache" / "typst" / f"{key}.typ"
-    if cached.exists():
-        return cached.read_text(encoding="utf-8")
-    try:
-        text = pypandoc.convert_text(markdown, "typst", format=READER, extra_args=args)
-    except RuntimeError as error:
-        raise BuildError(f"pandoc could not convert the book to Typst: {error}") from None
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    temporary = cached.with_suffix(f".{id(text)}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(cached)
-    return text
-
-
 def _chapter_args(book: Book, markdown: str) -> list[str]:
     args = [f"--lua-filter={CALLOUTS}", "--wrap=preserve"]
     if book.bibliography and "@" in markdown:
@@ -97,8 +75,9 @@ def render_pdf(book: Book, chunks: list[str], work_dir: Path, target: Path) -> P
                   f"--metadata=subtitle:{meta.get('subtitle', '')}",
                   f"--metadata=author:{meta.get('author', '')}", f"--metadata=date:{meta.get('date', '')}"]
     with ThreadPoolExecutor() as pool:   # each conversion is a pandoc process of its own
-        frame = pool.submit(_convert, book, _BODY, frame_args)
-        bodies = list(pool.map(lambda chunk: _convert(book, chunk, _chapter_args(book, chunk)), chunks))
+        frame = pool.submit(convert, book, _BODY, "typst", frame_args, "the PDF front matter")
+        bodies = list(pool.map(lambda chunk: convert(book, chunk, "typst", _chapter_args(book, chunk), "a PDF chapter"),
+                               chunks))
         frame = frame.result()
     if frame.count(_BODY) != 1:
         raise BuildError(f"{_TEMPLATE}: the template must place $body$ exactly once")
