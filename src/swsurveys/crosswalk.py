@@ -107,8 +107,9 @@ def linked(theme: str | list[str] | None = None) -> pd.DataFrame:
             "survey": survey, "source": source["short_title"], "year": _fieldwork_year(source["fieldwork_start"]),
             "population": POPULATION[source["respondent_type"]], "group": group, "measure": measure,
             "value": value["value"],
+            # What a reader sees: the number with its unit, or the printed words where there is none.
             "shown": _value_text(value["value"], measure, value["derived"],
-                                 str(table_info(survey, links["table"].iloc[0]).get("unit", ""))),
+                                 str(table_info(survey, links["table"].iloc[0]).get("unit", ""))) or value["printed"],
             "printed": value["printed"], "lines": value["lines"], "derived": value["derived"],
             "status": value["status"], "base": value["base"],
             "comparability": links["comparability"].iloc[0],
@@ -141,7 +142,7 @@ def figure(frame: pd.DataFrame, lines: str = "in the table below", **options):
     parts = []
     for indicator, rows in frame.groupby("indicator", sort=False):
         values = ", ".join(f"{r.source} ({r.year}, {r.population.lower()}, {r.comparability_label.lower()}): "
-                           f"{r.shown or r.printed}" for r in rows.itertuples())
+                           f"{r.shown}" for r in rows.itertuples())
         parts.append(f"{indicator} — {values}")
     alt = ("Dots on a fieldwork-year axis, one panel per indicator; colour shows who answered and marker shape "
            "the comparability. " + "; ".join(parts) + ".")
@@ -155,8 +156,7 @@ def table(frame: pd.DataFrame):
     """The linked observations as a table: value, comparability and what differs (incl. who answered), with source lines."""
     from .display import table as show
 
-    shown = frame.assign(value_text=[s or p for s, p in zip(frame["shown"], frame["printed"])])
     # Who answered is in each note (and coloured in the chart); leaving it out gives the note room.
-    columns = {"indicator": "Indicator", "year": "Year", "source": "Source", "value_text": "Value", "comparability_label": "Comparability", "note": "What differs",
-               "lines": "Line", "survey": "survey"}
-    return show(shown[list(columns)].rename(columns=columns), source_lines=("Line", "survey"))
+    columns = {"indicator": "Indicator", "year": "Year", "source": "Source", "shown": "Value",
+               "comparability_label": "Comparability", "note": "What differs", "lines": "Line", "survey": "survey"}
+    return show(frame[list(columns)].rename(columns=columns), source_lines=("Line", "survey"))

@@ -28,20 +28,16 @@ class MarkdownTable:
         self.frame = frame
         self.align = align or {}
         self.source_lines = source_lines
+        # A column naming each row's survey, when source_lines points at one; it is not shown itself.
+        self.survey_column = source_lines[1] if source_lines and source_lines[1] in frame.columns else None
 
     def _repr_markdown_(self) -> str:
-        columns = [c for c in self.frame.columns if c != self._survey_column()]
+        columns = [c for c in self.frame.columns if c != self.survey_column]
         header = "| " + " | ".join(escape_markdown(c) for c in columns) + " |"
         rule = "|" + "|".join(self._rule(c) for c in columns) + "|"
         rows = ["| " + " | ".join(self._linked(column, row[column], row) for column in columns) + " |"
                 for row in self.frame.to_dict("records")]
         return "\n".join([header, rule, *rows])
-
-    def _survey_column(self) -> str | None:
-        """The column naming each row's survey, when source_lines points at one (not shown itself)."""
-        if self.source_lines and self.source_lines[1] in self.frame.columns:
-            return self.source_lines[1]
-        return None
 
     def _rule(self, column: str) -> str:
         # pandoc reads relative column widths from the dashes, so give long text more room.
@@ -55,7 +51,7 @@ class MarkdownTable:
         """Source line numbers ("283" or "705; 706") become links to those lines in the source viewer."""
         if not self.source_lines or column != self.source_lines[0]:
             return self._cell(value)
-        survey = row[self._survey_column()] if self._survey_column() else self.source_lines[1]
+        survey = row[self.survey_column] if self.survey_column else self.source_lines[1]
         lines = [part.strip() for part in str(value).split(";")]
         if not all(line.isdigit() for line in lines):
             return self._cell(value)

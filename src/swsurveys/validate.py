@@ -274,7 +274,7 @@ def _reference_problems(root: Path, package: dict) -> list[Problem]:
                                         f"{row.get('question', '')[:40]}/{row.get('category')}/{row.get('group')}/"
                                         f"{row.get('measure')}",
                                         "the key of a row in data/observations/<survey>.csv"))
-    return problems + _feature_link_problems(root, package)
+    return problems
 
 
 def _feature_link_problems(root: Path, package: dict) -> list[Problem]:
@@ -302,4 +302,5 @@ def validate(root: Path | None = None) -> list[Problem]:
     problems += _observation_problems(root, raw, tables, package)
     problems += _lost_table_problems(root, tables, package)
     problems += _reference_problems(root, package)
+    problems += _feature_link_problems(root, package)
     return sorted(set(problems))
