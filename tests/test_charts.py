@@ -96,7 +96,7 @@ def _every_kind_of_figure() -> list:
         charts.paired_dots(pairs, alt="pairs", label="item", series="series", note="n", series_order=["2010", "2011"],
                            observations=both),
         crosswalk.figure(crosswalk.linked("supervision")),
-        charts.stacked_shares(annex, alt="stacked"),
+        charts.composition_bars(annex, alt="stacked", label="question", categories=list(dict.fromkeys(annex["category"]))),
         charts.panel_bars(agree, alt="panels", panel="table", label="question", percent=True),
     ]
 

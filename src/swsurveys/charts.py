@@ -340,46 +340,6 @@ def paired_dots(frame: pd.DataFrame, *, alt: str, label: str, series: str, note:
     return Figure(chart, alt, note, observations)
 
 
-def stacked_shares(frame: pd.DataFrame, *, alt: str, label: str = "question", categories: list[str] | None = None,
-                   width: int = 420, wrap_at: int = 44, note: str | None = None, min_label: float = 5) -> Figure:
-    """One 100 per cent bar per item, split into its answers (Yes / No / Don't know, or a scale).
-
-    For single-answer questions whose chart was lost and whose shares survive
-    only in the text. Values without a number (a status such as `x`) are not
-    drawn: show them as printed in a table. Segments narrower than
-    `min_label` per cent carry no direct label (their value is in the
-    tooltip and the alt text).
-    """
-    data = frame.dropna(subset=["value"]).copy()
-    categories = categories or list(dict.fromkeys(data.sort_values("order")["category"]))
-    data["item"] = data[label].map(lambda t: "|".join(wrap(" ".join(str(t).split()), wrap_at)))
-    order = list(dict.fromkeys(data["item"]))
-    rank = {c: i for i, c in enumerate(categories)}
-    data["rank"] = data["category"].map(rank)
-    data = data.sort_values(["item", "rank"])
-    data["x1"] = data.groupby("item", sort=False)["value"].cumsum()
-    data["x0"] = data["x1"] - data["value"]
-    data["shown"] = data["value"].map(lambda v: f"{v:g}%")
-    colours = (PALETTE * 2)[:len(categories)]
-    base = altair.Chart(data[["item", "category", "value", "x0", "x1", "shown", "printed", "line"]])
-    y = altair.Y("item:N", sort=order, title=None,
-                 axis=altair.Axis(labelExpr="split(datum.label, '|')", labelLimit=0, ticks=False, labelPadding=6))
-    x = altair.X("x0:Q", title="Per cent", scale=altair.Scale(domain=[0, 100]),
-                 axis=altair.Axis(labelExpr="datum.value + '%'", values=[0, 25, 50, 75, 100]))
-    color = altair.Color("category:N", title=None, sort=categories,
-                         scale=altair.Scale(domain=categories, range=colours),
-                         legend=altair.Legend(orient="top", direction="horizontal", columns=4))
-    bars = base.mark_bar(height={"band": 0.7}).encode(
-        y=y, x=x, x2="x1:Q", color=color,
-        tooltip=[altair.Tooltip("category:N", title="Answer"), altair.Tooltip("shown:N", title="Per cent"),
-                 altair.Tooltip("printed:N", title="As printed"), altair.Tooltip("line:Q", title="Source line")])
-    text = base.transform_filter(f"datum.value >= {min_label}").transform_calculate(
-        mid="(datum.x0 + datum.x1) / 2").mark_text(fontSize=10, color="white").encode(y=y, x="mid:Q", text="shown:N")
-    lines = max(len(s.split("|")) for s in order) if order else 1
-    chart = (bars + text).properties(width=width, height=len(order) * (lines * 14 + 10))
-    return Figure(chart, alt, note if note is not None else source_note(frame), frame)
-
-
 def panel_bars(frame: pd.DataFrame, *, alt: str, panel: str, label: str = "category", percent: bool = False,
                title: str = "", width: int = 360, wrap_at: int = 44, note: str | None = None,
                panels: list[str] | None = None) -> Figure:
