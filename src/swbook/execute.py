@@ -83,14 +83,13 @@ def _run(shell, code: str, filename: str) -> list[dict]:
 
     tree = ast.parse(code, filename)
     last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-    outputs = []
     with capture_output(stdout=True, stderr=True, display=True) as captured:
         try:
             exec(compile(tree, filename, "exec"), shell.user_ns)
             value = eval(compile(ast.Expression(last.value), filename, "eval"), shell.user_ns) if last else None
         except Exception as error:  # the chapter's own code: any exception is a failed cell
             raise CellFailed(f"{type(error).__name__}: {_ANSI.sub('', str(error))}") from None
-    outputs += [{"output_type": "display_data", "data": o.data, "metadata": o.metadata or {}} for o in captured.outputs]
+    outputs = [{"output_type": "display_data", "data": o.data, "metadata": o.metadata or {}} for o in captured.outputs]
     if value is not None:
         data, metadata = shell.display_formatter.format(value)
         outputs.append({"output_type": "execute_result", "data": data, "metadata": metadata,
