@@ -31,13 +31,16 @@ from .qmd import Cell, Document, Markdown
 _SETUP = """\
 def __swbook_inline__(value):
     from IPython.display import display, Markdown
-    if isinstance(value, float):
+    if hasattr(value, "_repr_markdown_"):   # e.g. a swsurveys value: a link to its source line
+        value = value._repr_markdown_()
+    elif isinstance(value, float):
         value = f"{value:g}"
     display(Markdown(str(value)))
 """
 # Imported once by the process server; every chapter process starts with them loaded.
 PRELOAD = ["pandas", "altair", "vl_convert", "IPython.core.interactiveshell", "IPython.display",
-           "swsurveys", "swsurveys.charts", "swsurveys.crosswalk", "swsurveys.display", "swsurveys.derived"]
+           "swsurveys", "swsurveys.charts", "swsurveys.crosswalk", "swsurveys.display", "swsurveys.derived",
+           "swsurveys.values"]
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 

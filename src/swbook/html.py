@@ -158,14 +158,18 @@ def write_figure_data(out_dir: Path, figure_data: dict[str, list[dict]]) -> None
     """One CSV per figure: exactly the observations it plots, with printed, line, status and base."""
     folder = out_dir / "figures"
     folder.mkdir(parents=True, exist_ok=True)
+    from .assemble import row_lines, row_status
+
     columns = ["survey", "table", "question", "category", "group", "measure", "value", "printed",
-               "status", "base", "line"]
+               "status", "base", "line", "note"]
     for label, rows in figure_data.items():
         with (folder / f"{label}.csv").open("w", encoding="utf-8", newline="") as handle:
             writer = csv.DictWriter(handle, columns, extrasaction="ignore", lineterminator="\n")
             writer.writeheader()
             for row in rows:
-                writer.writerow({k: _cell(row.get(k)) for k in columns})
+                # A derived or linked value lists every line it is built from ("903; 904") and says "derived".
+                writer.writerow({**{k: _cell(row.get(k)) for k in columns},
+                                 "line": "; ".join(row_lines(row)), "status": row_status(row)})
 
 
 def _cell(value) -> str:

@@ -114,7 +114,8 @@ class Figure:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         columns = [c for c in ("survey", "table", "question", "category", "group", "measure", "value",
-                               "printed", "status", "base", "line") if c in self.data.columns]
+                               "printed", "status", "base", "line", "lines", "derived", "shown", "note")
+                   if c in self.data.columns]
         rows = json.loads(self.data[columns].to_json(orient="records")) if columns else []
         return {
             "text/html": self.html(),

@@ -14,6 +14,7 @@ import pandas as pd
 
 from . import derived
 from .catalogue import load, resource, surveys, table_info, themes
+from .values import Value
 
 # Who answered, as the synthesis charts name it (surveys.csv respondent_type).
 POPULATION = {
@@ -125,12 +126,18 @@ def linked(theme: str | list[str] | None = None) -> pd.DataFrame:
     return frame.sort_values(["_order", "year", "survey"], kind="stable").drop(columns="_order").reset_index(drop=True)
 
 
-def value(frame: pd.DataFrame, indicator: str, survey: str, what: str = "shown") -> str:
-    """One linked value as text for a sentence (e.g. "62%" or "74% (derived)")."""
+def value(frame: pd.DataFrame, indicator: str, survey: str) -> Value:
+    """One linked value for a sentence ("62%" or "74% (derived)"), linked to every source line it stands on."""
     match = frame[(frame["indicator"] == indicator) & (frame["survey"] == survey)]
     if len(match) != 1:
         raise KeyError(f"no single linked value for {indicator!r} in {survey}")
-    return str(match[what].item())
+    row = match.iloc[0]
+    lines = tuple(int(n) for n in str(row["lines"]).split(";"))
+    where = f"{row['source']}, line{'s' if len(lines) > 1 else ''} {', '.join(str(n) for n in lines)}"
+    if row["derived"]:
+        return Value(row["shown"], survey, lines, f"Derived, not printed: sum of {row['category']} "
+                     f"(printed {row['printed']}): {where}", how=f"sum of {row['category']}")
+    return Value(row["shown"], survey, lines, f"Printed '{row['printed']}': {where}")
 
 
 def figure(frame: pd.DataFrame, lines: str = "in the table below", **options):
