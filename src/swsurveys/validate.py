@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .paths import data_dir
 from .printed import occurs_on_line, parse
+from .uncited import KINDS, states_quantity, uncited
 
 
 @dataclass(frozen=True, order=True)
@@ -288,6 +289,53 @@ def _feature_link_problems(root: Path, package: dict) -> list[Problem]:
             for line, row in _rows(paths["support-feature-indicators"]) if row["indicator"] not in indicators]
 
 
+_LINE_NAMED = re.compile(r"\blines? (\d+)")
+
+
+def _exclusion_problems(root: Path, raw: dict[str, list[str]], package: dict) -> list[Problem]:
+    """Each raw line stating a quantity is cited by an observation or excluded with a reason."""
+    paths = {r["name"]: root / r["path"] for r in package["resources"]}
+    problems = []
+    for name, path in paths.items():
+        if not name.startswith("observations-"):
+            continue
+        survey = name[len("observations-"):]
+        lines = raw.get(survey)
+        if lines is None:
+            continue
+        cited = {int(row["line"]) for _, row in _rows(path) if row["line"].isdigit()}
+        excluded: dict[int, int] = {}
+        exclusions = paths.get(f"exclusions-{survey}")
+        shown = f"data/{exclusions.relative_to(root).as_posix()}" if exclusions else f"data/exclusions/{survey}.csv"
+        for line, row in (_rows(exclusions) if exclusions and exclusions.exists() else ()):
+            if not row["line"].isdigit():
+                continue   # frictionless reports the type
+            number = int(row["line"])
+            excluded[number] = line
+            if not 1 <= number <= len(lines):
+                problems.append(Problem(shown, line, "line", f"line {number} is outside the raw file",
+                                        f"1 to {len(lines)}"))
+            elif number in cited:
+                problems.append(Problem(shown, line, "line", f"line {number} is cited by an observation, "
+                                        "so it needs no exclusion", "only lines no observation cites"))
+            elif not states_quantity(lines[number - 1]):
+                problems.append(Problem(shown, line, "line", f"line {number} states no number or verbal quantity",
+                                        "only lines the uncited-lines check lists"))
+            if row.get("kind") == "restatement" and not any(
+                    int(n) in cited for n in _LINE_NAMED.findall(row.get("reason", ""))):
+                problems.append(Problem(shown, line, "reason", "a restatement must name the line of the stored "
+                                        "value it repeats", "'line N', where an observation cites line N"))
+        for number in uncited(lines, cited):
+            if number not in excluded:
+                text = lines[number - 1].strip()
+                problems.append(Problem(
+                    f"data/raw/{survey}.txt", number, "text",
+                    f"states a quantity that no observation cites: {text[:80]!r}",
+                    f"an observation citing line {number}, or a row in {shown} saying why it holds no finding "
+                    f"(kind: {', '.join(KINDS)})"))
+    return problems
+
+
 def validate(root: Path | None = None) -> list[Problem]:
     """Every problem in the data package, sorted by file and line (empty when valid)."""
     import json
@@ -303,4 +351,5 @@ def validate(root: Path | None = None) -> list[Problem]:
     problems += _lost_table_problems(root, tables, package)
     problems += _reference_problems(root, package)
     problems += _feature_link_problems(root, package)
+    problems += _exclusion_problems(root, raw, package)
     return sorted(set(problems))
