@@ -89,8 +89,11 @@ class Value:
 
     def _repr_markdown_(self) -> str:
         tooltip = self.title.replace("\\", "").replace('"', "'")
-        classes = "{.sw-value .derived}" if self.derived else ""
-        return f'[{_escape(self.text)}]({self.href()} "{tooltip}"){classes}'
+        attributes = [".sw-value"] + ([".derived"] if self.derived else [])
+        if len(self.lines) > 1:   # every line the value stands on, each addressable on its own
+            root = site_root()
+            attributes.append('data-lines="' + " ".join(source_href(self.survey, [n], root) for n in self.lines) + '"')
+        return f'[{_escape(self.text)}]({self.href()} "{tooltip}"){{{" ".join(attributes)}}}'
 
     def __str__(self) -> str:
         return self.text
@@ -205,6 +208,15 @@ def table_ref(survey: str, table: str, label: str | None = None) -> Value:
     first = int(str(meta["lines"]).split("-")[0])
     text = label or meta["number"] or meta["title"]
     return Value(text, survey, (first,), f"{_where(survey, table, (first,))}: {meta['title']}")
+
+
+_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+
+
+def counted(n: int, noun: str) -> str:
+    """A count the book makes itself, in words ("four sources"): it is ours, not a published value."""
+    word = _WORDS[n] if 0 <= n < len(_WORDS) else f"{n:,}"
+    return f"{word} {noun}{'' if n == 1 else 's'}"
 
 
 class Source:
