@@ -475,7 +475,7 @@ def _words_block(lines: list[tuple[str, str]], width: int, wrap_at: int):
     for heading, sentence in lines:
         if heading:
             out.append({"text": heading, "bold": True})
-        for n, part in enumerate(wrap(sentence, wrap_at + 40)):
+        for n, part in enumerate(wrap(sentence, int(width / 5.9))):
             out.append({"text": ("• " if n == 0 else "  ") + part, "bold": False})
     data = pd.DataFrame(out).reset_index().rename(columns={"index": "row"})
     y = altair.Y("row:Q", axis=None, scale=altair.Scale(domain=[-0.2, len(data)], reverse=True, nice=False))

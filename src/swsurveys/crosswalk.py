@@ -224,13 +224,18 @@ def figure(frame: pd.DataFrame, lines: str = "in the table below", **options):
     """
     from .charts import timeline
 
+    frame = frame if "place" in frame.columns else place(frame)
     parts = []
-    for indicator, rows in frame.groupby("indicator", sort=False):
+    for indicator, rows in frame[frame["place"] == "axis"].groupby("indicator", sort=False):
         values = ", ".join(f"{r.source} ({r.year}, {r.population.lower()}, {r.comparability_label.lower()}): "
                            f"{r.shown}" for r in rows.itertuples())
-        parts.append(f"{indicator} — {values}")
-    alt = ("Dots on a fieldwork-year axis, one panel per indicator; colour shows who answered and marker shape "
-           "the comparability. " + "; ".join(parts) + ".")
+        parts.append(f"{indicator} ({KIND_LABEL[rows['kind'].iloc[0]]}) — {values}")
+    others = [f"{r.indicator}: {r.says}" + (f" ({r.why})" if r.why else "")
+              for r in frame[frame["place"] != "axis"].itertuples()]
+    alt = ("Dots on a fieldwork-year axis, one panel per indicator, each axis holding one kind of measure asked "
+           "one way round; colour shows who answered and marker shape the comparability. "
+           + ("; ".join(parts) + ". " if parts else "No indicator here has two sources of one kind to chart. ")
+           + ("Written under the panels instead of drawn: " + "; ".join(others) + "." if others else ""))
     sources = sorted(set(frame["source"]), key=lambda s: frame.loc[frame["source"] == s, "year"].min())
     note = ("Sources: " + "; ".join(sources) + f", as linked in data/crosswalk.csv (source lines {lines}). "
             "Values are as printed, except those marked derived: the sum of two printed shares.")
@@ -242,6 +247,12 @@ def table(frame: pd.DataFrame):
     from .display import table as show
 
     # Who answered is in each note (and coloured in the chart); leaving it out gives the note room.
+    frame = frame if "place" in frame.columns else place(frame)
+    frame = frame.assign(
+        measured=[f"{r.kind_label.capitalize()}" + (", asked the other way round" if r.direction == "reversed" else "")
+                  + (", printed as a bound" if r.bound else "") for r in frame.itertuples()],
+        where=frame["place"].map(PLACE_LABEL))
     columns = {"indicator": "Indicator", "year": "Year", "source": "Source", "shown": "Value",
-               "comparability_label": "Comparability", "note": "What differs", "lines": "Line", "survey": "survey"}
+               "measured": "Measured as", "where": "Shown", "comparability_label": "Comparability",
+               "note": "What differs", "lines": "Line", "survey": "survey"}
     return show(frame[list(columns)].rename(columns=columns), source_lines=("Line", "survey"))
