@@ -506,15 +506,17 @@ def timeline(frame: pd.DataFrame, *, alt: str, note: str, width: int = 430, wrap
 
     if "place" not in frame.columns:
         frame = place(frame)
-    populations = list(POPULATION.values())
-    ratings = [COMPARABILITY_LABEL[c] for c in COMPARABILITY]
-    colour = altair.Color("population:N", title="Who answered", sort=populations,
-                          scale=altair.Scale(domain=populations, range=PALETTE[:len(populations)]),
-                          legend=altair.Legend(orient="top", direction="vertical", labelLimit=0))
-    shape = altair.Shape("comparability_label:N", title="Comparability", sort=ratings,
-                         scale=altair.Scale(domain=ratings, range=[_SHAPES[c] for c in COMPARABILITY]),
-                         legend=altair.Legend(orient="top", direction="vertical"))
     on_axis = frame[frame["place"] == "axis"]
+    # The legends name only who and what is drawn (each keeps its house colour and shape).
+    colours = {p: c for p, c in zip(POPULATION.values(), PALETTE) if p in set(on_axis["population"])}
+    shapes = {COMPARABILITY_LABEL[c]: _SHAPES[c] for c in COMPARABILITY
+              if COMPARABILITY_LABEL[c] in set(on_axis["comparability_label"])}
+    colour = altair.Color("population:N", title="Who answered", sort=list(colours),
+                          scale=altair.Scale(domain=list(colours), range=list(colours.values())),
+                          legend=altair.Legend(orient="top", direction="vertical", labelLimit=0))
+    shape = altair.Shape("comparability_label:N", title="Comparability", sort=list(shapes),
+                         scale=altair.Scale(domain=list(shapes), range=list(shapes.values())),
+                         legend=altair.Legend(orient="top", direction="vertical"))
     years = sorted(set(on_axis["year"]))
     domain = [years[0] - 0.6, years[-1] + 0.9] if years else [2009, 2021]
     groups = list(on_axis.groupby("indicator", sort=False))
