@@ -469,7 +469,7 @@ def _y_scale(kind: str, rows: pd.DataFrame):
     return altair.Scale(domainMin=0, nice=True), "datum.label"
 
 
-def _words_block(lines: list[tuple[str, str]], width: int, wrap_at: int):
+def _words_block(lines: list[tuple[str, str]], width: int, wrap_at: int, charted: bool = True):
     """The values not on any axis, in their own words, as text under the panels (in the SVG and the page alike)."""
     out = []
     for heading, sentence in lines:
@@ -485,7 +485,9 @@ def _words_block(lines: list[tuple[str, str]], width: int, wrap_at: int):
                                                        color="#0b0c0c"),
         base.transform_filter("!datum.bold").mark_text(align="left", baseline="top", fontSize=10, color="#0b0c0c"))
     return words.properties(width=width, height=14 * len(data), view=altair.ViewBackground(stroke=None),
-                            title=altair.TitleParams("Not on these axes: other kinds of measure, in their own words",
+                            title=altair.TitleParams("Not on these axes: other kinds of measure, in their own words"
+                                                     if charted else "No two sources here measure the same thing "
+                                                     "the same way: each value in its own words",
                                                      anchor="start", fontSize=11, fontWeight="bold"))
 
 
@@ -560,7 +562,7 @@ def timeline(frame: pd.DataFrame, *, alt: str, note: str, width: int = 430, wrap
         for n, r in enumerate(rows.sort_values("place", ascending=False, kind="stable").itertuples()):
             lines.append(("" if n else heading, r.says + (f" ({r.why})" if r.why else "")))
     if lines:
-        panels.append(_words_block(lines, width, wrap_at))
+        panels.append(_words_block(lines, width, wrap_at, charted=bool(panels)))
     chart = (altair.vconcat(*panels, spacing=18).resolve_scale(color="shared", shape="shared") if panels
              else altair.Chart(pd.DataFrame({"x": []})).mark_text())
     return TimelineFigure(chart, alt, note, on_axis.copy(), beside=beside.copy())
