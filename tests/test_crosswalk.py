@@ -227,3 +227,19 @@ def test_every_theme_shows_each_value_on_a_chart_or_in_words_with_comparability(
             assert "Who answered" in spec, name
         table = str(crosswalk.table(linked))
         assert "Measured as" in table and "Comparability" in table, name
+
+
+def test_the_data_dictionary_describes_kind_direction_and_bound_from_the_schema():
+    from swsurveys.catalogue import resource_schema
+
+    fields = {f["name"]: f for f in resource_schema("crosswalk")["fields"]}
+    assert fields["kind"]["constraints"]["enum"] == crosswalk.KINDS
+    assert fields["direction"]["constraints"]["enum"] == crosswalk.DIRECTIONS
+    assert set(fields["bound"]["constraints"]["enum"]) == {"", *crosswalk.BOUND_WORD}
+    for name in ("kind", "direction", "bound", "words"):
+        assert len(fields[name]["description"]) > 40, name
+    axes = {f["name"]: f for f in resource_schema("indicators")["fields"]}
+    assert axes["kind"]["constraints"]["enum"] == crosswalk.KINDS
+    assert {"resource": "indicators", "fields": ["theme", "indicator"]} in [
+        k["reference"] for k in resource_schema("crosswalk")["foreignKeys"]]
+    assert "resource_schema" in (ROOT / "chapters/data-dictionary.qmd").read_text(encoding="utf-8")
