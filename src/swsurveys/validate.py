@@ -64,7 +64,8 @@ def _from_frictionless(path: str, error) -> Problem:
         return Problem(path, line, "survey+table+question+category+group+measure",
                        "duplicate key", f"a unique key; {note}")
     if kind == "foreign-key":
-        return Problem(path, line, "survey, table", "refers to a row that does not exist", note)
+        fields = getattr(error, "field_names", None) or ["survey", "table"]
+        return Problem(path, line, ", ".join(fields), "refers to a row that does not exist", note)
     return Problem(path, line, column, error.message)
 
 
@@ -292,6 +293,46 @@ def _feature_link_problems(root: Path, package: dict) -> list[Problem]:
 _LINE_NAMED = re.compile(r"\blines? (\d+)")
 
 
+# Which measures (observations' `measure`) each kind of crosswalk quantity can be read from.
+_KIND_MEASURES = {"share-agreeing": {"percent"}, "share-reporting": {"percent"}, "share-of-councils": {"percent"},
+                  "share-of-posts": {"percent"}, "share-of-working-time": {"percent"},
+                  "mean-score-0-10": {"score"}, "count": {"count", "mean", "median"}, "hours": {"hours"}}
+
+
+def _crosswalk_kind_problems(root: Path, package: dict) -> list[Problem]:
+    """A row's kind fits its measure; the rows added into one value agree; each indicator has rows on its axis.
+
+    Missing kinds and directions and words outside the vocabulary are the Table Schema's enums (above).
+    """
+    paths = {r["name"]: root / r["path"] for r in package["resources"]}
+    if "crosswalk" not in paths or "indicators" not in paths:
+        return []
+    shown = f"data/{paths['crosswalk'].name}"
+    problems, on_axis, summed = [], set(), {}
+    axes = {(row["theme"], row["indicator"]): (row["kind"], row["direction"]) for _, row in _rows(paths["indicators"])}
+    for line, row in _rows(paths["crosswalk"]):
+        measures = _KIND_MEASURES.get(row.get("kind", ""))
+        if measures is not None and row["measure"] not in measures:
+            problems.append(Problem(shown, line, "kind", f"{row['kind']!r} cannot be read from a {row['measure']!r} "
+                                    "observation", "a measure of " + " or ".join(sorted(measures))))
+        semantics = (row.get("kind", ""), row.get("direction", ""), row.get("bound", ""))
+        key = (row["indicator"], row["survey"], row["group"], row["measure"])
+        first = summed.setdefault(key, (line, semantics))
+        if first[1] != semantics:
+            problems.append(Problem(shown, line, "kind, direction, bound",
+                                    f"differs from line {first[0]}, whose value this row is added to",
+                                    "the same kind, direction and bound on every row of one value"))
+        if axes.get((row["theme"], row["indicator"])) == semantics[:2]:
+            on_axis.add((row["theme"], row["indicator"]))
+    for line, row in _rows(paths["indicators"]):
+        if (row["theme"], row["indicator"]) not in on_axis:
+            problems.append(Problem(f"data/{paths['indicators'].name}", line, "kind",
+                                    f"no crosswalk row of {row['indicator']!r} is a {row['kind']!r} running "
+                                    f"{row['direction']!r}: its axis would be empty",
+                                    "the kind and direction of at least one of its crosswalk rows"))
+    return problems
+
+
 def _exclusion_problems(root: Path, raw: dict[str, list[str]], package: dict) -> list[Problem]:
     """Each raw line stating a quantity is cited by an observation or excluded with a reason."""
     paths = {r["name"]: root / r["path"] for r in package["resources"]}
@@ -351,5 +392,6 @@ def validate(root: Path | None = None) -> list[Problem]:
     problems += _lost_table_problems(root, tables, package)
     problems += _reference_problems(root, package)
     problems += _feature_link_problems(root, package)
+    problems += _crosswalk_kind_problems(root, package)
     problems += _exclusion_problems(root, raw, package)
     return sorted(set(problems))
