@@ -85,7 +85,7 @@ def render(root: Path, to: tuple[str, ...] = ("html", "pdf"), quiet: bool = Fals
     for page, document in documents.items():
         registry.collect(page, document)
     titles = {page: document.title for page, document in documents.items()}
-    labels = {page: str(document.meta.get("label", "")) for page, document in documents.items()}
+    labels = {page: document.label for page, document in documents.items()}
     # The data checks run while the chapters execute; a problem in the data still stops the build
     # before anything is cached or written, and is reported ahead of any chapter error.
     executed = _execute_all(root, documents, report, log, ChapterCache(root, hashes), fresh, jobs,
