@@ -75,8 +75,10 @@ class Redactions:
 
     def mask(self, text: str, patterns=None) -> str:
         """`text` with every listed name replaced by the source's own placeholder."""
-        for pattern in (patterns if patterns is not None else [p for _, p in self.everywhere]):
-            text = pattern.sub(lambda m: f"{m.group(1)}{MASK}{m.group(2)}", text)
+        lower = text.lower()
+        for name, pattern in self.everywhere:
+            if (patterns is None or pattern in patterns) and name.lower() in lower:
+                text = pattern.sub(lambda m: f"{m.group(1)}{MASK}{m.group(2)}", text)
         return text
 
     def mask_html(self, text: str, patterns=None) -> str:
@@ -236,7 +238,7 @@ def write_data(root: Path, out: Path, redactions: Redactions) -> None:
 
 
 _FIGURE_DATA = re.compile(r'<script type="application/json" class="sw-data"[^>]*>(.*?)</script>', re.S)
-_FIGURE_ID = re.compile(r'id="(fig-[\w-]+)"')
+_FIGURE_ID = re.compile(r'id="(fig-[\w-]+?)(?:-cap(?:tion)?)?"')   # the figure, not its caption
 
 
 def write_figure_data(out: Path, pages: list[Path], redactions: Redactions) -> None:
@@ -320,9 +322,10 @@ def scan(out: Path, redactions: Redactions, surveys: list[dict]) -> list[str]:
     viewers = {f"sources/{s['id']}.html": s["id"] for s in surveys}
     leaks = set()
     for where, text in published_texts(out):
+        lower = text.lower()
         for row, (name, pattern) in zip(redactions.rows, redactions.everywhere):
-            if viewers.get(where, row["source"]) != row["source"]:
-                continue
+            if name.lower() not in lower or viewers.get(where, row["source"]) != row["source"]:
+                continue   # the plain search first: most files hold no name at all
             match = pattern.search(text)
             if match:
                 line = text.count("\n", 0, match.start()) + 1
