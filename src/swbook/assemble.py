@@ -229,10 +229,9 @@ class Assembler:
             return (f"::: {{#{label} .sw-figure role=\"figure\" aria-labelledby=\"{label}-cap\"}}\n"
                     f"::: {{#{label}-cap .figure-caption}}\n**{number}:** {caption}\n:::\n\n"
                     f"{_raw('html', chart + chr(10) + tools)}\n:::")
+        # The source note is part of the SVG (as Quarto's PDF shows it), so it is not added again here.
         svg = self._write(page, cell, 0, "svg", data["image/svg+xml"])
-        note = meta.get("source_note", "")
-        figure = f"![{caption}]({svg}){{#{label} {_pdf_size(data['image/svg+xml'])}}}"
-        return figure + (f"\n\n{_raw('typst', f'#source-note[{typst_escape(note)}]')}" if note else "")
+        return f"![{caption}]({svg}){{#{label} {_pdf_size(data['image/svg+xml'])}}}"
 
     # --------------------------------------------------------------- tables
 

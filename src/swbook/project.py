@@ -80,7 +80,8 @@ def load(root: Path) -> Book:
         else:
             part, sources = "", [entry]
         for relative in sources:
-            if Path(relative).stem == "index" and not pages:
+            # Quarto numbers every chapter, the index too, unless its title heading says {.unnumbered}.
+            if Path(relative).stem == "index" and not pages and _unnumbered(root / relative):
                 pages.append(_page(root, relative, "index", "", part))
                 continue
             chapter_number += 1
@@ -90,6 +91,20 @@ def load(root: Path) -> Book:
     if not pages:
         raise BuildError(f"{path}: book.chapters lists no chapters")
     return Book(root, config, tuple(pages))
+
+
+def _unnumbered(source: Path) -> bool:
+    from .qmd import title_heading
+
+    try:
+        lines = source.read_text(encoding="utf-8").split("\n")
+    except OSError:
+        return False   # _page reports the missing file
+    if lines and lines[0] == "---":   # skip the front matter
+        closing = next((i for i, line in enumerate(lines[1:], 1) if line == "---"), 0)
+        lines = lines[closing + 1:]
+    heading = title_heading(lines, 1, source)
+    return bool(heading and heading.unnumbered)
 
 
 def _page(root: Path, relative: str, kind: str, number: str, part: str) -> Page:

@@ -2,10 +2,13 @@
 
 A figure helper returns a `Figure`. In a notebook or under `swbook` it
 displays as a bundle of:
-- `text/html`: the interactive chart (a Vega-Lite spec that the page's own,
-  locally served Vega bundle draws), its alt text and its source note;
+- `text/html`: the interactive chart, its alt text, its source note and the
+  plotted rows. It draws itself: a small script loads the Vega bundle that
+  `_quarto.yml` publishes (`project: resources: assets/vega-bundle.js`, made
+  by the pre-render step) from the site's own root, so the chart draws in a
+  page made by swbook or by Quarto, offline and from file://;
 - `image/svg+xml`: the same spec rendered to a vector image by vl-convert,
-  for the PDF;
+  with the source note under it, for the PDF (Quarto's as well as swbook's);
 - `application/vnd.swbook.figure+json`: alt text, source note and the plotted
   observations, so the builder can place them.
 """
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import textwrap
 from dataclasses import dataclass, field
 from itertools import count
@@ -31,6 +35,63 @@ FIGURE_MIME = "application/vnd.swbook.figure+json"
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December"]
 _ids = count(1)
+# Where the site publishes the Vega bundle, relative to its root (see _quarto.yml).
+VEGA_BUNDLE = "assets/vega-bundle.js"
+# Draws one chart. The bundle is loaded once per page from the site root: Quarto's
+# <meta name="quarto:offset"> (swbook's pages carry it too) when there is one, else
+# the page's folder and its parents in turn. No network: the bundle is the site's own file.
+_DRAW = """(function () {
+  var id = "IDENT", w = window;
+  function fail(error) { document.getElementById(id).textContent = "The chart could not be drawn: " + error; }
+  if (!w.swVega) {
+    w.swVega = w.vegaEmbed ? Promise.resolve() : new Promise(function (ok, no) {
+      var meta = document.querySelector('meta[name="quarto:offset"]');
+      var roots = (meta ? [meta.content] : []).concat(["", "../", "../../"]);
+      (function next(i) {
+        if (i >= roots.length) { no("BUNDLE was not found"); return; }
+        var s = document.createElement("script");
+        s.src = roots[i] + "BUNDLE";
+        s.onload = ok;
+        s.onerror = function () { s.remove(); next(i + 1); };
+        document.head.appendChild(s);
+      })(0);
+    });
+  }
+  w.swVega.then(function () {
+    var target = document.getElementById(id);
+    var spec = JSON.parse(document.querySelector('script.sw-spec[data-for="' + id + '"]').textContent);
+    return w.vegaEmbed(target, spec, { renderer: "svg", actions: false })
+      .then(function () { target.dataset.drawn = "true"; });
+  }).catch(fail);
+})();"""
+ROW_COLUMNS = ("survey", "table", "question", "category", "group", "measure", "value",
+               "printed", "status", "base", "line", "lines", "derived", "shown", "note")
+
+
+def _script_json(value) -> str:
+    """JSON for a <script> element: no "<" in it, so no value can end or confuse the element."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).replace("<", "\\u003c")
+
+
+def with_note(svg: str, note: str) -> str:
+    """The SVG with the source note printed under the chart, so an image alone keeps it (as in Quarto's PDF)."""
+    size = re.search(r'<svg[^>]*?width="([\d.]+)"[^>]*?height="([\d.]+)"', svg)
+    if not size or not note:
+        return svg
+    width, height = float(size.group(1)), float(size.group(2))
+    lines = textwrap.wrap(note, max(40, int(width / 5.6)))   # about 5.6 px per character at 10 px
+    extra = 14 * len(lines) + 8
+    texts = "".join(f'<text x="5" y="{height + 14 * (i + 1):g}">{html.escape(line, quote=False)}</text>'
+                    for i, line in enumerate(lines))
+    note_group = (f'<g class="source-note" font-family="{html.escape(FONT)}" font-size="10" '
+                  f'fill="#3d3d3d">{texts}</g>')
+    head = svg[:size.end()]
+    head = head.replace(f'height="{size.group(2)}"', f'height="{height + extra:g}"', 1)
+    rest = svg[size.end():].replace(f'viewBox="0 0 {size.group(1)} {size.group(2)}"',
+                                    f'viewBox="0 0 {size.group(1)} {height + extra:g}"', 1)
+    rest = rest.replace(f'<rect width="{size.group(1)}" height="{size.group(2)}" fill="white"/>',
+                        f'<rect width="{size.group(1)}" height="{height + extra:g}" fill="white"/>', 1)
+    return head + rest[: rest.rindex("</svg>")] + note_group + "</svg>"
 
 
 def house_config() -> dict:
@@ -98,25 +159,31 @@ class Figure:
         return self._spec
 
     def svg(self) -> str:
-        """The chart as a standalone SVG (vector) image."""
-        return vl_convert.vegalite_to_svg(self.spec())
+        """The chart as a standalone SVG (vector) image, its source note under it."""
+        return with_note(vl_convert.vegalite_to_svg(self.spec()), self.note)
+
+    def rows(self) -> list[dict]:
+        """The observations the figure plots, with printed, line, status and base."""
+        columns = [c for c in ROW_COLUMNS if c in self.data.columns]
+        return json.loads(self.data[columns].to_json(orient="records")) if columns else []
 
     def html(self) -> str:
-        """A container the page's Vega bundle draws into, with its source note."""
+        """The chart, drawing itself with the site's Vega bundle; its plotted rows; its source note.
+
+        The rows travel in the page (`script.sw-data`) so that the post-render
+        step can write the figure's CSV from the published pages alone.
+        """
         ident = f"sw-chart-{next(_ids)}"
-        spec = json.dumps(self.spec(), separators=(",", ":"), ensure_ascii=False)
-        # No "<" in the JSON: no value in the data can end or confuse the script element.
-        spec = spec.replace("<", "\\u003c")
+        draw = _DRAW.replace("IDENT", ident).replace("BUNDLE", VEGA_BUNDLE)
         return (f'<div class="sw-chart" id="{ident}" role="img" aria-label="{html.escape(self.alt, quote=True)}">'
                 f'<noscript>This chart needs JavaScript; its values are in the data table.</noscript></div>\n'
-                f'<script type="application/json" class="sw-spec" data-for="{ident}">{spec}</script>\n'
+                f'<script type="application/json" class="sw-spec" data-for="{ident}">{_script_json(self.spec())}</script>\n'
+                f'<script type="application/json" class="sw-data" data-for="{ident}">{_script_json(self.rows())}</script>\n'
+                f'<script>{draw}</script>\n'
                 f'<p class="source-note">{escape_html(self.note)}</p>')
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        columns = [c for c in ("survey", "table", "question", "category", "group", "measure", "value",
-                               "printed", "status", "base", "line", "lines", "derived", "shown", "note")
-                   if c in self.data.columns]
-        rows = json.loads(self.data[columns].to_json(orient="records")) if columns else []
+        rows = self.rows()
         return {
             "text/html": self.html(),
             "image/svg+xml": self.svg(),
