@@ -1,10 +1,7 @@
-"""Build data/observations/swtf-2009.csv (and data/diary_codes.csv) from the raw text of the
-Social Work Task Force workload survey report (2009 survey, published March 2010).
-
-Run from the project root:  python data/extract/swtf_2009.py
+"""The 2009 Social Work Task Force workload survey (published March 2010): its tables and diary codebook.
 
 The body and appendix tables are tab-separated in the text. Every table is declared once in
-TABLES below: its raw line range, the group (column) each cell belongs to, and any per-table
+LAYOUTS below: its raw line range, the group (column) each cell belongs to, and any per-table
 fixes. Generic rules applied to every table:
 
 * `N [x%]`, `N / x%`, `N/x%`, `725/[100%]` hold two observations (count and percent, same line);
@@ -18,24 +15,16 @@ fixes. Generic rules applied to every table:
 Values stated only in prose, and the cells of garbled layouts (Table 3.2 rows 13-15 hours and
 over, the grouped rows of Tables 2.20 and 2.21, the merged cell of Table 3.1, the text cells of
 Tables 2.4 and 2.10, the split row S of the Appendix D table), are hand-curated in
-swtf_2009_manual.csv and merged here. The output is deterministic, so a test can re-run
-`build()` and compare it with the committed CSV.
+data/extract/swtf_2009_manual.csv and merged here.
 """
 from __future__ import annotations
 
-import csv
 import re
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-RAW = ROOT / "data" / "raw" / "swtf-2009.txt"
-MANUAL = Path(__file__).with_name("swtf_2009_manual.csv")
-OUTPUT = ROOT / "data" / "observations" / "swtf-2009.csv"
-CODES_OUTPUT = ROOT / "data" / "diary_codes.csv"
+from . import OBSERVATIONS, Generated, Source, manual_rows, observation, value_of
 
 SURVEY = "swtf-2009"
-COLUMNS = ["survey", "table", "question", "category", "group", "measure", "value",
-           "printed", "status", "base", "line", "order", "note"]
+CODEBOOK = "swtf-2009-diary-codes"
 
 # ----------------------------------------------------------------------------- groups
 # "Child"/"Adult" columns of chapter 3 and Appendix C are the CSD/DASS *settings* (n = 725/284),
@@ -62,7 +51,7 @@ C1_CODES = ([f"D{i}" for i in range(1, 13)] + [f"OA{i}" for i in range(1, 6)]
 # u_cols: indexes of columns the source flags as too small (status u).
 # fixes: {line: {"label": ..., "cells": [...], "note": ...}} replaces a garbled row's parsing.
 # skip: raw lines inside the range that are not data (annotations, blank rows).
-TABLES: list[dict] = [
+LAYOUTS: list[dict] = [
     dict(table="t1-1-departments", kind="grid", lines=(396, 399), total_row="Total",
          groups=["All", "All"], measure="count",
          questions=["Number approached", "Number agreeing to participate"],
@@ -192,45 +181,40 @@ TABLES: list[dict] = [
     dict(table="t4-2-admin-per-social-worker", kind="t42", header=1618, lines=(1619, 1621)),
 ]
 
-# Appendix B: one table per client group, same layout (Yes / No / No info / Total x setting).
+# Appendix B: one table per client group, same layout (Yes / No / No info / Total x setting):
+# each table's slug and the line of its header.
 APPENDIX_B = {
-    "B.1": 3577, "B.2": 3589, "B.3": 3601, "B.4": 3617, "B.5": 3629, "B.6": 3641, "B.7": 3653,
-    "B.8": 3665, "B.9": 3677, "B.10": 3689, "B.11": 3701, "B.12": 3711, "B.13": 3721, "B.14": 3731,
-    "B.15": 3741, "B.16": 3751, "B.17": 3761, "B.18": 3771, "B.19": 3781, "B.20": 3791,
+    "b1-looked-after-children": 3577, "b2-child-protection": 3589, "b3-family-support": 3601,
+    "b4-foster-carers": 3617, "b5-sen": 3629, "b6-complex-health-needs": 3641, "b7-leaving-care": 3653,
+    "b8-camhs": 3665, "b9-refugees-asylum": 3677, "b10-young-carers": 3689, "b11-yp-substance-misuse": 3701,
+    "b12-older-people": 3711, "b13-older-people-mental-health": 3721, "b14-carers": 3731,
+    "b15-physical-disabilities": 3741, "b16-learning-disabilities": 3751, "b17-palliative-care": 3761,
+    "b18-adults-mental-health": 3771, "b19-sensory-impairment": 3781, "b20-adult-substance-misuse": 3791,
 }
 APPENDIX_B_NOTES = {
-    "B.11": {(3703, "All"): "Defect: the 'No' cells add to 1041, not the printed total 1048.",
+    "b11-yp-substance-misuse": {(3703, "All"): "Defect: the 'No' cells add to 1041, not the printed total 1048.",
              (3704, "All"): "Defect: the 'No info' cells add to 87, not the printed total 80."},
-    "B.13": {(3722, "All"): "Defect: Table B.13 repeats Table B.18 (adults with mental health problems) cell for "
+    "b13-older-people-mental-health": {(3722, "All"): "Defect: Table B.13 repeats Table B.18 (adults with mental health problems) cell for "
                             "cell; Table 2.18 gives 137 overall for older people with mental health problems."},
-    "B.17": {(3763, "All"): "Defect: the 'No' cells add to 982, not the printed total 981.",
+    "b17-palliative-care": {(3763, "All"): "Defect: the 'No' cells add to 982, not the printed total 981.",
              (3765, "DASS"): "Defect: the DASS column adds to 285, not the printed 284."},
 }
-for _number, _header in APPENDIX_B.items():
-    TABLES.append(dict(table="b" + _number.split(".")[1] + "-" + "client-group", kind="grid",
-                       lines=(_header + 1, _header + 4), groups=SETTING, total_col=5, total_row="Total",
-                       cell_notes=APPENDIX_B_NOTES.get(_number, {})))
-TABLES += [
+LAYOUTS += [dict(table=slug, kind="grid", lines=(header + 1, header + 4), groups=SETTING, total_col=5,
+                total_row="Total", cell_notes=APPENDIX_B_NOTES.get(slug, {})) for slug, header in APPENDIX_B.items()]
+LAYOUTS += [
     dict(table="c1-time-sub-categories", kind="c1", lines=(3804, 3844), skip=[3825],
          groups=["CSD", "DASS", "Joint", "PVI", "No setting information", "All"]),
+    # The printed ratio ranks (column C) are out of order for three authorities.
     dict(table="d1-authority-social-workers", kind="d1", lines=(3850, 3883), skip=[3868, 3869, 3870, 3871],
-         manual_lines=[3873, 3874]),
+         manual_lines=[3873, 3874], rank_notes={
+             "D - city / unitary authority": "Rank out of order: ratio 1:827 is ranked 18 but 1:866 (P) is 17.",
+             "P - county council / unitary": "Rank out of order: ratio 1:866 is ranked 17, below 1:827 (D, 18) "
+                                             "and 1:865 (Z, 19).",
+             "Z - county council / two tier": "Rank out of order: ratio 1:865 is ranked 19 but 1:866 (P) is 17.",
+         }),
 ]
 
-# Slugs of Appendix B tables, more readable than b1-client-group (declared in one place).
-B_SLUGS = {
-    "b1": "b1-looked-after-children", "b2": "b2-child-protection", "b3": "b3-family-support",
-    "b4": "b4-foster-carers", "b5": "b5-sen", "b6": "b6-complex-health-needs", "b7": "b7-leaving-care",
-    "b8": "b8-camhs", "b9": "b9-refugees-asylum", "b10": "b10-young-carers", "b11": "b11-yp-substance-misuse",
-    "b12": "b12-older-people", "b13": "b13-older-people-mental-health", "b14": "b14-carers",
-    "b15": "b15-physical-disabilities", "b16": "b16-learning-disabilities", "b17": "b17-palliative-care",
-    "b18": "b18-adults-mental-health", "b19": "b19-sensory-impairment", "b20": "b20-adult-substance-misuse",
-}
-for _spec in TABLES:
-    if _spec["table"].startswith("b") and _spec["table"].endswith("-client-group"):
-        _spec["table"] = B_SLUGS[_spec["table"].split("-")[0]]
-
-# Manual rows are merged into these tables' positions (output order = order of TABLES, then manual-only
+# Manual rows are merged into these tables' positions (output order = order of LAYOUTS, then manual-only
 # tables in the order they first appear in the manual CSV).
 
 # ----------------------------------------------------------------------------- cell parsing
@@ -239,11 +223,6 @@ NUM = r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?"
 PAIR = re.compile(rf"^({NUM})\s*(?:\[+\s*|/\s*\[?\s*)(<?(?:{NUM})%)\s*\]?$")
 PERCENT = re.compile(rf"^(<?(?:{NUM}))%$")
 COUNT = re.compile(rf"^({NUM})\s*(\**)$")
-
-
-def _number(token: str) -> str:
-    """Value string of a printed number: thousands commas dropped, as printed otherwise."""
-    return token.replace(",", "")
 
 
 def parse_cell(text: str, measure: str = "count") -> list[dict]:
@@ -256,7 +235,7 @@ def parse_cell(text: str, measure: str = "count") -> list[dict]:
     match = PAIR.match(text)
     if match:
         count, percent = match.groups()
-        return [dict(measure="count", printed=count, value=_number(count), status="", flag=""),
+        return [dict(measure="count", printed=count, value=value_of(count), status="", flag=""),
                 _percent(percent)]
     match = PERCENT.match(text)
     if match:
@@ -264,7 +243,7 @@ def parse_cell(text: str, measure: str = "count") -> list[dict]:
     match = COUNT.match(text)
     if match:
         stars = match.group(2)
-        return [dict(measure=measure, printed=match.group(1), value=_number(match.group(1)),
+        return [dict(measure=measure, printed=match.group(1), value=value_of(match.group(1)),
                      status="u" if stars else "", flag=stars)]
     raise ValueError(f"unparsed cell {text!r}")
 
@@ -273,7 +252,7 @@ def _percent(token: str) -> dict:
     token = token.strip()
     if token.startswith("<"):
         return dict(measure="percent", printed=token, value=None, status="low", flag="")
-    return dict(measure="percent", printed=token, value=_number(token[:-1]), status="", flag="")
+    return dict(measure="percent", printed=token, value=value_of(token), status="", flag="")
 
 
 def clean_label(text: str) -> str:
@@ -301,16 +280,9 @@ class Emitter:
 
     def add(self, *, question="", category="", group="All", measure, value, printed, status="",
             base="", line, note="", order_key=None):
-        self.rows.append({
-            "survey": SURVEY, "table": self.table, "question": question, "category": category,
-            "group": group, "measure": measure, "value": "" if value is None else str(value),
-            "printed": printed, "status": status, "base": "" if base in (None, "") else str(base),
-            "line": str(line), "order": str(self.order(order_key or (question, category))), "note": note,
-        })
-
-
-def _cells(lines: list[str], number: int) -> list[str]:
-    return lines[number - 1].split("\t")
+        self.rows.append(observation(SURVEY, self.table, question=question, category=category, group=group,
+                                     measure=measure, value=value, printed=printed, status=status, base=base,
+                                     line=line, order=self.order(order_key or (question, category)), note=note))
 
 
 def resolve_dashes(grid: dict, spec: dict) -> None:
@@ -351,7 +323,7 @@ def resolve_dashes(grid: dict, spec: dict) -> None:
             obs["note"] = "'-' printed"
 
 
-def parse_grid(lines: list[str], spec: dict) -> list[dict]:
+def parse_grid(src: Source, spec: dict) -> list[dict]:
     """Label + cells tables (settings cross-tabs, lists, Appendix B, Table 3.15)."""
     em = Emitter(spec["table"], spec.get("category_order"))
     first, last = spec["lines"]
@@ -364,9 +336,9 @@ def parse_grid(lines: list[str], spec: dict) -> list[dict]:
     grid, meta = {}, {}
     row_index = 0
     for number in range(first, last + 1):
-        if number in skip or not lines[number - 1].strip():
+        if number in skip or not src.line(number).strip():
             continue
-        cells = _cells(lines, number)
+        cells = src.cells(number)
         label, values = cells[0], cells[1:]
         note = notes.get(number, "")
         cell_notes = spec.get("cell_notes", {})
@@ -406,12 +378,12 @@ def parse_grid(lines: list[str], spec: dict) -> list[dict]:
     return em.rows
 
 
-def parse_items(lines: list[str], spec: dict) -> list[dict]:
+def parse_items(src: Source, spec: dict) -> list[dict]:
     """Table 2.29: one item (question) per row, Yes counts by setting, Yes total [%], No / no info."""
     em = Emitter(spec["table"])
     first, last = spec["lines"]
     for number in range(first, last + 1):
-        cells = _cells(lines, number)
+        cells = src.cells(number)
         item = clean_label(cells[0])
         row = []
         for col, (group, category) in enumerate(spec["cells"]):
@@ -434,16 +406,16 @@ def parse_items(lines: list[str], spec: dict) -> list[dict]:
     return em.rows
 
 
-def parse_clientgroups(lines: list[str], spec: dict) -> list[dict]:
+def parse_clientgroups(src: Source, spec: dict) -> list[dict]:
     """Tables 2.17/2.18: '498 = 59% of those working with ...' and '44% [504]'."""
     em = Emitter(spec["table"])
     first, last = spec["lines"]
     own = re.compile(r"^(\d+) = (\d+%) of those working with")
     overall = re.compile(r"^(\d+%) \[(\d+)\]$")
     for number in range(first, last + 1):
-        if number in spec.get("skip", []) or not lines[number - 1].strip():
+        if number in spec.get("skip", []) or not src.line(number).strip():
             continue
-        cells = _cells(lines, number)
+        cells = src.cells(number)
         label = clean_label(cells[0])
         note = spec.get("notes", {}).get(number, "")
         a = own.match(cells[1].strip())
@@ -463,21 +435,21 @@ def parse_clientgroups(lines: list[str], spec: dict) -> list[dict]:
     return em.rows
 
 
-def parse_horizontal(lines: list[str], spec: dict) -> list[dict]:
+def parse_horizontal(src: Source, spec: dict) -> list[dict]:
     """Bands in a header row; a count row and/or a percent row (or 'n / %' cells) beneath."""
     em = Emitter(spec["table"])
-    header = [clean_label(c) for c in _cells(lines, spec["header"])]
+    header = [clean_label(c) for c in src.cells(spec["header"])]
     offset = 1 if header[0] in {"No. cases"} else 0       # a label column precedes the bands
     bands = header[offset:]
     grid = {}
     for r, number in enumerate(spec["rows"]):
-        cells = _cells(lines, number)[offset:]
+        cells = src.cells(number)[offset:]
         for c, band in enumerate(bands):
             if c >= len(cells):
                 continue
             for k, obs in enumerate(parse_cell(cells[c])):
                 if obs["flag"] == "dash":
-                    obs["measure"] = "percent" if "%" in "".join(_cells(lines, number)) else "count"
+                    obs["measure"] = "percent" if "%" in "".join(src.cells(number)) else "count"
                 grid[(r, c, k)] = (number, band, obs)
     for key in sorted(grid):
         number, band, obs = grid[key]
@@ -496,16 +468,16 @@ TIME_LABELS = {"Sub total for client related": "Sub total of client-related work
                "Total client related": "Sub total of client-related work"}
 
 
-def parse_time(lines: list[str], spec: dict) -> list[dict]:
+def parse_time(src: Source, spec: dict) -> list[dict]:
     """Chapter 3 time-use tables: % of recorded time by broad category; last row = respondents."""
     em = Emitter(spec["table"])
     first, last = spec["lines"]
     groups, u_cols = spec["groups"], set(spec.get("u_cols", []))
-    base_cells = parse_row_cells(_cells(lines, last)[1:])
+    base_cells = parse_row_cells(src.cells(last)[1:])
     bases = [c[0]["value"] if c and c[0]["flag"] != "dash" else ("0" if c else "") for c in base_cells]
     rows = []
     for number in range(first, last + 1):
-        cells = _cells(lines, number)
+        cells = src.cells(number)
         label = clean_label(cells[0])
         is_base = label in TIME_BASE_LABELS
         category = "Number of respondents" if is_base else TIME_LABELS.get(label, label)
@@ -540,15 +512,15 @@ def parse_row_cells(cells: list[str]) -> list[list[dict]]:
     return [parse_cell(c) for c in cells]
 
 
-def parse_c1(lines: list[str], spec: dict) -> list[dict]:
+def parse_c1(src: Source, spec: dict) -> list[dict]:
     """Table C1: 40 activities x 6 setting columns; rows mapped to diary codes by position."""
     em = Emitter(spec["table"])
     first, last = spec["lines"]
-    numbers = [n for n in range(first, last + 1) if n not in spec.get("skip", []) and lines[n - 1].strip()]
+    numbers = [n for n in range(first, last + 1) if n not in spec.get("skip", []) and src.line(n).strip()]
     if len(numbers) != len(C1_CODES):
         raise ValueError("Table C1 row count changed")
     for code, number in zip(C1_CODES, numbers):
-        cells = _cells(lines, number)
+        cells = src.cells(number)
         activity = clean_label(cells[2])
         category = f"{code} {activity}"
         for col, group in enumerate(spec["groups"]):
@@ -566,19 +538,19 @@ D1_CATEGORIES = ["Number of social workers (A)", "Children and young people (0-1
 D1_RANK = re.compile(r"^(\d+) \((\d+)\)\s*(\*?)$")
 
 
-def parse_d1(lines: list[str], spec: dict) -> list[dict]:
+def parse_d1(src: Source, spec: dict) -> list[dict]:
     """Appendix D table: per authority, social workers, ratio 1:N, ratio rank, IMD rank (CWI rank)."""
     em = Emitter(spec["table"])
     first, last = spec["lines"]
     skip = set(spec.get("skip", [])) | set(spec.get("manual_lines", []))
     for number in range(first, last + 1):      # authorities in printed order, the split row S included
-        label = lines[number - 1].split("\t")[0].strip()
+        label = src.line(number).split("\t")[0].strip()
         if number not in spec.get("skip", []) and label:
             em.order((label, ""))
     for number in range(first, last + 1):
-        if number in skip or not lines[number - 1].strip():
+        if number in skip or not src.line(number).strip():
             continue
-        cells = [c.strip() for c in _cells(lines, number)] + ["", "", "", ""]
+        cells = [c.strip() for c in src.cells(number)] + ["", "", "", ""]
         group = cells[0]
         key = lambda cat: (group, cat)   # noqa: E731 - order by authority, then column
         if "Numbers not available" in cells[1:3]:
@@ -606,13 +578,13 @@ def parse_d1(lines: list[str], spec: dict) -> list[dict]:
     return em.rows
 
 
-def parse_t41(lines: list[str], spec: dict) -> list[dict]:
+def parse_t41(src: Source, spec: dict) -> list[dict]:
     """Table 4.1: number of CSDs by % of social worker posts filled by agency workers."""
     em = Emitter(spec["table"])
     first, last = spec["lines"]
     group = "CSD"
     for number in range(first, last + 1):
-        cells = [c.strip() for c in _cells(lines, number)]
+        cells = [c.strip() for c in src.cells(number)]
         if not cells[0].isdigit():
             group = "Children's section of joint departments"
             continue
@@ -620,13 +592,13 @@ def parse_t41(lines: list[str], spec: dict) -> list[dict]:
     return em.rows
 
 
-def parse_t42(lines: list[str], spec: dict) -> list[dict]:
+def parse_t42(src: Source, spec: dict) -> list[dict]:
     """Table 4.2: number of agencies by administrative staff per social worker."""
     em = Emitter(spec["table"])
-    bins = [c.strip() for c in _cells(lines, spec["header"])[1:]]
+    bins = [c.strip() for c in src.cells(spec["header"])[1:]]
     first, last = spec["lines"]
     for number in range(first, last + 1):
-        cells = [c.strip() for c in _cells(lines, number)]
+        cells = [c.strip() for c in src.cells(number)]
         group = cells[0].rstrip(".")
         for band, cell in zip(bins, cells[1:]):
             for obs in parse_cell(cell):
@@ -642,31 +614,13 @@ PARSERS = {"grid": parse_grid, "items": parse_items, "clientgroups": parse_clien
            "horizontal": parse_horizontal, "time": parse_time, "c1": parse_c1, "d1": parse_d1,
            "t41": parse_t41, "t42": parse_t42}
 
-# Appendix D: the printed ratio ranks (column C) are out of order for three authorities.
-for _spec in TABLES:
-    if _spec["table"] == "d1-authority-social-workers":
-        _spec["rank_notes"] = {
-            "D - city / unitary authority": "Rank out of order: ratio 1:827 is ranked 18 but 1:866 (P) is 17.",
-            "P - county council / unitary": "Rank out of order: ratio 1:866 is ranked 17, below 1:827 (D, 18) "
-                                            "and 1:865 (Z, 19).",
-            "Z - county council / two tier": "Rank out of order: ratio 1:865 is ranked 19 but 1:866 (P) is 17.",
-        }
-
-
 # ----------------------------------------------------------------------------- manual rows, output
-def read_manual() -> list[dict]:
-    """Hand-curated rows (prose values, garbled cells), in the same columns as the output."""
-    with MANUAL.open(encoding="utf-8", newline="") as handle:
-        return [dict(row) for row in csv.DictReader(handle)]
-
-
-def build() -> list[dict]:
+def observations(src: Source) -> list[dict]:
     """All swtf-2009 observations in output order."""
-    lines = RAW.read_text(encoding="utf-8").split("\n")
     parsed: dict[str, list[dict]] = {}
-    for spec in TABLES:
-        parsed[spec["table"]] = PARSERS[spec["kind"]](lines, dict(spec))
-    manual = read_manual()
+    for spec in LAYOUTS:
+        parsed[spec["table"]] = PARSERS[spec["kind"]](src, dict(spec))
+    manual = manual_rows(SURVEY)
     tables = list(parsed)
     for row in manual:
         if row["table"] not in parsed:
@@ -680,13 +634,12 @@ def build() -> list[dict]:
     return out
 
 
-def build_codes() -> list[dict]:
+def codebook(src: Source) -> list[dict]:
     """The diary codebook of Appendix A: 40 codes in 6 broad categories."""
-    lines = RAW.read_text(encoding="utf-8").split("\n")
     first, last = DIARY_CODES
     rows, category, order = [], "", 0
     for number in range(first, last + 1):
-        cells = lines[number - 1].split("\t")
+        cells = src.cells(number)
         if len(cells) != 3 or cells[0] == "Activity type":
             continue
         if cells[0].strip():
@@ -698,23 +651,7 @@ def build_codes() -> list[dict]:
     return rows
 
 
-def write(rows: list[dict], path: Path = OUTPUT, columns: list[str] = COLUMNS) -> None:
-    """Write rows as a CSV (UTF-8, LF line endings)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-
-
-def main() -> None:
-    rows = build()
-    write(rows)
-    codes = build_codes()
-    write(codes, CODES_OUTPUT, ["code", "activity", "category", "category_order", "line"])
-    print(f"wrote {len(rows)} rows to {OUTPUT.relative_to(ROOT)} and {len(codes)} codes to "
-          f"{CODES_OUTPUT.relative_to(ROOT)}")
-
-
-if __name__ == "__main__":
-    main()
+def run() -> Generated:
+    """The swtf-2009 observations and the diary codebook."""
+    src = Source(SURVEY)
+    return Generated({OBSERVATIONS.format(survey=SURVEY): observations(src), CODEBOOK: codebook(src)})

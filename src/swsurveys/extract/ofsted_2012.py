@@ -1,6 +1,4 @@
-"""Build data/observations/ofsted-2012.csv and data/ofsted-2012-statements.csv from the 2012 report's text.
-
-Run from the project root:  python data/extract/ofsted_2012.py
+"""The 2012 Ofsted report: the two Annex A questionnaire tables, their statements, then the prose values.
 
 Annex A prints two questionnaire tables (social workers, then managers). Each
 statement stands on a line of its own ending with its base in brackets, and
@@ -8,30 +6,20 @@ its six percentages follow one per line, in the column order the table's
 header gives. Lines that carry no values are section headings or lead-ins;
 the lead-ins that begin a sentence the statements finish are declared in
 LEAD_INS, so each statement keeps its full wording. Values stated only in the
-report's prose are hand-curated in ofsted_2012_manual.csv.
+report's prose are hand-curated in data/extract/ofsted_2012_manual.csv.
 """
 from __future__ import annotations
 
-import csv
 import re
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "src"))
-from swsurveys.printed import parse  # noqa: E402  (the value always comes from the printed token)
+from . import OBSERVATIONS, Generated, Source, manual_rows, observation
 
-RAW = ROOT / "data" / "raw" / "ofsted-2012.txt"
-MANUAL = Path(__file__).with_name("ofsted_2012_manual.csv")
-OUTPUT = ROOT / "data" / "observations" / "ofsted-2012.csv"
-STATEMENTS = ROOT / "data" / "ofsted-2012-statements.csv"
 SURVEY = "ofsted-2012"
-COLUMNS = ["survey", "table", "question", "category", "group", "measure", "value", "printed", "status", "base",
-           "line", "order", "note"]
+STATEMENTS = "ofsted-2012-statements"
 CATEGORIES = ["Strongly agree", "Agree", "Neither agree nor disagree", "Disagree", "Strongly disagree", "Don't know"]
 
 # (table slug, group, first line, last line) of each annex table.
-TABLES = [
+ANNEX_TABLES = [
     ("annex-a-social-workers", "Social workers", 686, 1020),
     ("annex-a-managers", "Managers", 1023, 1388),
 ]
@@ -57,23 +45,21 @@ LABEL_REPAIRS = {"post- qualifying": "post-qualifying"}
 _OWN_SENTENCE = re.compile(r"^(I |My |There |The |Providing |Senior |Access |In making |When )")
 _STATEMENT = re.compile(r"^(?P<text>.+?)\s*\((?P<base>\d+)\)\s*$")
 _VALUE = re.compile(r"^\d+$")
+_NOT_HEADINGS = ("Questionnaire response", "A total of", "The number of", "When answering")
+_HEADER_WORDS = {"Strongly", "agree", "Neither agree", "or disagree", "Neither agree or disagree"}
 
 
-def _clean(text: str) -> str:
-    return " ".join(text.replace("\u00a0", " ").split())
-
-
-def parse_table(lines: list[str], slug: str, group: str, first: int, last: int) -> tuple[list[dict], list[dict]]:
+def annex_table(source: Source, slug: str, group: str, first: int, last: int) -> tuple[list[dict], list[dict]]:
     """Observations of one annex table, and the statements with their section heading."""
     rows, statements = [], []
     lead, section = "", ""
     number = first
     while number <= last:
-        text = _clean(lines[number - 1])
+        text = source.text(number)
         if number in SECTION_LINES:
             section = SECTION_LINES[number]
         match = _STATEMENT.match(text)
-        values = [(_clean(lines[n - 1]), n) for n in range(number + 1, min(number + 7, last + 1))]
+        values = [(source.text(n), n) for n in range(number + 1, min(number + 7, last + 1))]
         if match and len(values) == 6 and all(_VALUE.match(v) for v, _ in values):
             statement, repairs = match.group("text"), []
             for printed_words, repaired in LABEL_REPAIRS.items():
@@ -88,11 +74,10 @@ def parse_table(lines: list[str], slug: str, group: str, first: int, last: int) 
             if question != statement:
                 repairs.append(f"statement printed after the lead-in on line {lead_line}")
             note = "; ".join(repairs)
-            for position, (category, (printed, line)) in enumerate(zip(CATEGORIES, values)):
-                rows.append({"survey": SURVEY, "table": slug, "question": question, "category": category,
-                             "group": group, "measure": "percent", "value": f"{parse(printed):g}",
-                             "printed": printed, "status": "", "base": match.group("base"), "line": str(line),
-                             "order": str(len(rows) + 1), "note": note})
+            for category, (printed, line) in zip(CATEGORIES, values):
+                rows.append(observation(SURVEY, slug, question=question, category=category, group=group,
+                                        measure="percent", printed=printed, base=match.group("base"), line=line,
+                                        order=len(rows) + 1, note=note))
             statements.append({"statement": question, "section": section, "group": group, "line": str(number),
                                "base": match.group("base")})
             number += 7
@@ -101,44 +86,19 @@ def parse_table(lines: list[str], slug: str, group: str, first: int, last: int) 
             lead, lead_line = LEAD_INS[number], number
         elif number in SECTION_LINES:
             lead = ""
-        elif text and not text.startswith(("Questionnaire response", "A total of", "The number of", "When answering")) \
-                and len(text) < 120 and text not in CATEGORIES and not _VALUE.match(text) \
-                and text not in {"Strongly", "agree", "Neither agree", "or disagree", "Neither agree or disagree"}:
+        elif text and not text.startswith(_NOT_HEADINGS) and len(text) < 120 and text not in CATEGORIES \
+                and not _VALUE.match(text) and text not in _HEADER_WORDS:
             section, lead = text, ""
         number += 1
     return rows, statements
 
 
-def read_manual() -> list[dict]:
-    """Hand-curated values from the report's prose."""
-    with MANUAL.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-def build() -> tuple[list[dict], list[dict]]:
+def run() -> Generated:
     """All ofsted-2012 observations, and the statements of the two annex tables."""
-    lines = RAW.read_text(encoding="utf-8").split("\n")
+    source = Source(SURVEY)
     rows, statements = [], []
-    for slug, group, first, last in TABLES:
-        table_rows, table_statements = parse_table(lines, slug, group, first, last)
+    for slug, group, first, last in ANNEX_TABLES:
+        table_rows, table_statements = annex_table(source, slug, group, first, last)
         rows += table_rows
         statements += table_statements
-    return rows + read_manual(), statements
-
-
-def _write(path: Path, columns: list[str], rows: list[dict]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-
-
-def main() -> None:
-    rows, statements = build()
-    _write(OUTPUT, COLUMNS, rows)
-    _write(STATEMENTS, ["statement", "section", "group", "line", "base"], statements)
-    print(f"wrote {len(rows)} observations and {len(statements)} statements")
-
-
-if __name__ == "__main__":
-    main()
+    return Generated({OBSERVATIONS.format(survey=SURVEY): rows + manual_rows(SURVEY), STATEMENTS: statements})
