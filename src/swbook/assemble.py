@@ -13,12 +13,14 @@ import re
 from pathlib import Path
 
 from .crossref import Registry
+from swsurveys.values import source_href
+
 from .errors import BuildError
 from .execute import Executed
+from .mime import FIGURE_MIME
 from .project import Page
 from .qmd import Cell, Document, Markdown, replace_inline
 
-FIGURE_MIME = "application/vnd.swbook.figure+json"
 _ARIA = re.compile(r'aria-label="[^"]*"')
 
 
@@ -99,8 +101,7 @@ def _linked_value(row: dict, root: str) -> str:
     shown = html.escape(next((_text(row.get(k)) for k in first if _text(row.get(k))), ""))
     if not numbers:   # nothing to link to: say so rather than link nowhere
         return f"{shown} <span class=\"no-line\">(no source line)</span>"
-    query = f"?lines={','.join(numbers)}" if len(numbers) > 1 else ""
-    href = f"{root}sources/{survey}.html{query}#L{numbers[0]}"
+    href = source_href(survey, [int(n) for n in numbers], root)
     where = f"line{'s' if len(numbers) > 1 else ''} {', '.join(numbers)} of the source"
     marker = (f' <abbr title="{"derived: " + html.escape(_text(row.get("note"))) if status == "derived" else "status " + html.escape(status)}">'
               f"[{html.escape(status)}]</abbr>") if status else ""

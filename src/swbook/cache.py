@@ -21,7 +21,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from swsurveys.paths import PART   # "file.csv#table": one table's rows of a file
+from swsurveys.paths import FILE_TABLE_SEPARATOR   # "file.csv#table": one table's rows of a file
 
 from .execute import Executed
 
@@ -65,7 +65,7 @@ class FileHashes:
         self._parts: dict[tuple[str, int, int], dict[str, str]] = {}
 
     def __call__(self, path: Path) -> str | None:
-        name, _, part = str(path).partition(PART)
+        name, _, part = str(path).partition(FILE_TABLE_SEPARATOR)
         path = Path(name)
         try:
             stat = path.stat()
@@ -112,12 +112,12 @@ class ChapterCache:
         """Save a chapter's outputs with the digests of the files it read."""
         files = {}
         for name in executed.files_read:
-            file, _, part = name.partition(PART)
+            file, _, part = name.partition(FILE_TABLE_SEPARATOR)
             try:
                 key = Path(file).resolve().relative_to(self.root.resolve()).as_posix()
             except ValueError:
                 continue   # a file outside the project cannot be tracked; it never changes the key
-            key += f"{PART}{part}" if part else ""
+            key += f"{FILE_TABLE_SEPARATOR}{part}" if part else ""
             files[key] = self.hashes(Path(name))
         entry = {"source": _sha(source.encode()), "code": code_version(), "files": files,
                  "executed": {"outputs": executed.outputs, "inline": executed.inline,

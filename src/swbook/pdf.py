@@ -15,6 +15,7 @@ from pathlib import Path
 import typst
 
 from .errors import BuildError
+from .assemble import typst_escape
 from .html import CALLOUTS, convert
 from .project import Book, Page
 
@@ -35,7 +36,7 @@ def combine(book: Book, chapters: dict[Page, str], titles: dict[Page, str],
     for page in book.pages:
         chunk = []
         if page.part != part and page.part and page.kind != "appendix":
-            chunk.append(_raw(f"#part[{_escape(page.part)}]"))
+            chunk.append(_raw(f"#part[{typst_escape(page.part)}]"))
         part = page.part
         if page.kind == "appendix" and not appendices:
             appendices = True
@@ -55,8 +56,6 @@ def combine(book: Book, chapters: dict[Page, str], titles: dict[Page, str],
     return out
 
 
-def _escape(text: str) -> str:
-    return "".join("\\" + c if c in '\\#*_`$[]<>@~/=-+"\'' else c for c in text)
 
 
 _BODY = "SWBOOKBODYGOESHERE"

@@ -1,4 +1,9 @@
-"""Load the data package: sources, tables and observations as DataFrames."""
+"""Load the data package: sources, tables and observations as DataFrames.
+
+Parsed files are cached per data folder (`paths.data_dir()`), so reading
+another copy of the package (`paths.using_data`) never sees this one's rows;
+`clear_cache` forgets them after the files changed on disk.
+"""
 from __future__ import annotations
 
 import json
@@ -7,16 +12,21 @@ from pathlib import Path
 
 import pandas as pd
 
+from .dates import format_date  # noqa: F401 (swsurveys.format_date)
 from .paths import data_dir, record_read
 
 # Columns read as text so that "" stays "" and codes such as "01" keep their zeros.
 _TEXT = str
 
 
-@lru_cache(maxsize=None)
 def package() -> dict:
     """The parsed datapackage.json."""
-    path = record_read(data_dir() / "datapackage.json")
+    return _package(data_dir())
+
+
+@lru_cache(maxsize=None)
+def _package(folder: Path) -> dict:
+    path = record_read(folder / "datapackage.json")
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
@@ -51,15 +61,23 @@ def _read_csv(path: Path, record: bool = True) -> pd.DataFrame:
     return pd.read_csv(path, dtype=_TEXT, keep_default_na=False, encoding="utf-8")
 
 
-@lru_cache(maxsize=None)
 def _surveys() -> pd.DataFrame:
+    return _surveys_in(data_dir())
+
+
+@lru_cache(maxsize=None)
+def _surveys_in(folder: Path) -> pd.DataFrame:
     frame = _read_csv(resource_path("surveys"))
     frame["respondents"] = frame["respondents"].astype(int)
     return frame.set_index("id", drop=False)
 
 
-@lru_cache(maxsize=None)
 def _tables() -> pd.DataFrame:
+    return _tables_in(data_dir())
+
+
+@lru_cache(maxsize=None)
+def _tables_in(folder: Path) -> pd.DataFrame:
     return _read_csv(resource_path("tables"))
 
 
@@ -98,8 +116,12 @@ def themes() -> pd.DataFrame:
     return _read_csv(resource_path("themes"))
 
 
-@lru_cache(maxsize=None)
 def _observations(survey: str) -> pd.DataFrame:
+    return _observations_in(data_dir(), survey)
+
+
+@lru_cache(maxsize=None)
+def _observations_in(folder: Path, survey: str) -> pd.DataFrame:
     # Not recorded here: load() records the whole file or just the table it returns.
     frame = _read_csv(resource_path(f"observations-{survey}"), record=False)
     frame["value"] = pd.to_numeric(frame["value"].replace("", None))
@@ -148,19 +170,5 @@ def raw_lines(survey: str) -> list[str]:
 
 def clear_cache() -> None:
     """Forget loaded files (after the data changed on disk)."""
-    for cached in (package, _surveys, _tables, _observations):
+    for cached in (_package, _surveys_in, _tables_in, _observations_in):
         cached.cache_clear()
-
-
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"]
-
-
-def format_date(iso: str) -> str:
-    """'2010-02-22' -> '22 February 2010'; '2011-06' -> 'June 2011'; '2012' -> '2012'."""
-    parts = str(iso).split("-")
-    if len(parts) == 3:
-        return f"{int(parts[2])} {_MONTHS[int(parts[1]) - 1]} {parts[0]}"
-    if len(parts) == 2:
-        return f"{_MONTHS[int(parts[1]) - 1]} {parts[0]}"
-    return parts[0]

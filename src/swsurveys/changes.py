@@ -1,21 +1,15 @@
 """Published values that changed since a git revision must be logged in data/corrections.csv."""
 from __future__ import annotations
 
-import csv
-import io
 import subprocess
 from pathlib import Path
 
+from .csvfiles import numbered_rows, read_rows
 from .validate import KEY, Problem
 
 
 def _observations(text: str) -> dict[tuple, tuple[int, dict]]:
-    reader = csv.DictReader(io.StringIO(text))
-    rows, line = {}, 2
-    for row in reader:
-        rows[tuple(row[k] for k in KEY)] = (line, row)
-        line = reader.line_num + 1
-    return rows
+    return {tuple(row[k] for k in KEY): (line, row) for line, row in numbered_rows(text)}
 
 
 def _at_revision(root: Path, revision: str, relative: str) -> str | None:
@@ -30,8 +24,8 @@ def unlogged_changes(project: Path, revision: str) -> list[Problem]:
     if check.returncode != 0:
         return [Problem("(git)", 1, "--since", f"{revision!r} is not a revision of this repository",
                         "a commit, tag or branch such as HEAD~1")]
-    with (project / "data" / "corrections.csv").open(encoding="utf-8", newline="") as handle:
-        logged = {(tuple(r[k] for k in KEY), r["old_value"], r["new_value"]) for r in csv.DictReader(handle)}
+    logged = {(tuple(r[k] for k in KEY), r["old_value"], r["new_value"])
+              for r in read_rows(project / "data" / "corrections.csv")}
     problems = []
     for path in sorted((project / "data" / "observations").glob("*.csv")):
         relative = path.relative_to(project).as_posix()

@@ -25,15 +25,16 @@ import altair
 import pandas as pd
 import vl_convert
 
+from swbook.mime import FIGURE_MIME
+
+from .dates import format_month
 from .display import escape_html
+from .vocabulary import COMPARABILITY, COMPARABILITY_LABEL, KIND_LABEL, POPULATION
 
 # The Government Analysis Function's accessible categorical palette.
 PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
 AGREE, DISAGREE, NEUTRAL = PALETTE[0], PALETTE[3], "#BFBFBF"
 FONT = "Arial, 'Helvetica Neue', Helvetica, 'DejaVu Sans', sans-serif"
-FIGURE_MIME = "application/vnd.swbook.figure+json"
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"]
 _ids = count(1)
 # Where the site publishes the Vega bundle, relative to its root (see _quarto.yml).
 VEGA_BUNDLE = "assets/vega-bundle.js"
@@ -109,11 +110,7 @@ def house_config() -> dict:
     }
 
 
-def _published(value: str) -> str:
-    parts = str(value).split("-")
-    if len(parts) >= 2:
-        return f"{_MONTHS[int(parts[1]) - 1]} {parts[0]}"
-    return parts[0]
+_published = format_month   # the name a chapter still calls
 
 
 def source_note(frame: pd.DataFrame, base: str | None = None) -> str:
@@ -523,8 +520,6 @@ _BOUND_TIP = {"over": 1, "under": -1}   # an arrow up from a lower bound, down f
 
 
 def _axis_title(kind: str) -> str:
-    from .crosswalk import KIND_LABEL
-
     return "Per cent" if kind in _PERCENT_KINDS else KIND_LABEL.get(kind, kind).capitalize()
 
 
@@ -571,10 +566,9 @@ def timeline(frame: pd.DataFrame, *, alt: str, note: str, width: int = 430, wrap
     marker with an arrow and its words. The year axis spans only the years
     that have plotted values.
     """
-    from .crosswalk import COMPARABILITY, COMPARABILITY_LABEL, POPULATION, place
-
     if "place" not in frame.columns:
-        frame = place(frame)
+        raise ValueError("timeline() needs linked values placed on their axes: pass swsurveys.crosswalk.linked() "
+                         "output (its `place` column says which are drawn)")
     on_axis = frame[frame["place"] == "axis"]
     # The legends name only who and what is drawn (each keeps its house colour and shape).
     colours = {p: c for p, c in zip(POPULATION.values(), PALETTE) if p in set(on_axis["population"])}

@@ -14,33 +14,11 @@ import pandas as pd
 
 from . import derived
 from .catalogue import load, resource, surveys, table_info, themes
+from .charts import timeline
 from .values import Value
+from .vocabulary import COMPARABILITY, COMPARABILITY_LABEL, KIND_LABEL, POPULATION  # noqa: F401 (named here too)
 
-# Who answered, as the synthesis charts name it (surveys.csv respondent_type).
-POPULATION = {
-    "practitioners": "Social workers, national",
-    "inspection": "Staff in authorities chosen for good practice",
-    "employers": "Councils (employers), not individuals",
-}
-COMPARABILITY = ["same-question", "similar", "different-population", "proxy"]
-COMPARABILITY_LABEL = {
-    "same-question": "Same question",
-    "similar": "Similar question",
-    "different-population": "Different respondents",
-    "proxy": "Proxy measure",
-}
 _OBSERVATION = ["survey", "table", "question", "category", "group", "measure"]
-# The kinds of quantity (crosswalk.csv and indicators.csv `kind`), as a reader reads them.
-KIND_LABEL = {
-    "share-agreeing": "share agreeing with a statement",
-    "share-reporting": "share answering yes or choosing an option",
-    "share-of-councils": "share of councils",
-    "share-of-posts": "share of posts",
-    "share-of-working-time": "share of working time recorded in a diary",
-    "mean-score-0-10": "mean score out of 10",
-    "count": "number",
-    "hours": "hours a week",
-}
 KINDS = list(KIND_LABEL)
 DIRECTIONS = ["same", "reversed"]
 BOUND_WORD = {"over": "over", "under": "under", "about": "about"}
@@ -222,8 +200,6 @@ def figure(frame: pd.DataFrame, lines: str = "in the table below", **options):
 
     `lines` says where the reader finds each value's source lines.
     """
-    from .charts import timeline
-
     frame = frame if "place" in frame.columns else place(frame)
     parts = []
     for indicator, rows in frame[frame["place"] == "axis"].groupby("indicator", sort=False):

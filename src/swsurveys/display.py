@@ -6,6 +6,8 @@ import re
 
 import pandas as pd
 
+from .values import source_href
+
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|@$~^&])")
 
 
@@ -55,7 +57,8 @@ class MarkdownTable:
         lines = [part.strip() for part in str(value).split(";")]
         if not all(line.isdigit() for line in lines):
             return self._cell(value)
-        return "; ".join(f"[{line}](../sources/{survey}.html#L{line})" for line in lines)
+        # Tables stand in chapters, one folder below the site root.
+        return "; ".join(f"[{line}]({source_href(survey, [int(line)], root='../')})" for line in lines)
 
     @staticmethod
     def _cell(value: object) -> str:

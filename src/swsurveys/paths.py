@@ -10,7 +10,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 _READS: set[str] = set()
-PART = "#"   # "observations/swtf-2009.csv#table-2-27": only that table's rows were read
+# Between a file and the one table of it that was read: "observations/swtf-2009.csv#t2-27-supervision-by-sector".
+FILE_TABLE_SEPARATOR = "#"
 
 
 def data_dir() -> Path:
@@ -28,7 +29,7 @@ def record_read(path: Path, part: str | None = None) -> Path:
     so a change elsewhere in the file does not make the reader stale.
     """
     name = str(Path(path).resolve())
-    _READS.add(name if part is None else f"{name}{PART}{part}")
+    _READS.add(name if part is None else f"{name}{FILE_TABLE_SEPARATOR}{part}")
     return path
 
 
@@ -39,12 +40,12 @@ def files_read() -> list[str]:
 
 @contextmanager
 def using_data(path: Path):
-    """Read the data package at `path` inside the block (for checking another copy)."""
-    from .catalogue import clear_cache
+    """Read the data package at `path` inside the block (for checking another copy).
 
+    Nothing needs forgetting: what `catalogue` caches is kept per data folder.
+    """
     previous = os.environ.get("SWSURVEYS_DATA")
     os.environ["SWSURVEYS_DATA"] = str(Path(path).resolve())
-    clear_cache()
     try:
         yield
     finally:
@@ -52,4 +53,3 @@ def using_data(path: Path):
             os.environ.pop("SWSURVEYS_DATA", None)
         else:
             os.environ["SWSURVEYS_DATA"] = previous
-        clear_cache()

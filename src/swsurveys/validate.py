@@ -6,15 +6,15 @@ one pass. `validate()` returns the list; an empty list means the data are good.
 """
 from __future__ import annotations
 
-import csv
 import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from .csvfiles import read_numbered
 from .paths import data_dir
-from .printed import occurs_on_line, parse
+from .rules import observation_problems
 from .uncited import KINDS, states_quantity, uncited
 
 
@@ -71,14 +71,7 @@ def _from_frictionless(path: str, error) -> Problem:
 
 # ---------------------------------------------------------------- our rules
 
-def _rows(path: Path):
-    """Yield (line number, row) for each CSV record, line counted in the file."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        start = 2
-        for row in reader:
-            yield start, row
-            start = reader.line_num + 1
+_rows = read_numbered   # (line number in the file, row) for each CSV record
 
 
 def _raw_problems(root: Path) -> tuple[list[Problem], dict[str, list[str]]]:
@@ -127,34 +120,11 @@ def _observation_problems(root: Path, raw: dict[str, list[str]], tables: dict, p
 
 def _check_row(path: str, line: int, row: dict, raw: dict, tables: dict) -> list[Problem]:
     """The rules one observation must keep on its own."""
-    out = []
-    printed, value, status = row["printed"], row["value"], row["status"]
-    survey_lines = raw.get(row["survey"])
-    if survey_lines is not None and row["line"].isdigit():
-        number = int(row["line"])
-        if not 1 <= number <= len(survey_lines):
-            out.append(Problem(path, line, "line", f"line {number} is outside the raw file",
-                               f"1 to {len(survey_lines)}"))
-        elif not occurs_on_line(printed, survey_lines[number - 1]):
-            text = survey_lines[number - 1].strip()
-            shown = text if len(text) <= 90 else text[:87] + "..."
-            out.append(Problem(path, line, "printed",
-                               f"{printed!r} is not a whole token on line {number} of {row['survey']}",
-                               f"a token that line prints: {shown!r}"))
-    stated = parse(printed)
-    number = _float(value)
-    if stated is not None:
-        if number is None and status not in {"x", "c", "z"}:
-            out.append(Problem(path, line, "value", f"empty, but printed {printed!r} states {stated:g}", f"{stated:g}"))
-        elif number is not None and abs(number - stated) > 1e-9:
-            out.append(Problem(path, line, "value", f"{value} does not follow from printed {printed!r}", f"{stated:g}"))
-    elif number is not None and not (printed.strip() in {"-", "–"} and number == 0):
-        out.append(Problem(path, line, "value", f"{value} is stored, but printed {printed!r} states no exact number",
-                           "an empty value with a status, or a printed token that states the number"))
-    if number is None and not status:
-        out.append(Problem(path, line, "status", "value is empty and no status says why", "x, z, c, low or u"))
-    if status == "low" and number is not None:
-        out.append(Problem(path, line, "value", "a 'low' value (rounds to zero) must be empty", "empty"))
+    number = _float(row["value"])
+    line_number = int(row["line"]) if row["line"].isdigit() else None
+    out = [Problem(path, line, broken.column, broken.message, broken.expected)
+           for broken in observation_problems(row["survey"], row["printed"], number, row["status"], line_number,
+                                              raw.get(row["survey"]))]
     if number is not None:
         out += _check_range(path, line, row, number, tables)
     return out

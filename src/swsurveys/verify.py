@@ -4,21 +4,14 @@ from __future__ import annotations
 import pandas as pd
 
 from .catalogue import load, observation_surveys, raw_lines
-from .printed import occurs_on_line, parse
+from .rules import observation_problems
 
 
-def _check(printed: str, value: float, line_text: str | None) -> str:
-    """Why an observation fails verification, or "" when it passes."""
-    if line_text is None:
-        return "line is outside the raw file"
-    if not occurs_on_line(printed, line_text):
-        return "printed token not found on its line"
-    stated = parse(printed)
-    if stated is not None and not pd.isna(value) and abs(stated - value) > 1e-9:
-        return f"value {value:g} does not follow from printed {printed!r}"
-    if stated is not None and pd.isna(value):
-        return f"value missing though printed {printed!r} states {stated:g}"
-    return ""
+def _reason(survey: str, row, lines: list[str]) -> str:
+    """Why an observation fails verification (the first rule it breaks), or "" when it passes."""
+    value = None if pd.isna(row.value) else float(row.value)
+    broken = observation_problems(survey, row.printed, value, row.status, row.line, lines)
+    return broken[0].message if broken else ""
 
 
 def verify(surveys: list[str] | None = None) -> pd.DataFrame:
@@ -27,10 +20,7 @@ def verify(surveys: list[str] | None = None) -> pd.DataFrame:
     for slug in surveys or observation_surveys():
         lines = raw_lines(slug)
         frame = load(slug)
-        reasons = [
-            _check(row.printed, row.value, lines[row.line - 1] if 1 <= row.line <= len(lines) else None)
-            for row in frame.itertuples()
-        ]
+        reasons = [_reason(slug, row, lines) for row in frame.itertuples()]
         frame = frame.assign(reason=reasons, verified=[not r for r in reasons])
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
