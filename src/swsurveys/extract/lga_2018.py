@@ -2,7 +2,7 @@
 
 The 25 body tables survive as text, but the conversion laid many of them out
 column by column, with the row labels far from their values. Every table is
-rebuilt here from explicit line ranges (LAYOUTS): which lines hold the row
+rebuilt here from explicit line ranges (data/extract/lga_2018_layouts.yaml): which lines hold the row
 labels, which hold each column, and in which order. Nothing is guessed from
 position alone: each layout was checked by hand against the table's own
 totals (sample sizes that add up to the All row, counts that give the printed
@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import re
 
-from . import OBSERVATIONS, Generated, Source, manual_rows, observation, table_order
+import yaml
+
+from . import OBSERVATIONS, Generated, Source, manual_path, manual_rows, observation, table_order
 
 SURVEY = "lga-2018"
 GROUPS = {"Shire County": "Shire County", "London Borough": "London Borough",
@@ -30,86 +32,9 @@ GROUPS = {"Shire County": "Shire County", "London Borough": "London Borough",
 SAMPLE = "Number of respondents"  # category of the printed 'Sample size' column
 _NUMERIC = re.compile(r"^(\d+(?:\.\d+)?|\*)$")
 
-# ---------------------------------------------------------------------------------------------------------------
-# Layouts of the body tables. Kinds:
-#   rows      label line(s) followed by one value line per column (CLEAN-ROW); labels may wrap over several lines.
-#   rows+col  label/value pairs for the first columns, then the remaining columns dumped as blocks (ROW+COL).
-#   columns   a block of labels and one block per column, each a (first, last) line range (COL-DUMP).
-#   panels    council-type labels once, then for each panel (question) a block of values and a block of sample sizes.
-#   pairs     (value, sample size) pairs for each council type, then the labels (PAIR-DUMP).
-# 'measures' names the columns in order; a column named SAMPLE holds printed sample sizes (count observations,
-# and the base of the values beside them). 'base' is the printed base of the whole table.
-LAYOUTS = [
-    dict(slug="responses", kind="columns", labels=(305, 309), cols=[("count", (299, 303)), ("percent", (312, 316))],
-         by_group=True, base=None,
-         note="Column dump: numbers (lines 299-303), labels (305-309) and per cent (312-316) printed as separate "
-              "blocks, read in the same row order. Numbers sum to the Total (14+15+22+26=77)."),
-    dict(slug="achievements", kind="rows+col", pairs=(340, 367), cols=[("percent", (370, 383))], base=64,
-         note="Label/number pairs (lines 340-367), per cent column dumped after them (370-383), read in row order; "
-              "every per cent equals number/64 rounded."),
-    dict(slug="development-areas", kind="columns", parts=[
-        dict(labels=(404, 410), cols=[("count", (396, 402)), ("percent", (414, 420))]),
-        dict(labels=(422, 428), cols=[("count", (430, 436)), ("percent", (438, 444))])], base=63,
-         note="Column dump split by a page break: rows 1-7 numbers (lines 396-402), labels (404-410), per cent "
-              "(414-420); the stray '8' at line 411 is the page-8 footer, not a value; rows 8-14 labels (422-428), "
-              "numbers (430-436), per cent (438-444). Every per cent equals number/63 rounded."),
-    dict(slug="unfilled-and-agency-posts", kind="panels", labels=(460, 464), panels=[
-        ("Proportion of unfilled posts", (468, 472), (474, 478)),
-        ("Proportion of posts covered by agency or temporary staff", (485, 489), (491, 495))], measure="percent",
-         note="Two panels side by side, dumped as columns: labels (lines 460-464) once, then per cent and sample "
-              "size blocks for each panel (468-478; 485-495). Council-type sample sizes sum to All (62; 64)."),
-    dict(slug="frozen-and-deleted-posts", kind="panels", labels=(511, 515), panels=[
-        ("Proportion of vacant posts with frozen recruitment", (517, 521), (523, 527)),
-        ("Proportion of posts deleted in the last 12 months", (535, 539), (541, 545))], measure="percent",
-         note="Two panels dumped as columns, the second after a page break (line 530): labels (511-515), then per "
-              "cent and sample size blocks (517-527; 535-545). Sample sizes sum to All (65; 57)."),
-    dict(slug="long-term-sick-leave", kind="panels", labels=(560, 564), panels=[
-        ("Sick leave due to work related stress", (566, 570), (572, 576)),
-        ("Planned sick leave", (583, 587), (589, 593))], measure="percent",
-         note="Two panels dumped as columns: labels (560-564), then per cent and sample size blocks (566-576; "
-              "583-593). Sample sizes sum to All (54; 50)."),
-    dict(slug="maternity-and-other-absence", kind="panels", labels=(608, 612), panels=[
-        ("Maternity leave", (614, 618), (620, 624)),
-        ("Other long term absence", (630, 634), (636, 640))], measure="percent",
-         note="Two panels dumped as columns: labels (608-612), then per cent and sample size blocks (614-624; "
-              "630-640). Sample sizes sum to All (55; 21)."),
-    dict(slug="market-supplements", kind="pairs", pairs=(650, 659), labels=(661, 665), measure="percent",
-         note="(per cent, sample size) pairs for each row (lines 650-659) printed before the labels (661-665). "
-              "Sample sizes sum to All (10+10+14+21=55); the prose confirms London 42 and Shire 21 (645-646)."),
-    dict(slug="caseload", kind="pairs", pairs=(678, 687), labels=(689, 693), measure="mean",
-         note="(average, sample size) pairs for each row (lines 678-687) printed before the labels (689-693): "
-              "Shire 20 (13), London 17 (13), Met 20 (20), Unitary 19 (26), All 19 (72). Sample sizes sum to All; "
-              "the prose confirms Shire and Met 20, London 17 (672-674). Read as a column dump instead, the "
-              "sizes would sum to 84, not 72."),
-    dict(slug="hours-over-contract", kind="rows", span=(702, 716), cols=["hours", SAMPLE], by_group=True,
-         note="Label, value, sample size on successive lines. The column header says 'Per cent' (line 700) but the "
-              "values are hours a week: the prose says 'an additional six hours' (line 696). Sample sizes sum to "
-              "All (38)."),
-    dict(slug="cancelled-meetings", kind="rows+col", pairs=(726, 737), cols=[("percent", (740, 745))], base=70,
-         note="Label/number pairs (lines 726-737), base line (738), then the per cent column after a page break "
-              "(740-745), read in row order."),
-    dict(slug="safe-caseload-assurance", kind="rows", span=(770, 787), cols=["count", "percent"], base=64),
-    dict(slug="safety-support", kind="rows", span=(811, 844), cols=["count", "percent"], base=77),
-    dict(slug="incidents", kind="rows", span=(856, 870), cols=["count", "percent"], base=55),
-    dict(slug="healthy-environment", kind="rows", span=(968, 985), cols=["count", "percent"], base=77),
-    dict(slug="cpd-devising", kind="rows", span=(1042, 1055), cols=["count", "percent"], base=77),
-    dict(slug="cpd-commissioning", kind="rows", span=(1068, 1082), cols=["count", "percent"], base=77),
-    dict(slug="cpd-delivery", kind="rows+col", pairs=(1094, 1110), cols=[("percent", (1113, 1120))], base=77,
-         note="Label/number pairs (lines 1094-1110), per cent column dumped after them (1113-1120), read in row "
-              "order; every per cent equals number/77 rounded."),
-    dict(slug="cpd-feedback", kind="rows+col", pairs=(1131, 1140), cols=[("percent", (1143, 1147))], base=77,
-         note="Label/number pairs (lines 1131-1140), per cent column dumped after them (1143-1147), read in row "
-              "order; every per cent equals number/77 rounded."),
-    dict(slug="regulator-standards-support", kind="rows", span=(1160, 1195), cols=["count", "percent"], base=67),
-    dict(slug="career-development", kind="columns", labels=(1218, 1227),
-         cols=[("count", (1230, 1239)), ("percent", (1242, 1251))], base=77,
-         note="Column dump: labels (lines 1218-1227), numbers (1230-1239), per cent (1242-1251), read in the same "
-              "row order; every per cent equals number/77 rounded."),
-    dict(slug="performance-systems", kind="rows", span=(1271, 1285), cols=["count", "percent"], base=77),
-    dict(slug="fitness-to-practise-process", kind="rows", span=(1297, 1311), cols=["count", "percent"], base=76),
-    dict(slug="fitness-to-practise-measures", kind="rows", span=(1322, 1354), cols=["count", "percent"], base=71),
-    dict(slug="community-engagement", kind="rows", span=(1398, 1430), cols=["count", "percent"], base=65),
-]
+# The layouts of the body tables (which lines hold the labels, which each column) are declared beside the
+# manual rows, in data/extract/lga_2018_layouts.yaml; a column named SAMPLE holds printed sample sizes (count
+# observations, and the base of the values beside them).
 # Notes on single cells: (slug, category or group, measure) -> note.
 CELL_NOTES = {
     ("safe-caseload-assurance", "AYSE Review process", "count"): "Label printed 'AYSE' [sic], i.e. ASYE.",
@@ -233,8 +158,9 @@ def _order(rows: list[dict]) -> None:
 def run() -> Generated:
     """Every lga-2018 observation, in the order data/tables.csv lists the tables."""
     src = Source(SURVEY)
+    layouts = yaml.safe_load(manual_path("lga_2018").with_name("lga_2018_layouts.yaml").read_text(encoding="utf-8"))
     rows: list[dict] = []
-    for layout in LAYOUTS:
+    for layout in layouts:
         table_rows = []
         for c in _body_rows(src, layout):
             status, note = "", layout.get("note", "")
