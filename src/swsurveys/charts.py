@@ -100,16 +100,17 @@ def with_note(svg: str, note: str, size_px: float = 10) -> str:
 # are narrowed until the chart fits the A4 text block; nothing is shrunk afterwards.
 PRINT_TYPE = 8            # points, for every label, title, legend and value in a printed chart
 PRINT_WIDTH = 470         # points: the A4 text block (21 cm less 2 x 2.2 cm margins)
+PRINT_HEIGHT = 600        # points: the A4 text block less a caption and a source note
 PRINT_FONT = "Liberation Sans, Arial, Helvetica, sans-serif"   # the book's sans (see templates/book.typ)
 _SCREEN_TYPE = 12
 _SIZE_KEYS = {"width", "height", "step", "dx", "dy", "labelPadding", "titlePadding", "spacing", "offset",
               "symbolSize", "strokeWidth", "padding", "size"}
 
 
-def _for_print(node, scale: float, widths: float):
-    """A copy of a spec with every font size at PRINT_TYPE and every length scaled (widths by `widths` more)."""
+def _for_print(node, scale: float, widths: float, heights: float = 1.0):
+    """A copy of a spec with every font size at PRINT_TYPE and every length scaled (widths, heights more)."""
     if isinstance(node, list):
-        return [_for_print(item, scale, widths) for item in node]
+        return [_for_print(item, scale, widths, heights) for item in node]
     if not isinstance(node, dict):
         return node
     out = {}
@@ -120,24 +121,50 @@ def _for_print(node, scale: float, widths: float):
             out[key] = PRINT_FONT
         elif key in _SIZE_KEYS and isinstance(value, (int, float)) and not isinstance(value, bool):
             factor = scale * scale if key in ("size", "symbolSize") else scale   # areas scale as the square
-            out[key] = round(value * factor * (widths if key == "width" else 1), 1)
+            factor *= widths if key == "width" else heights if key in ("height", "step") else 1
+            out[key] = round(value * factor, 1)
         elif key in ("data", "datasets"):
             out[key] = value     # the plotted values are never rescaled
         else:
-            out[key] = _for_print(value, scale, widths)
+            out[key] = _for_print(value, scale, widths, heights)
     return out
 
 
+def _two_columns(spec: dict) -> dict:
+    """A tall stack of small panels (a timeline) set two to a row, the words under them kept full width."""
+    def words(item):
+        title = item.get("title", {})
+        text = title.get("text", "") if isinstance(title, dict) else title
+        return isinstance(text, str) and text.startswith(("Not on these axes", "No two sources"))
+    panels = [item for item in spec["vconcat"] if not words(item)]
+    rest = [item for item in spec["vconcat"] if words(item)]
+    return {**spec, "vconcat": [{"concat": panels, "columns": 2, "spacing": 24}] + rest}
+
+
+def _svg_size(svg: str) -> tuple[float, float]:
+    size = re.search(r'<svg[^>]*?width="([\d.]+)"[^>]*?height="([\d.]+)"', svg)
+    return (float(size.group(1)), float(size.group(2))) if size else (0.0, 0.0)
+
+
 def print_svg(spec: dict) -> str:
-    """The spec drawn for print: text at PRINT_TYPE points, no wider than PRINT_WIDTH (plot areas narrowed)."""
-    scale, widths = PRINT_TYPE / _SCREEN_TYPE, 1.0
-    for _ in range(6):
-        svg = vl_convert.vegalite_to_svg(_for_print(spec, scale, widths))
-        size = re.search(r'<svg[^>]*?width="([\d.]+)"', svg)
-        width = float(size.group(1)) if size else 0
+    """The spec drawn for print: text at PRINT_TYPE points, no wider than PRINT_WIDTH (plot areas narrowed).
+
+    A chart taller than a page has its rows packed closer (never below 0.8 of
+    their height), and a stack of small panels is set two to a row.
+    """
+    scale, widths, heights = PRINT_TYPE / _SCREEN_TYPE, 1.0, 1.0
+    svg = vl_convert.vegalite_to_svg(_for_print(spec, scale, widths))
+    if _svg_size(svg)[1] > PRINT_HEIGHT:
+        if len(spec.get("vconcat", [])) > 3:
+            spec = _two_columns(spec)
+        else:
+            heights = max(0.8, PRINT_HEIGHT / _svg_size(svg)[1])
+    for _ in range(12):
+        svg = vl_convert.vegalite_to_svg(_for_print(spec, scale, widths, heights))
+        width = _svg_size(svg)[0]
         if width <= PRINT_WIDTH:
             return svg
-        widths *= max(0.5, 1 - (width - PRINT_WIDTH) / width - 0.03)   # the labels keep their width
+        widths *= max(0.5, 1 - (width - PRINT_WIDTH) / width - 0.05)   # the labels keep their width
     return svg
 
 

@@ -12,7 +12,7 @@ function Image(img)
   local alt = img.attributes["fig-alt"]
   if not alt or alt == "" then return nil end
   local width = img.attributes["width"]
-  return pandoc.RawInline("typst", "image(" .. typst_string(img.src) ..
+  return pandoc.RawInline("typst", "#image(" .. typst_string(img.src) ..
     (width and (", width: " .. width) or "") .. ", alt: " .. typst_string(alt) .. ")")
 end
 
