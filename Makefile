@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 AXE    := $(VENV)/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: book test check bench clean system-deps
+.PHONY: book test check bench clean system-deps fonts
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,23 +14,29 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	touch $(STAMP)
 
-book: $(STAMP)
+book: $(STAMP) fonts
 	$(BIN)/swbook render
 
 check: $(STAMP)
 	$(BIN)/swbook check
 
-# The browser tests drive Debian's Chromium (never a downloaded browser build).
+# The browser tests drive Debian's Chromium (never a downloaded browser build); the PDF's sans and
+# its charts are set in Liberation Sans (fonts-liberation), its serif ships inside Typst.
 system-deps:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "make test needs Debian's chromium: run 'sudo apt-get install chromium' once" >&2; exit 1; fi; }
 
+fonts:
+	@fc-list | grep -q LiberationSans || { \
+	  if [ "$$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-liberation >/dev/null; \
+	  else echo "the PDF needs Debian's fonts-liberation: run 'sudo apt-get install fonts-liberation' once" >&2; exit 1; fi; }
+
 # axe-core from the npm registry, injected into pages by the browser tests.
 $(AXE):
 	npm install --silent --no-audit --no-fund --prefix $(VENV)/axe axe-core@4
 
-test: $(STAMP) system-deps $(AXE)
+test: $(STAMP) system-deps fonts $(AXE)
 	AXE_CORE=$(AXE) $(BIN)/python -m pytest
 
 # A benchmark, not a test: medians of whole builds, written to bench/results.md.

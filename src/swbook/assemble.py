@@ -108,17 +108,13 @@ def _linked_value(row: dict, root: str) -> str:
     return f'<a href="{href}" title="{where}">{shown}</a>{marker}'
 
 
-# The A4 text block is about 16.6 cm wide; a figure may take about 20 cm of its height with the caption.
-_MAX_HEIGHT_PER_WIDTH = 20 / 16.6
 _SVG_SIZE = re.compile(r'<svg[^>]*?\swidth="([\d.]+)"[^>]*?\sheight="([\d.]+)"')
 
 
 def _pdf_size(svg: str) -> str:
-    """Full width, unless the chart is so tall that full width would run off the page."""
+    """The chart at its natural size: `Figure.svg()` draws it for print, one SVG pixel to one point."""
     size = _SVG_SIZE.search(svg)
-    if size and float(size.group(2)) / float(size.group(1)) > _MAX_HEIGHT_PER_WIDTH:
-        return "height=20cm"
-    return "width=100%"
+    return f"width={float(size.group(1)):g}pt" if size else "width=100%"
 
 
 def _raw(target: str, content: str) -> str:
@@ -232,7 +228,8 @@ class Assembler:
                     f"{_raw('html', chart + chr(10) + tools)}\n:::")
         # The source note is part of the SVG (as Quarto's PDF shows it), so it is not added again here.
         svg = self._write(page, cell, 0, "svg", data["image/svg+xml"])
-        return f"![{caption}]({svg}){{#{label} {_pdf_size(data['image/svg+xml'])}}}"
+        described = alt.replace("\\", "\\\\").replace('"', '\\"')   # read out by the tagged PDF
+        return f"![{caption}]({svg}){{#{label} {_pdf_size(data['image/svg+xml'])} fig-alt=\"{described}\"}}"
 
     # --------------------------------------------------------------- tables
 

@@ -27,6 +27,9 @@ def _raw(content: str) -> str:
 
 
 LINKS = resources.files("swbook") / "templates" / "pdf-links.lua"
+LAYOUT = resources.files("swbook") / "templates" / "pdf-layout.lua"
+# Tagged and accessible: every figure carries its alt text, the document its title and language.
+PDF_STANDARD = "ua-1"
 
 
 def combine(book: Book, chapters: dict[Page, str], titles: dict[Page, str],
@@ -63,7 +66,8 @@ _BODY = "SWBOOKBODYGOESHERE"
 
 def _chapter_args(book: Book, page: Page, markdown: str) -> list[str]:
     # Relative links are resolved from the page's folder, to the published site or to plain text.
-    args = [f"--lua-filter={CALLOUTS}", f"--lua-filter={LINKS}", "--wrap=preserve",
+    args = [f"--lua-filter={CALLOUTS}", f"--lua-filter={LINKS}", f"--lua-filter={LAYOUT}",
+            "--wrap=preserve",
             f"--metadata=swbook-site-url:{book.meta.get('site-url', '')}",
             f"--metadata=swbook-page-dir:{Path(page.relative).parent.as_posix().strip('.')}"]
     if book.bibliography and "@" in markdown:
@@ -90,7 +94,7 @@ def render_pdf(book: Book, chunks: list[tuple[Page, str]], work_dir: Path, targe
     typ = work_dir / "book.typ"
     typ.write_text(frame.replace(_BODY, "\n".join(bodies)), encoding="utf-8")
     try:
-        pdf = typst.compile(str(typ), root="/")
+        pdf = typst.compile(str(typ), root="/", pdf_standards=PDF_STANDARD)
     except Exception as error:  # typst raises its own error types; its message names the line
         raise BuildError(f"{typ}: Typst could not compile the PDF: {error}") from None
     target.parent.mkdir(parents=True, exist_ok=True)

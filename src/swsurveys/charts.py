@@ -74,18 +74,19 @@ def _script_json(value) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False).replace("<", "\\u003c")
 
 
-def with_note(svg: str, note: str) -> str:
+def with_note(svg: str, note: str, size_px: float = 10) -> str:
     """The SVG with the source note printed under the chart, so an image alone keeps it (as in Quarto's PDF)."""
     size = re.search(r'<svg[^>]*?width="([\d.]+)"[^>]*?height="([\d.]+)"', svg)
     if not size or not note:
         return svg
     width, height = float(size.group(1)), float(size.group(2))
-    lines = textwrap.wrap(note, max(40, int(width / 5.6)))   # about 5.6 px per character at 10 px
-    extra = 14 * len(lines) + 8
-    texts = "".join(f'<text x="5" y="{height + 14 * (i + 1):g}">{html.escape(line, quote=False)}</text>'
+    leading = round(size_px * 1.35, 1)
+    lines = textwrap.wrap(note, max(40, int(width / (size_px * 0.52))))   # about 0.52 em per character
+    extra = leading * len(lines) + size_px * 0.8
+    texts = "".join(f'<text x="5" y="{height + leading * (i + 1):g}">{html.escape(line, quote=False)}</text>'
                     for i, line in enumerate(lines))
-    note_group = (f'<g class="source-note" font-family="{html.escape(FONT)}" font-size="10" '
-                  f'fill="#3d3d3d">{texts}</g>')
+    note_group = (f'<g class="source-note" font-family="{html.escape(PRINT_FONT if size_px == PRINT_TYPE else FONT)}" '
+                  f'font-size="{size_px:g}" fill="#3d3d3d">{texts}</g>')
     head = svg[:size.end()]
     head = head.replace(f'height="{size.group(2)}"', f'height="{height + extra:g}"', 1)
     rest = svg[size.end():].replace(f'viewBox="0 0 {size.group(1)} {size.group(2)}"',
@@ -93,6 +94,79 @@ def with_note(svg: str, note: str) -> str:
     rest = rest.replace(f'<rect width="{size.group(1)}" height="{size.group(2)}" fill="white"/>',
                         f'<rect width="{size.group(1)}" height="{height + extra:g}" fill="white"/>', 1)
     return head + rest[: rest.rindex("</svg>")] + note_group + "</svg>"
+
+
+# Print: the PDF places one SVG pixel as one point. Chart text is set at one size across the book and
+# the rest of the drawing is scaled with it from the screen design (12 px type), then the plot areas
+# are narrowed until the chart fits the A4 text block; nothing is shrunk afterwards.
+PRINT_TYPE = 8            # points, for every label, title, legend and value in a printed chart
+PRINT_WIDTH = 470         # points: the A4 text block (21 cm less 2 x 2.2 cm margins)
+PRINT_HEIGHT = 600        # points: the A4 text block less a caption and a source note
+PRINT_FONT = "Liberation Sans, Arial, Helvetica, sans-serif"   # the book's sans (see templates/book.typ)
+_SCREEN_TYPE = 12
+_SIZE_KEYS = {"width", "height", "step", "dx", "dy", "labelPadding", "titlePadding", "spacing", "offset",
+              "symbolSize", "strokeWidth", "padding", "size"}
+
+
+def _for_print(node, scale: float, widths: float, heights: float = 1.0):
+    """A copy of a spec with every font size at PRINT_TYPE and every length scaled (widths, heights more)."""
+    if isinstance(node, list):
+        return [_for_print(item, scale, widths, heights) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for key, value in node.items():
+        if key.endswith("ontSize") or key == "fontSize":
+            out[key] = PRINT_TYPE
+        elif key in ("font", "labelFont", "titleFont") and isinstance(value, str):
+            out[key] = PRINT_FONT
+        elif key in _SIZE_KEYS and isinstance(value, (int, float)) and not isinstance(value, bool):
+            factor = scale * scale if key in ("size", "symbolSize") else scale   # areas scale as the square
+            factor *= widths if key == "width" else heights if key in ("height", "step") else 1
+            out[key] = round(value * factor, 1)
+        elif key in ("data", "datasets"):
+            out[key] = value     # the plotted values are never rescaled
+        else:
+            out[key] = _for_print(value, scale, widths, heights)
+    return out
+
+
+def _two_columns(spec: dict) -> dict:
+    """A tall stack of small panels (a timeline) set two to a row, the words under them kept full width."""
+    def words(item):
+        title = item.get("title", {})
+        text = title.get("text", "") if isinstance(title, dict) else title
+        return isinstance(text, str) and text.startswith(("Not on these axes", "No two sources"))
+    panels = [item for item in spec["vconcat"] if not words(item)]
+    rest = [item for item in spec["vconcat"] if words(item)]
+    return {**spec, "vconcat": [{"concat": panels, "columns": 2, "spacing": 24}] + rest}
+
+
+def _svg_size(svg: str) -> tuple[float, float]:
+    size = re.search(r'<svg[^>]*?width="([\d.]+)"[^>]*?height="([\d.]+)"', svg)
+    return (float(size.group(1)), float(size.group(2))) if size else (0.0, 0.0)
+
+
+def print_svg(spec: dict) -> str:
+    """The spec drawn for print: text at PRINT_TYPE points, no wider than PRINT_WIDTH (plot areas narrowed).
+
+    A chart taller than a page has its rows packed closer (never below 0.8 of
+    their height), and a stack of small panels is set two to a row.
+    """
+    scale, widths, heights = PRINT_TYPE / _SCREEN_TYPE, 1.0, 1.0
+    svg = vl_convert.vegalite_to_svg(_for_print(spec, scale, widths))
+    if _svg_size(svg)[1] > PRINT_HEIGHT:
+        if len(spec.get("vconcat", [])) > 3:
+            spec = _two_columns(spec)
+        else:
+            heights = max(0.8, PRINT_HEIGHT / _svg_size(svg)[1])
+    for _ in range(12):
+        svg = vl_convert.vegalite_to_svg(_for_print(spec, scale, widths, heights))
+        width = _svg_size(svg)[0]
+        if width <= PRINT_WIDTH:
+            return svg
+        widths *= max(0.5, 1 - (width - PRINT_WIDTH) / width - 0.05)   # the labels keep their width
+    return svg
 
 
 def house_config() -> dict:
@@ -156,8 +230,12 @@ class Figure:
         return self._spec
 
     def svg(self) -> str:
-        """The chart as a standalone SVG (vector) image, its source note under it."""
-        return with_note(vl_convert.vegalite_to_svg(self.spec()), self.note)
+        """The chart drawn for print, as a standalone SVG (vector) image with its source note under it.
+
+        One SVG pixel is placed as one point, so every text lands at `PRINT_TYPE`
+        points; the chart is re-laid out (not shrunk) to fit the text block.
+        """
+        return with_note(print_svg(self.spec()), self.note, PRINT_TYPE)
 
     def rows(self) -> list[dict]:
         """The observations the figure plots, with printed, line, status and base."""

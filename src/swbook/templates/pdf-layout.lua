@@ -1,0 +1,69 @@
+-- Print layout the Typst writer does not do by itself:
+-- * a chart keeps its alt text (`fig-alt`), so the tagged PDF (PDF/UA-1) reads it out;
+-- * table columns take the width of their content (Typst wraps a column that is too long) instead of
+--   pandoc's widths from the markdown's dashes, so a long header never runs into the next one;
+-- * a column of numbers is right-aligned, header included, so digits line up.
+
+local function typst_string(s)
+  return '"' .. s:gsub('\\', '\\\\'):gsub('"', '\\"') .. '"'
+end
+
+function Image(img)
+  local alt = img.attributes["fig-alt"]
+  if not alt or alt == "" then return nil end
+  local width = img.attributes["width"]
+  return pandoc.RawInline("typst", "#image(" .. typst_string(img.src) ..
+    (width and (", width: " .. width) or "") .. ", alt: " .. typst_string(alt) .. ")")
+end
+
+-- A number as the tables print it: digits with separators, a sign, per cent, brackets, or a bound (<5).
+local function is_number(text)
+  return text:match("%d") ~= nil and text:match("^[<>~]?[%-−+]?[%d,%.]+%%?$") ~= nil
+end
+
+-- Cells a numeric column may hold besides numbers: blanks and the published status symbols.
+local function is_symbol(text)
+  return text == "" or text == "-" or text == "–" or text == ".." or text:match("^%[%a+%]$") ~= nil
+    or text == "x" or text == "*"
+end
+
+local function cell_text(cell)
+  return pandoc.utils.stringify(cell.contents):gsub("^%s+", ""):gsub("%s+$", "")
+end
+
+function Table(tbl)
+  local columns = #tbl.colspecs
+  local numeric, seen = {}, {}
+  for i = 1, columns do numeric[i], seen[i] = true, false end
+  for _, body in ipairs(tbl.bodies) do
+    for _, row in ipairs(body.body) do
+      for i, cell in ipairs(row.cells) do
+        if i <= columns then
+          local text = cell_text(cell)
+          if is_number(text) then seen[i] = true
+          elseif not is_symbol(text) then numeric[i] = false end
+        end
+      end
+    end
+  end
+  for i = 1, columns do
+    local align = tbl.colspecs[i][1]
+    if numeric[i] and seen[i] and i > 1 then align = pandoc.AlignRight end
+    tbl.colspecs[i] = { align, pandoc.ColWidthDefault }
+  end
+  return tbl
+end
+
+-- A tagged PDF (PDF/UA-1) may not skip a heading level; a chapter that goes from # to ### (a list
+-- printed under the chapter title, say) is printed one level up, which looks the same to a reader.
+function Pandoc(doc)
+  local previous = 0
+  doc.blocks = doc.blocks:walk({
+    Header = function(header)
+      if header.level > previous + 1 then header.level = previous + 1 end
+      previous = header.level
+      return header
+    end
+  })
+  return doc
+end

@@ -1,0 +1,187 @@
+"""The PDF reads as a statistics publisher would print it: one chart type size, tables that never overprint.
+
+Chart text is found through the PDF's tags (PDF/UA-1): text marked inside a
+`Figure` structure element is the chart's own; its printed size is the font
+size times the scale of the text and graphics matrices in force.
+"""
+from __future__ import annotations
+
+import re
+import subprocess
+from collections import defaultdict
+from html.parser import HTMLParser
+from pathlib import Path
+
+from pypdf import PdfReader
+from pypdf.generic import ContentStream
+
+CHART_TYPE = (7.0, 9.0)   # points: the agreed band for every text in a printed chart
+
+
+def _pdf(built: Path) -> Path:
+    return next((built / "_book").glob("*.pdf"))
+
+
+def _figure_content(reader: PdfReader) -> set[tuple[int, int]]:
+    """(page index, marked-content id) of everything tagged inside a Figure."""
+    pages = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages)}
+    found: set[tuple[int, int]] = set()
+
+    def visit(node, in_figure: bool, page: int | None) -> None:
+        if isinstance(node, int):
+            if in_figure and page is not None:
+                found.add((page, node))
+            return
+        if not hasattr(node, "get"):
+            return
+        if "/Pg" in node:
+            page = pages.get(node.raw_get("/Pg").idnum, page)
+        if node.get("/Type") == "/MCR":
+            if in_figure:
+                found.add((page, int(node["/MCID"])))
+            return
+        in_figure = in_figure or node.get("/S") == "/Figure"
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [] if kids is None else [kids]:
+            visit(kid.get_object() if hasattr(kid, "get_object") else kid, in_figure, page)
+
+    visit(reader.trailer["/Root"]["/StructTreeRoot"], False, None)
+    return found
+
+
+def _multiply(a: list[float], b: list[float]) -> list[float]:
+    return [a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3], a[2] * b[0] + a[3] * b[2],
+            a[2] * b[1] + a[3] * b[3], a[4] * b[0] + a[5] * b[2] + b[4], a[4] * b[1] + a[5] * b[3] + b[5]]
+
+
+def chart_text_sizes(pdf: Path, heights: dict[int, list[float]] | None = None) -> dict[int, list[float]]:
+    """Page number -> the printed size (pt) of every text run tagged as part of a figure on it.
+
+    With `heights`, also collect where on the page (pt from the top) each such run sits.
+    """
+    reader = PdfReader(pdf)
+    in_figure = _figure_content(reader)
+    sizes: dict[int, list[float]] = defaultdict(list)
+    for index, page in enumerate(reader.pages):
+        ctm, saved, tm, size, marks = [1.0, 0, 0, 1.0, 0, 0], [], [1.0, 0, 0, 1.0, 0, 0], 0.0, []
+        for operands, operator in ContentStream(page.get_contents(), reader).operations:
+            if operator == b"q":
+                saved.append(ctm)
+            elif operator == b"Q":
+                ctm = saved.pop()
+            elif operator == b"cm":
+                ctm = _multiply([float(x) for x in operands], ctm)
+            elif operator == b"BT":
+                tm = [1.0, 0, 0, 1.0, 0, 0]
+            elif operator == b"Tm":
+                tm = [float(x) for x in operands]
+            elif operator == b"Tf":
+                size = float(operands[1])
+            elif operator == b"BDC":
+                marks.append(operands[1].get("/MCID") if hasattr(operands[1], "get") else None)
+            elif operator == b"BMC":
+                marks.append(None)
+            elif operator == b"EMC" and marks:
+                marks.pop()
+            elif operator in (b"Tj", b"TJ", b"'", b'"'):
+                mcid = next((m for m in reversed(marks) if m is not None), None)
+                if (index, mcid) in in_figure:
+                    m = _multiply(tm, ctm)
+                    sizes[index + 1].append(round(size * abs(m[0] * m[3] - m[1] * m[2]) ** 0.5, 2))
+                    if heights is not None:
+                        heights[index + 1].append(float(page.mediabox.height) - m[5])
+    return sizes
+
+
+def test_every_chart_sets_its_text_at_one_print_size(built):
+    sizes = chart_text_sizes(_pdf(built))
+    assert len(sizes) >= 20, "the figures' text is tagged inside Figure elements (PDF/UA-1)"
+    low, high = CHART_TYPE
+    wrong = {page: sorted({s for s in found if not low <= s <= high}) for page, found in sizes.items()}
+    wrong = {page: found for page, found in wrong.items() if found}
+    assert not wrong, f"chart text outside {low}-{high} pt (page: sizes): {wrong}"
+
+
+def test_the_pdf_says_it_is_pdf_ua_with_alt_text_on_every_figure(built):
+    reader = PdfReader(_pdf(built))
+    metadata = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8", "replace")
+    assert "pdfuaid" in metadata, "the PDF declares PDF/UA conformance"
+    figures = []
+
+    def visit(node) -> None:
+        if not hasattr(node, "get"):
+            return
+        if node.get("/S") == "/Figure":
+            figures.append(str(node.get("/Alt", "")))
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [] if kids is None else [kids]:
+            visit(kid.get_object() if hasattr(kid, "get_object") else kid)
+
+    visit(reader.trailer["/Root"]["/StructTreeRoot"])
+    assert len(figures) >= 20 and all(len(alt) > 20 for alt in figures), "every chart is read out by its alt text"
+
+
+class _Words(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.words: set[str] = set()
+
+    def handle_data(self, data: str) -> None:
+        self.words.update(re.findall(r"[A-Za-z]+", data))
+
+
+def _words(pdf: Path) -> list[tuple[int, float, float, float, float, str]]:
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    words, page = [], 0
+    for line in out.splitlines():
+        if "<page " in line:
+            page += 1
+        found = re.search(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*)</word>', line)
+        if found:
+            words.append((page, *(float(found.group(i)) for i in range(1, 5)), found.group(5)))
+    return words
+
+
+def _chart_bands(pdf: Path) -> dict[int, list[tuple[float, float]]]:
+    """Page number -> the vertical spans (pt from the top) its charts take, from their tagged text."""
+    heights: dict[int, list[float]] = defaultdict(list)
+    chart_text_sizes(pdf, heights)
+    bands: dict[int, list[tuple[float, float]]] = defaultdict(list)
+    for page, found in heights.items():
+        found.sort()
+        top = previous = found[0]
+        for y in found[1:] + [float("inf")]:
+            if y - previous > 60:   # a gap taller than any chart's rows: the next chart
+                bands[page].append((top - 12, previous + 4))
+                top = y
+            previous = y
+    return bands
+
+
+def test_no_table_header_or_other_words_overprint(built):
+    # Chart labels are the charts' own business (tests/test_browser.py); here: the text and tables.
+    bands = _chart_bands(_pdf(built))
+    words = [w for w in _words(_pdf(built))
+             if not any(top <= (w[2] + w[4]) / 2 <= bottom for top, bottom in bands.get(w[0], []))]
+    # Two words whose boxes overlap (beyond a hair of kerning) print on top of each other.
+    by_page = defaultdict(list)
+    for word in words:
+        by_page[word[0]].append(word)
+    clashes = []
+    for page, found in by_page.items():
+        found.sort(key=lambda w: (round(w[2]), w[1]))
+        for i, a in enumerate(found):
+            for b in found[i + 1:i + 40]:
+                across = min(a[3], b[3]) - max(a[1], b[1])
+                down = min(a[4], b[4]) - max(a[2], b[2])
+                if across > 1.0 and down > 0.5 * min(a[4] - a[2], b[4] - b[2]):
+                    clashes.append((page, a[5], b[5]))
+    assert not clashes, f"words printed over each other (page, word, word): {clashes[:10]}"
+    # Text that runs into the next cell with no gap is read as one word ("PublisheRespondents"):
+    # every word with a capital after a small letter must be one the HTML book prints too.
+    parser = _Words()
+    for page in (built / "_book").rglob("*.html"):
+        parser.feed(page.read_text(encoding="utf-8"))
+    joined = {token for w in words for token in re.findall(r"[A-Za-z]+", w[5])
+              if re.search(r"[a-z][A-Z]", token) and token not in parser.words}
+    assert not joined, f"words run together in the PDF (one cell into the next?): {sorted(joined)[:10]}"
