@@ -274,7 +274,10 @@ def _plain(fragment: str) -> str:
     return " ".join(html.unescape(_TAGS.sub(" ", fragment)).split())[:4000]
 
 
-_NOT_SEARCHED = re.compile(r"<script.*?</script>|<details.*?</details>", re.S)   # chart code; Table toggles
+# Not searched: chart code, Table toggles, the download links under figures, and the chapter's own
+# header (its title is an entry's `title`).
+_NOT_SEARCHED = re.compile(r'<script.*?</script>|<details.*?</details>|<span class="figure-downloads">.*?</span>'
+                           r'|<header class="chapter-header">.*?</header>', re.S)
 
 
 def search_entries(page_html: str, url: str) -> list[dict]:
@@ -288,8 +291,8 @@ def search_entries(page_html: str, url: str) -> list[dict]:
     """
     main = _MAIN.search(page_html)
     body = main.group(1) if main else page_html
-    body = _NOT_SEARCHED.sub(" ", body)
     heading = _TITLE.search(body)
+    body = _NOT_SEARCHED.sub(" ", body)
     title = _plain(re.sub(r'<span class="chapter-number">.*?</span>', "", heading.group(1))) if heading else url
     opening = body.split("<section", 1)[0]
     entries = [{"url": url, "title": title, "section": "", "captions": _captions(opening), "text": _plain(opening)}]

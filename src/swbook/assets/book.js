@@ -147,7 +147,7 @@
   function downloadSvg(figure, chart) {
     return exportView(chart, function (view) { return view.toSVG(); }).then(function (svg) {
       var size = /<svg[^>]*?width="([\d.]+)"[^>]*?height="([\d.]+)"/.exec(svg);
-      var width = Math.max(size ? parseFloat(size[1]) : 600, 400), height = size ? parseFloat(size[2]) : 400;
+      var width = Math.max(size ? parseFloat(size[1]) : 600, 400) + 2 * MARGIN, height = size ? parseFloat(size[2]) : 400;
       var text = framing(figure, width);
       var top = MARGIN + text.title.length * TITLE_LINE + 6, bottom = text.note.length * NOTE_LINE + MARGIN + 6;
       var lines = function (list, y0, step, attributes) {
@@ -159,7 +159,7 @@
         '" viewBox="0 0 ' + width + " " + (top + height + bottom) + '">' +
         '<rect width="100%" height="100%" fill="white"/>' +
         lines(text.title, MARGIN + 15, TITLE_LINE, 'font-family="Arial, Helvetica, sans-serif" font-size="15" font-weight="bold" fill="#0b0c0c"') +
-        '<g transform="translate(0,' + top + ')">' + svg + "</g>" +
+        '<g transform="translate(' + MARGIN + "," + top + ')">' + svg + "</g>" +
         lines(text.note, top + height + 6 + 11, NOTE_LINE, 'font-family="Arial, Helvetica, sans-serif" font-size="11" fill="#3d3d3d"') +
         "</svg>";
       saveBlob(new Blob([out], { type: "image/svg+xml" }), figure.id + ".svg");
@@ -169,7 +169,7 @@
   function downloadPng(figure, chart) {
     var scale = 2;
     return exportView(chart, function (view) { return view.toCanvas(scale); }).then(function (canvas) {
-      var width = Math.max(canvas.width / scale, 400);
+      var width = Math.max(canvas.width / scale, 400) + 2 * MARGIN;
       var text = framing(figure, width);
       var top = MARGIN + text.title.length * TITLE_LINE + 6, bottom = text.note.length * NOTE_LINE + MARGIN + 6;
       var out = element("canvas");
@@ -182,7 +182,7 @@
       context.fillStyle = "#0b0c0c";
       context.font = TITLE_FONT;
       text.title.forEach(function (line, i) { context.fillText(line, MARGIN, MARGIN + 15 + i * TITLE_LINE); });
-      context.drawImage(canvas, 0, top, canvas.width / scale, canvas.height / scale);
+      context.drawImage(canvas, MARGIN, top, canvas.width / scale, canvas.height / scale);
       context.fillStyle = "#3d3d3d";
       context.font = NOTE_FONT;
       text.note.forEach(function (line, i) { context.fillText(line, MARGIN, top + canvas.height / scale + 17 + i * NOTE_LINE); });
@@ -331,7 +331,8 @@
 
   function highlight(target, text, pattern) {
     var at = 0;
-    text.replace(pattern, function (match, offset) {
+    text.replace(pattern, function (match) {
+      var offset = arguments[arguments.length - 2];   // after the groups' arguments
       target.appendChild(document.createTextNode(text.slice(at, offset)));
       target.appendChild(element("mark", {}, match));
       at = offset + match.length;
