@@ -274,9 +274,10 @@ def _plain(fragment: str) -> str:
     return " ".join(html.unescape(_TAGS.sub(" ", fragment)).split())[:4000]
 
 
-# Not searched: chart code, Table toggles, the download links under figures, and the chapter's own
+# Not searched: chart code and its fallback, Table toggles, the download links under figures, and the chapter's own
 # header (its title is an entry's `title`).
-_NOT_SEARCHED = re.compile(r'<script.*?</script>|<details.*?</details>|<span class="figure-downloads">.*?</span>'
+_NOT_SEARCHED = re.compile(r'<script.*?</script>|<noscript.*?</noscript>|<details.*?</details>'
+                           r'|<span class="figure-downloads">.*?</span>'
                            r'|<header class="chapter-header">.*?</header>', re.S)
 
 
