@@ -274,17 +274,41 @@ def _plain(fragment: str) -> str:
     return " ".join(html.unescape(_TAGS.sub(" ", fragment)).split())[:4000]
 
 
+# Not searched: chart code and its fallback, Table toggles, the download links under figures, and the chapter's own
+# header (its title is an entry's `title`).
+_NOT_SEARCHED = re.compile(r'<script.*?</script>|<noscript.*?</noscript>|<details.*?</details>'
+                           r'|<span class="figure-downloads">.*?</span>'
+                           r'|<header class="chapter-header">.*?</header>', re.S)
+
+
 def search_entries(page_html: str, url: str) -> list[dict]:
-    """Searchable text of a page, one entry per section."""
+    """Searchable text of a page: one entry for the chapter (its title, its opening text) and one per section.
+
+    `title` is the chapter's title in every entry and `section` the section's
+    heading ("" for the chapter's own entry), so the search can weigh a
+    chapter's title, a section's heading and running text differently (see
+    book.js). A figure's Table toggle repeats the figure's values and is left
+    out; its caption and source note stay.
+    """
     main = _MAIN.search(page_html)
     body = main.group(1) if main else page_html
-    body = re.sub(r"<script.*?</script>", " ", body, flags=re.S)
     heading = _TITLE.search(body)
+    body = _NOT_SEARCHED.sub(" ", body)
     title = _plain(re.sub(r'<span class="chapter-number">.*?</span>', "", heading.group(1))) if heading else url
-    entries = [{"url": url, "title": title, "section": "", "text": _plain(body.split("<section", 1)[0])}]
+    opening = body.split("<section", 1)[0]
+    entries = [{"url": url, "title": title, "section": "", "captions": _captions(opening), "text": _plain(opening)}]
     for ident, section, text in _SECTION.findall(body):
-        entries.append({"url": f"{url}#{ident}", "title": title, "section": _plain(section), "text": _plain(text)})
+        entries.append({"url": f"{url}#{ident}", "title": title, "section": _plain(section),
+                        "captions": _captions(text), "text": _plain(text)})
     return [e for e in entries if e["text"] or e["section"]]
+
+
+_CAPTION = re.compile(r'<caption>(.*?)</caption>|<div[^>]*class="figure-caption"[^>]*>(.*?)</div>', re.S)
+
+
+def _captions(fragment: str) -> str:
+    """The figure and table captions of a section: titles in their own right, weighed above running text."""
+    return " ".join(_plain(table or figure) for table, figure in _CAPTION.findall(fragment))
 
 
 def write_search_index(out: Path, pages: list[Path]) -> None:

@@ -48,10 +48,13 @@ def _text(value) -> str:
 
 
 def figure_tools(label: str, number: str, rows: list[dict], root: str) -> str:
-    """Under a figure: a link to its data as CSV, and a table of the same values.
+    """Under a figure: its downloads, and a table of the same values behind a Table toggle.
 
-    The table has one row per question and group and one column per answer;
-    each cell is the value as printed, linked to its line of the source text.
+    The downloads hold the link to its data as CSV; book.js adds the PNG and
+    SVG buttons and the "Cite" text beside it (they need the drawn chart and
+    the page's address). The table has one row per question and group and one
+    column per answer; each cell is the value as printed, linked to its line
+    of the source text. Its id (`<label>-values`) makes it a link target.
     """
     keys = [k for k in ("question", "group") if len({_text(r.get(k)) for r in rows}) > 1 or
             (k == "question" and any(r.get(k) for r in rows))]
@@ -72,10 +75,11 @@ def figure_tools(label: str, number: str, rows: list[dict], root: str) -> str:
         cells += "".join(f"<td>{entry.get(c, '')}</td>" for c in categories)
         cells += f"<td>{html.escape(entry['base'])}</td>" if with_base else ""
         body.append(f"<tr>{cells}</tr>")
-    return (f'<div class="figure-tools">'
-            f'<a class="figure-data" href="{root}figures/{label}.csv" download>Data (CSV)</a>'
+    return (f'<div class="figure-tools" role="group" aria-label="{html.escape(number)}: downloads and table">'
+            f'<span class="figure-downloads">'
+            f'<a class="figure-data" href="{root}figures/{label}.csv" download>Data (CSV)</a></span>'
             f'<details class="figure-table"><summary>Table</summary>'
-            f'<table><caption>Values plotted in {html.escape(number)}, as printed; each links to its line '
+            f'<table id="{label}-values"><caption>Values plotted in {html.escape(number)}, as printed; each links to its line '
             f'in the source</caption><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
             f'</details></div>')
 
