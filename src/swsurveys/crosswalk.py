@@ -9,12 +9,13 @@ indicator is the sum of several printed categories (2011's "strongly agree"
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import pandas as pd
 
 from . import derived
 from .catalogue import load, resource, surveys, table_info, themes
-from .values import Value
+from .values import Value, _escape
 
 # Who answered, as the synthesis charts name it (surveys.csv respondent_type).
 POPULATION = {
@@ -208,13 +209,68 @@ def value(frame: pd.DataFrame, indicator: str, survey: str) -> Value:
     match = frame[(frame["indicator"] == indicator) & (frame["survey"] == survey)]
     if len(match) != 1:
         raise KeyError(f"no single linked value for {indicator!r} in {survey}")
-    row = match.iloc[0]
+    return row_value(match.iloc[0])
+
+
+def row_value(row) -> Value:
+    """The Value of one row of `linked()`: its shown text, linked to every source line it stands on."""
+    row = dict(row._asdict()) if hasattr(row, "_asdict") else dict(row)
     lines = tuple(int(n) for n in str(row["lines"]).split(";"))
     where = f"{row['source']}, line{'s' if len(lines) > 1 else ''} {', '.join(str(n) for n in lines)}"
     if row["derived"]:
-        return Value(row["shown"], survey, lines, f"Derived, not printed: sum of {row['category']} "
+        return Value(row["shown"], row["survey"], lines, f"Derived, not printed: sum of {row['category']} "
                      f"(printed {row['printed']}): {where}", how=f"sum of {row['category']}")
-    return Value(row["shown"], survey, lines, f"Printed '{row['printed']}': {where}")
+    return Value(row["shown"], row["survey"], lines, f"Printed '{row['printed']}': {where}")
+
+
+@dataclass(frozen=True)
+class Words:
+    """Markdown for the page (a list, a sentence); `str()` gives the same text."""
+
+    markdown: str
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown
+
+    def __str__(self) -> str:
+        return self.markdown
+
+
+def says(row) -> str:
+    """A linked value in its own words as markdown, its number linked to its source line(s)."""
+    row = dict(row._asdict()) if hasattr(row, "_asdict") else dict(row)
+    link = row_value(row)._repr_markdown_()
+    head, found, tail = row["says"].partition(row["shown"])
+    text = _escape(head) + link + _escape(tail) if found else f"{_escape(row['says'])} ({link})"
+    return text + (f" ({row['why']})" if row["why"] else "")
+
+
+def beside(frame: pd.DataFrame, heading: bool = True) -> Words:
+    """The linked values a chart does not draw, as a list under it: each in its own words, linked to its line.
+
+    Grouped by indicator; each says why it is not on the axis (another kind of
+    measure, asked the other way round, or the only source of its kind).
+    """
+    frame = frame if "place" in frame.columns else place(frame)
+    rest = frame[frame["place"] != "axis"]
+    if rest.empty:
+        return Words("")
+    charted = set(frame.loc[frame["place"] == "axis", "indicator"])
+    out = []
+    if heading:
+        out.append("**Not on the chart's axes**: other kinds of measure, or one source alone, in their own words."
+                   if charted else "**No two sources here measure the same thing the same way**: "
+                   "each value in its own words.")
+        out.append("")
+    for indicator, group in rest.groupby("indicator", sort=False):
+        where = "beside its chart above" if indicator in charted else "one source of its kind, so no chart"
+        items = [says(r) for r in group.sort_values("place", ascending=False, kind="stable").itertuples()]
+        if len(items) == 1:
+            out.append(f"- *{_escape(indicator)}* ({where}): {items[0]}")
+        else:
+            out.append(f"- *{_escape(indicator)}* ({where}):")
+            out.extend(f"    - {item}" for item in items)
+    return Words("\n".join(out) + "\n")
 
 
 def figure(frame: pd.DataFrame, lines: str = "in the table below", **options):
@@ -235,9 +291,9 @@ def figure(frame: pd.DataFrame, lines: str = "in the table below", **options):
     alt = ("Dots on a fieldwork-year axis, one panel per indicator, each axis holding one kind of measure asked "
            "one way round; colour shows who answered and marker shape the comparability. "
            + ("; ".join(parts) + ". " if parts else "No indicator here has two sources of one kind to chart. ")
-           + ("Written under the panels instead of drawn: " + "; ".join(others) + "." if others else ""))
+           + ("Written under the figure instead of drawn: " + "; ".join(others) + "." if others else ""))
     sources = sorted(set(frame["source"]), key=lambda s: frame.loc[frame["source"] == s, "year"].min())
-    note = ("Sources: " + "; ".join(sources) + f", as linked in data/crosswalk.csv (source lines {lines}). "
+    note = ("Sources: " + "; ".join(sources) + f", as linked in the book's crosswalk (source lines {lines}). "
             "Values are as printed, except those marked derived: the sum of two printed shares.")
     return timeline(frame, alt=alt, note=note, **options)
 
