@@ -312,3 +312,23 @@ def table(frame: pd.DataFrame):
                "measured": "Measured as", "where": "Shown", "comparability_label": "Comparability",
                "note": "What differs", "lines": "Line", "survey": "survey"}
     return show(frame[list(columns)].rename(columns=columns), source_lines=("Line", "survey"))
+
+
+def comparisons(frame: pd.DataFrame) -> Words:
+    """The comparisons that hold, as a table: one row per charted indicator, a column per source on its axis.
+
+    Each cell is the linked value (to its source line); the last column gives
+    the comparability ratings. Only values on an axis (one kind, one direction,
+    at least two sources) appear.
+    """
+    frame = frame if "place" in frame.columns else place(frame)
+    on_axis = frame[frame["place"] == "axis"]
+    sources = list(dict.fromkeys(on_axis.sort_values("year", kind="stable")["source"]))
+    header = ["Indicator", *sources, "Comparability"]
+    out = ["| " + " | ".join(_escape(h) for h in header) + " |",
+           "|" + "|".join([":---"] + ["---:"] * len(sources) + [":---"]) + "|"]
+    for indicator, rows in on_axis.groupby("indicator", sort=False):
+        cells = {r.source: row_value(r)._repr_markdown_() for r in rows.itertuples()}
+        ratings = ", ".join(dict.fromkeys(rows["comparability_label"]))
+        out.append("| " + " | ".join([_escape(indicator), *(cells.get(s, "") for s in sources), ratings]) + " |")
+    return Words("\n".join(out) + "\n")
