@@ -80,7 +80,7 @@ def test_values_of_another_kind_are_written_beside_the_chart_not_plotted():
     assert set(figure.data["kind"]) == {"share-agreeing"} and set(figure.data["direction"]) == {"same"}
     beside = figure.beside.set_index("survey")
     assert set(beside.index) == {"ircsc-2021", "swtf-2009", "lga-2018"}
-    assert beside.loc["ircsc-2021", "why"] == "a mean score out of 10, not a share agreeing with a statement; " \
+    assert beside.loc["ircsc-2021", "why"] == "a mean score out of ten, not a share agreeing with a statement; " \
                                               "asked the other way round"
     assert beside.loc["swtf-2009", "shown"].startswith("over ")            # the printed bound, in words
     words = _words_under_the_chart(crosswalk.linked("workload-and-hours"))
