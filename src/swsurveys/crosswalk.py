@@ -236,13 +236,20 @@ class Words:
         return self.markdown
 
 
-def says(row) -> str:
-    """A linked value in its own words as markdown, its number linked to its source line(s)."""
+def says(row, charted: bool = True) -> str:
+    """A linked value in its own words as markdown, its number linked to its source line(s).
+
+    Beside a chart it says why it is not on the axis; where there is no chart
+    it says what kind of measure it is.
+    """
     row = dict(row._asdict()) if hasattr(row, "_asdict") else dict(row)
     link = row_value(row)._repr_markdown_()
     head, found, tail = row["says"].partition(row["shown"])
     text = _escape(head) + link + _escape(tail) if found else f"{_escape(row['says'])} ({link})"
-    return text + (f" ({row['why']})" if row["why"] else "")
+    if charted:
+        return text + (f" ({row['why']})" if row["why"] else "")
+    kind = row["kind_label"] + ("; asked the other way round" if row["direction"] == "reversed" else "")
+    return f"{text} ({kind})"
 
 
 def beside(frame: pd.DataFrame, heading: bool = True) -> Words:
@@ -263,8 +270,10 @@ def beside(frame: pd.DataFrame, heading: bool = True) -> Words:
                    "each value in its own words.")
         out.append("")
     for indicator, group in rest.groupby("indicator", sort=False):
-        where = "beside its chart above" if indicator in charted else "one source of its kind, so no chart"
-        items = [says(r) for r in group.sort_values("place", ascending=False, kind="stable").itertuples()]
+        where = ("beside its chart above" if indicator in charted else
+                 "no two sources measure it the same way, so no chart" if len(group) > 1 else "one source, so no chart")
+        items = [says(r, indicator in charted)
+                 for r in group.sort_values("place", ascending=False, kind="stable").itertuples()]
         if len(items) == 1:
             out.append(f"- *{_escape(indicator)}* ({where}): {items[0]}")
         else:
