@@ -53,13 +53,26 @@ def test_the_crosswalk_covers_every_theme_the_book_compares_and_every_shared_ofs
 
 
 def _plotted_points(figure) -> list[dict]:
-    """Every data point the chart's marks draw (the words block under the panels has no `value`)."""
+    """Every data point the chart's marks draw."""
     return [row for rows in figure.spec().get("datasets", {}).values() for row in rows if "value" in row]
 
 
-def _words_under_the_chart(figure) -> str:
-    return " ".join(row["text"].lstrip("• ").strip() for rows in figure.spec().get("datasets", {}).values()
-                    for row in rows if "text" in row)
+_LINK = re.compile(r'\[([^\]]*)\]\([^)]*\)(\{[^}]*\})?')
+
+
+def _words_under_the_chart(linked) -> str:
+    """The list the page writes under the figure, as a reader reads it (links reduced to their text)."""
+    markdown = str(crosswalk.beside(linked))
+    return re.sub(r"\\(.)", r"\1", _LINK.sub(lambda m: m.group(1), markdown))
+
+
+def test_the_chart_holds_only_its_axes_and_the_words_are_page_text_linked_to_their_lines():
+    linked = crosswalk.linked("workload-and-hours")
+    spec = str(crosswalk.figure(linked).spec())
+    assert "in their own words" not in spec and "'text': '• " not in spec       # no tiny text inside the chart
+    markdown = str(crosswalk.beside(linked))
+    assert markdown.startswith("**Not on the chart's axes**")
+    assert "](../sources/ircsc-2021.html#L" in markdown or "](sources/ircsc-2021.html#L" in markdown
 
 
 def test_values_of_another_kind_are_written_beside_the_chart_not_plotted():
@@ -67,10 +80,10 @@ def test_values_of_another_kind_are_written_beside_the_chart_not_plotted():
     assert set(figure.data["kind"]) == {"share-agreeing"} and set(figure.data["direction"]) == {"same"}
     beside = figure.beside.set_index("survey")
     assert set(beside.index) == {"ircsc-2021", "swtf-2009", "lga-2018"}
-    assert beside.loc["ircsc-2021", "why"] == "a mean score out of 10, not a share agreeing with a statement; " \
+    assert beside.loc["ircsc-2021", "why"] == "a mean score out of ten, not a share agreeing with a statement; " \
                                               "asked the other way round"
     assert beside.loc["swtf-2009", "shown"].startswith("over ")            # the printed bound, in words
-    words = _words_under_the_chart(figure)
+    words = _words_under_the_chart(crosswalk.linked("workload-and-hours"))
     for says in beside["says"]:
         assert " ".join(says.split()) in " ".join(words.split())
     assert not [p for p in _plotted_points(figure) if p["source"] in set(beside["source"])]
@@ -99,7 +112,7 @@ def test_a_reversed_row_added_to_a_charted_indicator_is_beside_the_chart_in_its_
         assert set(plotted["survey"]) == {"ofsted-2010", "ofsted-2012"}        # the axis is unchanged
         source = swsurveys.surveys().loc["ircsc-2021", "short_title"]
         assert not [p for p in _plotted_points(figure) if p["source"] == source]
-        words = " ".join(_words_under_the_chart(figure).split())
+        words = " ".join(_words_under_the_chart(crosswalk.linked("management-support")).split())
         assert f"{source}: 19.9% said they had not enough time for supervision (asked the other way round)" in words
         assert "19.9%" in figure.alt and "asked the other way round" in figure.alt
         table = str(crosswalk.table(crosswalk.linked("management-support")))

@@ -609,28 +609,6 @@ def _y_scale(kind: str, rows: pd.DataFrame):
     return altair.Scale(domainMin=0, nice=True), "datum.label"
 
 
-def _words_block(lines: list[tuple[str, str]], width: int, wrap_at: int, charted: bool = True):
-    """The values not on any axis, in their own words, as text under the panels (in the SVG and the page alike)."""
-    out = []
-    for heading, sentence in lines:
-        if heading:
-            out.append({"text": heading, "bold": True})
-        for n, part in enumerate(wrap(sentence, int(width / 5.9))):
-            out.append({"text": ("• " if n == 0 else "  ") + part, "bold": False})
-    data = pd.DataFrame(out).reset_index().rename(columns={"index": "row"})
-    y = altair.Y("row:Q", axis=None, scale=altair.Scale(domain=[-0.2, len(data)], reverse=True, nice=False))
-    base = altair.Chart(data).encode(x=altair.value(0), y=y, text="text:N")
-    words = altair.layer(
-        base.transform_filter("datum.bold").mark_text(align="left", baseline="top", fontSize=10, fontWeight="bold",
-                                                       color="#0b0c0c"),
-        base.transform_filter("!datum.bold").mark_text(align="left", baseline="top", fontSize=10, color="#0b0c0c"))
-    return words.properties(width=width, height=14 * len(data), view=altair.ViewBackground(stroke=None),
-                            title=altair.TitleParams("Not on these axes: other kinds of measure, in their own words"
-                                                     if charted else "No two sources here measure the same thing "
-                                                     "the same way: each value in its own words",
-                                                     anchor="start", fontSize=11, fontWeight="bold"))
-
-
 def timeline(frame: pd.DataFrame, *, alt: str, note: str, width: int = 430, wrap_at: int = 60) -> Figure:
     """Each indicator's linked values on a fieldwork-year axis, one small panel per indicator.
 
@@ -638,8 +616,8 @@ def timeline(frame: pd.DataFrame, *, alt: str, note: str, width: int = 430, wrap
     values of its indicator's own kind and direction (`place` "axis"), and only
     where at least two sources give one; everything else — another kind of
     quantity, a question asked the other way round, an indicator with a single
-    source — is written under the panels in its own words (and returned as
-    `beside`), never drawn as a point. Colour names who answered, marker shape
+    source — is returned as `beside`, for the page to write under the figure
+    in its own words (`crosswalk.beside`), never drawn as a point. Colour names who answered, marker shape
     the comparability rating; a printed bound ("over 50 percent") is an open
     marker with an arrow and its words. The year axis spans only the years
     that have plotted values.
@@ -694,14 +672,10 @@ def timeline(frame: pd.DataFrame, *, alt: str, note: str, width: int = 430, wrap
             title=altair.TitleParams(wrap(indicator, wrap_at), anchor="start", fontSize=12, fontWeight="bold"))
         panels.append(panel)
     beside = frame[frame["place"] != "axis"]
-    lines = []
-    for indicator, rows in beside.groupby("indicator", sort=False):
-        heading = indicator + (": beside its chart above" if indicator in set(on_axis["indicator"]) else
-                               ": no chart, one source of its kind")
-        for n, r in enumerate(rows.sort_values("place", ascending=False, kind="stable").itertuples()):
-            lines.append(("" if n else heading, r.says + (f" ({r.why})" if r.why else "")))
-    if lines:
-        panels.append(_words_block(lines, width, wrap_at, charted=bool(panels)))
+    # The values not drawn are listed in the page under the figure (`crosswalk.beside`), in readable text.
     chart = (altair.vconcat(*panels, spacing=18).resolve_scale(color="shared", shape="shared") if panels
-             else altair.Chart(pd.DataFrame({"x": []})).mark_text())
+             else altair.Chart(pd.DataFrame({"text": ["No two sources here measure the same thing the same way: "
+                                                      "each value is written out below."]}))
+             .mark_text(align="left", fontSize=12, color="#0b0c0c").encode(x=altair.value(0), text="text:N")
+             .properties(width=width, height=20))
     return TimelineFigure(chart, alt, note, on_axis.copy(), beside=beside.copy())

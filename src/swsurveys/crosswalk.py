@@ -9,13 +9,14 @@ indicator is the sum of several printed categories (2011's "strongly agree"
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import pandas as pd
 
 from . import derived
 from .catalogue import load, resource, surveys, table_info, themes
 from .charts import timeline
-from .values import Value
+from .values import Value, _escape
 from .vocabulary import COMPARABILITY, COMPARABILITY_LABEL, KIND_LABEL, POPULATION  # noqa: F401 (named here too)
 
 _OBSERVATION = ["survey", "table", "question", "category", "group", "measure"]
@@ -186,13 +187,77 @@ def value(frame: pd.DataFrame, indicator: str, survey: str) -> Value:
     match = frame[(frame["indicator"] == indicator) & (frame["survey"] == survey)]
     if len(match) != 1:
         raise KeyError(f"no single linked value for {indicator!r} in {survey}")
-    row = match.iloc[0]
+    return row_value(match.iloc[0])
+
+
+def row_value(row) -> Value:
+    """The Value of one row of `linked()`: its shown text, linked to every source line it stands on."""
+    row = dict(row._asdict()) if hasattr(row, "_asdict") else dict(row)
     lines = tuple(int(n) for n in str(row["lines"]).split(";"))
     where = f"{row['source']}, line{'s' if len(lines) > 1 else ''} {', '.join(str(n) for n in lines)}"
     if row["derived"]:
-        return Value(row["shown"], survey, lines, f"Derived, not printed: sum of {row['category']} "
+        return Value(row["shown"], row["survey"], lines, f"Derived, not printed: sum of {row['category']} "
                      f"(printed {row['printed']}): {where}", how=f"sum of {row['category']}")
-    return Value(row["shown"], survey, lines, f"Printed '{row['printed']}': {where}")
+    return Value(row["shown"], row["survey"], lines, f"Printed '{row['printed']}': {where}")
+
+
+@dataclass(frozen=True)
+class Words:
+    """Markdown for the page (a list, a sentence); `str()` gives the same text."""
+
+    markdown: str
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown
+
+    def __str__(self) -> str:
+        return self.markdown
+
+
+def says(row, charted: bool = True) -> str:
+    """A linked value in its own words as markdown, its number linked to its source line(s).
+
+    Beside a chart it says why it is not on the axis; where there is no chart
+    it says what kind of measure it is.
+    """
+    row = dict(row._asdict()) if hasattr(row, "_asdict") else dict(row)
+    link = row_value(row)._repr_markdown_()
+    head, found, tail = row["says"].partition(row["shown"])
+    text = _escape(head) + link + _escape(tail) if found else f"{_escape(row['says'])} ({link})"
+    if charted:
+        return text + (f" ({row['why']})" if row["why"] else "")
+    kind = row["kind_label"] + ("; asked the other way round" if row["direction"] == "reversed" else "")
+    return f"{text} ({kind})"
+
+
+def beside(frame: pd.DataFrame, heading: bool = True) -> Words:
+    """The linked values a chart does not draw, as a list under it: each in its own words, linked to its line.
+
+    Grouped by indicator; each says why it is not on the axis (another kind of
+    measure, asked the other way round, or the only source of its kind).
+    """
+    frame = frame if "place" in frame.columns else place(frame)
+    rest = frame[frame["place"] != "axis"]
+    if rest.empty:
+        return Words("")
+    charted = set(frame.loc[frame["place"] == "axis", "indicator"])
+    out = []
+    if heading:
+        out.append("**Not on the chart's axes**: other kinds of measure, or one source alone, in their own words."
+                   if charted else "**No two sources here measure the same thing the same way**: "
+                   "each value in its own words.")
+        out.append("")
+    for indicator, group in rest.groupby("indicator", sort=False):
+        where = ("beside its chart above" if indicator in charted else
+                 "no two sources measure it the same way, so no chart" if len(group) > 1 else "one source, so no chart")
+        items = [says(r, indicator in charted)
+                 for r in group.sort_values("place", ascending=False, kind="stable").itertuples()]
+        if len(items) == 1:
+            out.append(f"- *{_escape(indicator)}* ({where}): {items[0]}")
+        else:
+            out.append(f"- *{_escape(indicator)}* ({where}):")
+            out.extend(f"    - {item}" for item in items)
+    return Words("\n".join(out) + "\n")
 
 
 def figure(frame: pd.DataFrame, lines: str = "in the table below", **options):
@@ -211,9 +276,9 @@ def figure(frame: pd.DataFrame, lines: str = "in the table below", **options):
     alt = ("Dots on a fieldwork-year axis, one panel per indicator, each axis holding one kind of measure asked "
            "one way round; colour shows who answered and marker shape the comparability. "
            + ("; ".join(parts) + ". " if parts else "No indicator here has two sources of one kind to chart. ")
-           + ("Written under the panels instead of drawn: " + "; ".join(others) + "." if others else ""))
+           + ("Written under the figure instead of drawn: " + "; ".join(others) + "." if others else ""))
     sources = sorted(set(frame["source"]), key=lambda s: frame.loc[frame["source"] == s, "year"].min())
-    note = ("Sources: " + "; ".join(sources) + f", as linked in data/crosswalk.csv (source lines {lines}). "
+    note = ("Sources: " + "; ".join(sources) + f", as linked in the book's crosswalk (source lines {lines}). "
             "Values are as printed, except those marked derived: the sum of two printed shares.")
     return timeline(frame, alt=alt, note=note, **options)
 
@@ -232,3 +297,23 @@ def table(frame: pd.DataFrame):
                "measured": "Measured as", "where": "Shown", "comparability_label": "Comparability",
                "note": "What differs", "lines": "Line", "survey": "survey"}
     return show(frame[list(columns)].rename(columns=columns), source_lines=("Line", "survey"))
+
+
+def comparisons(frame: pd.DataFrame) -> Words:
+    """The comparisons that hold, as a table: one row per charted indicator, a column per source on its axis.
+
+    Each cell is the linked value (to its source line); the last column gives
+    the comparability ratings. Only values on an axis (one kind, one direction,
+    at least two sources) appear.
+    """
+    frame = frame if "place" in frame.columns else place(frame)
+    on_axis = frame[frame["place"] == "axis"]
+    sources = list(dict.fromkeys(on_axis.sort_values("year", kind="stable")["source"]))
+    header = ["Indicator", *sources, "Comparability"]
+    out = ["| " + " | ".join(_escape(h) for h in header) + " |",
+           "|" + "|".join([":---"] + ["---:"] * len(sources) + [":---"]) + "|"]
+    for indicator, rows in on_axis.groupby("indicator", sort=False):
+        cells = {r.source: row_value(r)._repr_markdown_() for r in rows.itertuples()}
+        ratings = ", ".join(dict.fromkeys(rows["comparability_label"]))
+        out.append("| " + " | ".join([_escape(indicator), *(cells.get(s, "") for s in sources), ratings]) + " |")
+    return Words("\n".join(out) + "\n")

@@ -25,7 +25,7 @@ KIND_LABEL = {
     "share-of-councils": "share of councils",
     "share-of-posts": "share of posts",
     "share-of-working-time": "share of working time recorded in a diary",
-    "mean-score-0-10": "mean score out of 10",
+    "mean-score-0-10": "mean score out of ten",
     "count": "number",
     "hours": "hours a week",
 }
