@@ -103,6 +103,20 @@ class Registry:
             return f"[{target.text}](#{label})"
         return _REFERENCE.sub(replace, text)
 
+    def unresolved(self, page: Page, document: Document) -> list[str]:
+        """Every reference of a chapter's text and captions to a label no page defines, before anything runs."""
+        problems = []
+        for block in document.blocks:
+            if isinstance(block, Markdown):
+                texts = [(block.line, _without_code(block.text))]
+            else:
+                texts = [(block.line, str(block.options.get(k, ""))) for k in ("fig-cap", "tbl-cap", "fig-alt")]
+            for line, text in texts:
+                problems += [f"{page.relative}:{line}: unresolved cross-reference @{label} (no figure, table or "
+                             f"section has that label)"
+                             for label in _REFERENCE.findall(text) if label not in self.targets]
+        return problems
+
     def number(self, label: str) -> str:
         """The display text of a label ("Figure 2.1")."""
         return self.targets[label].text
@@ -110,3 +124,23 @@ class Registry:
 
 def _numbered(kind: str, prefix: str, n: int) -> str:
     return f"{kind} {prefix}.{n}" if prefix else f"{kind} {n}"
+
+
+_CODE = re.compile(r"^(`{3,}|~{3,}).*?^\1\s*$|`+[^`]*`+", re.S | re.M)
+# A pandoc citation: [@key], [-@key], [see @key, p. 3; @other] or a bare @key in the text.
+_CITATION = re.compile(r"(?:(?<=[\s\[;])|^)-?@([A-Za-z0-9_](?:[\w:.#$%&+?<>~/-]*[A-Za-z0-9_])?)", re.M)
+_BIB_KEY = re.compile(r"^\s*@\w+\s*\{\s*([^,\s]+)\s*,", re.M)
+
+
+def _without_code(text: str) -> str:
+    return _CODE.sub(" ", text)
+
+
+def citations(text: str) -> list[str]:
+    """The citation keys a piece of pandoc markdown uses (cross-reference labels excluded)."""
+    return [key for key in _CITATION.findall(_without_code(text)) if not re.match(r"(fig|tbl|sec)-", key)]
+
+
+def bibliography_keys(text: str) -> set[str]:
+    """The entry keys of a BibTeX file."""
+    return set(_BIB_KEY.findall(text))
