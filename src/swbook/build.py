@@ -157,9 +157,9 @@ def _check_chapters(book, documents: dict, registry: Registry) -> None:
         problems += registry.unresolved(page, document)
         for block in document.blocks:
             if isinstance(block, qmd.Markdown):
-                problems += [f"{page.relative}:{block.line}: unresolved citation @{key} (no entry with that key in "
-                             f"{book.config.get('bibliography') or 'a bibliography: _quarto.yml names none'})"
-                             for key in crossref.citations(block.text) if key not in keys]
+                problems += [f"{page.relative}:{block.line + offset}: unresolved citation @{key} (no entry with "
+                             f"that key in {book.config.get('bibliography') or 'a bibliography: _quarto.yml names none'})"
+                             for offset, key in crossref.citations(block.text) if key not in keys]
     if problems:
         raise BuildError(f"{len(problems)} problem(s) in the chapters; nothing was run or written:\n"
                          + "\n".join(problems) if len(problems) > 1 else problems[0])

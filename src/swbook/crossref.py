@@ -112,9 +112,9 @@ class Registry:
             else:
                 texts = [(block.line, str(block.options.get(k, ""))) for k in ("fig-cap", "tbl-cap", "fig-alt")]
             for line, text in texts:
-                problems += [f"{page.relative}:{line}: unresolved cross-reference @{label} (no figure, table or "
-                             f"section has that label)"
-                             for label in _REFERENCE.findall(text) if label not in self.targets]
+                problems += [f"{page.relative}:{line + text[:match.start()].count(chr(10))}: unresolved "
+                             f"cross-reference @{match.group(1)} (no figure, table or section has that label)"
+                             for match in _REFERENCE.finditer(text) if match.group(1) not in self.targets]
         return problems
 
     def number(self, label: str) -> str:
@@ -133,12 +133,15 @@ _BIB_KEY = re.compile(r"^\s*@\w+\s*\{\s*([^,\s]+)\s*,", re.M)
 
 
 def _without_code(text: str) -> str:
-    return _CODE.sub(" ", text)
+    """The text with code blanked out, keeping its line breaks so that positions still give lines."""
+    return _CODE.sub(lambda match: re.sub(r"[^\n]", " ", match.group(0)), text)
 
 
-def citations(text: str) -> list[str]:
-    """The citation keys a piece of pandoc markdown uses (cross-reference labels excluded)."""
-    return [key for key in _CITATION.findall(_without_code(text)) if not re.match(r"(fig|tbl|sec)-", key)]
+def citations(text: str) -> list[tuple[int, str]]:
+    """(line offset, key) of each citation a piece of pandoc markdown makes (cross-reference labels excluded)."""
+    text = _without_code(text)
+    return [(text[:match.start()].count("\n"), match.group(1)) for match in _CITATION.finditer(text)
+            if not re.match(r"(fig|tbl|sec)-", match.group(1))]
 
 
 def bibliography_keys(text: str) -> set[str]:

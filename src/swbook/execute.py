@@ -79,13 +79,21 @@ def syntax_problems(document: Document, root: Path) -> list[str]:
                 problems.append(f"{chapter}:{line}: cell {block.index}{_label(block)} is not valid Python: "
                                 f"{error.msg}")
         elif isinstance(block, Markdown):
-            for expression in block.inline:
+            for number, expression in enumerate(block.inline):
                 try:
                     ast.parse(expression, mode="eval")
                 except SyntaxError as error:
-                    problems.append(f"{chapter}:{block.line}: the inline expression `{{python}} {expression}` "
-                                    f"in the paragraph starting here is not a valid Python expression: {error.msg}")
+                    line = block.line + block.text[:_inline_position(block.text, number)].count("\n")
+                    problems.append(f"{chapter}:{line}: the inline expression `{{python}} {expression}` "
+                                    f"is not a valid Python expression: {error.msg}")
     return problems
+
+
+def _inline_position(text: str, number: int) -> int:
+    """Where the `number`th inline expression of a markdown block starts."""
+    from .qmd import _INLINE
+
+    return [match.start() for match in _INLINE.finditer(text)][number]
 
 
 def _label(cell: Cell) -> str:
