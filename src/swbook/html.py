@@ -112,7 +112,9 @@ def convert(book: Book, markdown: str, to: str, args: list[str], what: str) -> s
     text = read_verified(cached)
     if text is not None:
         return text
-    handle, log = tempfile.mkstemp(prefix="swbook-pandoc-", suffix=".json")
+    logs = book.root / ".swbook-cache" / "work"   # the build's own scratch folder, emptied by the next build
+    logs.mkdir(parents=True, exist_ok=True)
+    handle, log = tempfile.mkstemp(prefix="pandoc-log-", suffix=".json", dir=logs)
     os.close(handle)
     try:
         text = pypandoc.convert_text(markdown, to, format=READER, extra_args=[*args, f"--log={log}"])
