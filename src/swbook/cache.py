@@ -142,19 +142,19 @@ class ChapterCache:
 
     def lookup(self, relative: str, source: str) -> Executed | None:
         """The cached outputs of a chapter, or None when it must run again (or the entry is damaged)."""
-        text = read_verified(self._entry(relative))
-        if text is None:
-            return None
         try:
-            entry = json.loads(text)
+            entry = json.loads(self._entry(relative).read_text(encoding="utf-8"))
+            digest = entry.pop("digest")
+            if digest != _sha(json.dumps(entry, sort_keys=True).encode()):
+                return None   # edited or damaged since it was written
             if entry["source"] != _sha(source.encode()) or entry["code"] != code_version():
                 return None
             for name, digest in entry["files"].items():
                 if self.hashes(self.root / name) != digest:
                     return None
             return _executed(entry["executed"])
-        except (ValueError, KeyError, TypeError, AttributeError):
-            return None   # not the shape this code writes: run the chapter again
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None   # missing, or not the shape this code writes: run the chapter again
 
     def store(self, relative: str, source: str, executed: Executed) -> None:
         """Save a chapter's outputs with the digests of the files it read."""
@@ -170,7 +170,12 @@ class ChapterCache:
         entry = {"source": _sha(source.encode()), "code": code_version(), "files": files,
                  "executed": {"outputs": executed.outputs, "inline": executed.inline,
                               "files_read": executed.files_read}}
-        write_verified(self._entry(relative), json.dumps(entry))
+        entry["digest"] = _sha(json.dumps(entry, sort_keys=True).encode())
+        self.folder.mkdir(parents=True, exist_ok=True)
+        target = self._entry(relative)
+        temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(entry), encoding="utf-8")
+        temporary.replace(target)   # atomic: a reader sees the old entry or the new one
 
 
 def _executed(saved: dict) -> Executed:
