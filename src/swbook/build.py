@@ -109,8 +109,16 @@ def _render(book, to, log, target: Path, fresh: bool, jobs: int | None, started:
     try:
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+        for folder in reversed(target.parents):
+            if folder.exists() and not folder.is_dir():
+                raise BuildError(f"{folder}: is a file, so the output folder {target} cannot be made "
+                                 f"(project: output-dir in _quarto.yml)")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+        except OSError as error:
+            raise BuildError(f"{target.parent}: cannot write the book there: {error.strerror} (project: output-dir "
+                             f"in _quarto.yml; nothing was published)") from None
         staging.chmod(0o755)   # mkdtemp makes it private; the published site must be readable by a web server
         if "html" in to:
             began = time.perf_counter()

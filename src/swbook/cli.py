@@ -44,7 +44,8 @@ def _check_data(data: Path) -> int:
     for problem in problems:
         print(problem)
     if problems:
-        print(f"swbook check: {len(problems)} problem(s); fix them and run again", file=sys.stderr)
+        print(f"swbook: the data package has {len(problems)} problem(s), listed above; fix them and run again",
+              file=sys.stderr)
         return 1
     report = verify()
     table = summary(report)

@@ -40,11 +40,12 @@ def _schema_problems(root: Path) -> list[Problem]:
 
     report = Package(str(root / "datapackage.json")).validate(limit_errors=FRICTIONLESS_LIMIT)
     problems = []
+    keys = _primary_keys(root)
     for task in report.tasks:
         path = f"data/{task.place}"
         lines = _record_lines(root / task.place)
         for error in task.errors:
-            problems.append(_from_frictionless(path, error, lines))
+            problems.append(_from_frictionless(path, error, lines, keys.get(task.place, "primary key")))
         if any("error limit" in warning for warning in task.warnings):
             last = max((p.line for p in problems if p.path == path), default=1)
             problems.append(Problem(path, last, "-", f"frictionless stopped after {FRICTIONLESS_LIMIT} errors in this "
@@ -76,7 +77,21 @@ def _record_lines(path: Path) -> list[int]:
     return starts
 
 
-def _from_frictionless(path: str, error, lines: list[int] = ()) -> Problem:
+def _primary_keys(root: Path) -> dict[str, str]:
+    """Each resource's primary key columns ("survey+table+..."), by file, to name them in a duplicate-key problem."""
+    import json
+
+    keys = {}
+    for resource in json.loads((root / "datapackage.json").read_text(encoding="utf-8"))["resources"]:
+        schema = resource.get("schema")
+        if isinstance(schema, str):
+            schema = json.loads((root / schema).read_text(encoding="utf-8"))
+        key = schema.get("primaryKey", []) if isinstance(schema, dict) else []
+        keys[resource["path"]] = "+".join([key] if isinstance(key, str) else key)
+    return keys
+
+
+def _from_frictionless(path: str, error, lines: list[int] = (), key: str = "primary key") -> Problem:
     row = getattr(error, "row_number", None) or 1
     line = lines[row - 1] if 0 < row <= len(lines) else row
     column = getattr(error, "field_name", None) or "-"
@@ -88,8 +103,10 @@ def _from_frictionless(path: str, error, lines: list[int] = ()) -> Problem:
     if kind == "constraint-error":
         return Problem(path, line, column, f"{cell!r} breaks a constraint", note.replace("constraint ", "", 1))
     if kind == "primary-key":
-        return Problem(path, line, "survey+table+question+category+group+measure",
-                       "duplicate key", f"a unique key; {note}")
+        first = re.search(r"position (\d+)", note)
+        again = f"the same as on line {lines[int(first.group(1)) - 1]}" \
+            if first and int(first.group(1)) <= len(lines) else note
+        return Problem(path, line, key, "duplicate key", f"a unique key; {again}")
     if kind == "foreign-key":
         return Problem(path, line, "survey, table", "refers to a row that does not exist", note)
     return Problem(path, line, column, error.message)
