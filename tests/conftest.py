@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PROJECT_PARTS = ("_quarto.yml", "index.qmd", "references.bib", "CITATION.cff", "LICENSE", "chapters", "data")
+PROJECT_PARTS = ("_quarto.yml", "index.qmd", "references.bib", "CITATION.cff", "LICENSE", "chapters", "data",
+                 "_scripts")
 
 
 def copy_project(target: Path) -> Path:

@@ -112,6 +112,7 @@ for item,cat,printed,line in [
  ("Speaking with professionals from other services",NE,"30.61%",105),("Supervision",NE,"19.9%",105)]:
     note = "Printed to two decimals, unlike the rest." if printed=="30.61%" else ("'for the last two tasks there were (26%) and (37.2%) that reported that this was not a part of their role': read in the order referrals, line management." if cat==NP else "")
     add(T,item,cat,"percent",printed,line,base=196,note=note)
+add(T,"The four activities named at line 98 (preparing for Ofsted inspections, administrative tasks, writing reports and assessments, court documents)",TM,"percent","The majority",98,value=None,status="x",base=196,note="'The majority of the 196 respondents ... responded that they spend too much time' on four activities: no exact value. Restates 68.9%, 64.3%, 53.1% and 42.9% (line 98); DISAGREES for court documents, whose 42.9% is not a majority.")
 T="q8-training"
 add(T,"","Respondents","count","195",116)
 RL,NT="Right level of knowledge and training","Not enough knowledge and training"

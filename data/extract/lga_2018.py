@@ -379,9 +379,17 @@ TABLES = [
      "How do social workers engage with local communities?", "number and % of respondent councils",
      f"{B} (65). Respondents were able to list more than one method", "~30", "1395-1431", "clean", "multi-response",
      "partnerships", "Open answers post-coded; includes a code 'Area for development'."),
-    ("prose-workforce", "", "Frozen recruitment stated in the body prose", "", "% of vacant posts", "", "~9",
-     "499-504", "prose", "none", "staffing-and-vacancies",
-     "The prose gives the only unrounded workforce value (unitary authorities 0.36) where Table 5 prints '*'."),
+    ("prose-workforce", "", "Frozen and deleted posts stated in the body prose", "", "% of vacant posts / of posts",
+     "", "~9", "499-504", "prose", "none", "staffing-and-vacancies",
+     "The prose gives the only unrounded workforce value (unitary authorities 0.36) where Table 5 prints '*'. "
+     "Its posts-deleted rates restate Table 5."),
+    ("body-prose", "", "Findings stated in the body text beside their tables", "",
+     "% of respondent councils, % of posts or staff, mean caseload, hours (mixed items)", "", "~7-30", "293-1393",
+     "prose", "none", "workforce-profile;training-and-development;staffing-and-vacancies;supervision;caseload;"
+     "workload-and-hours;organisational-culture;management-support;partnerships",
+     "The report body's running text restating values printed in Tables 1-25 (the charts' prose is stored in the "
+     "figure tables). Each note names the table cell it restates; none disagrees with its table. Item wordings "
+     "follow the prose."),
     ("annex-a9-cpd-devising-other", "Table A9", "Other methods used to devise social worker CPD programmes", "",
      "number of answers", "", "~49-51", "2244-2300", "clean", "none", "training-and-development",
      "Open-text list, not republished. Only the answer printed with a multiplicity is stored; the other entries "

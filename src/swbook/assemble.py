@@ -58,12 +58,7 @@ def figure_tools(label: str, number: str, rows: list[dict], root: str) -> str:
     for row in rows:
         key = tuple(_text(row.get(k)) for k in keys)
         entry = lines.setdefault(key, {"base": _text(row.get("base"))})
-        href = f"{root}sources/{html.escape(_text(row.get('survey')))}.html#L{_text(row.get('line'))}"
-        shown = html.escape(_text(row.get("printed")))
-        status = f' <abbr title="status {html.escape(_text(row.get("status")))}">[{html.escape(_text(row.get("status")))}]</abbr>' \
-            if row.get("status") else ""
-        entry[_text(row.get("category")) or "Value"] = (
-            f'<a href="{href}" title="line {_text(row.get("line"))} of the source">{shown}</a>{status}')
+        entry[_text(row.get("category")) or "Value"] = _linked_value(row, root)
     with_base = any(entry["base"] for entry in lines.values())
     head = "".join(f'<th scope="col">{html.escape(k.capitalize())}</th>' for k in keys)
     head += "".join(f'<th scope="col">{html.escape(c)}</th>' for c in categories)
@@ -81,6 +76,35 @@ def figure_tools(label: str, number: str, rows: list[dict], root: str) -> str:
             f'<table><caption>Values plotted in {html.escape(number)}, as printed; each links to its line '
             f'in the source</caption><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
             f'</details></div>')
+
+
+def row_lines(row: dict) -> list[str]:
+    """Every source line of a plotted row: `lines` ("903; 904") for a derived or linked value, else `line`."""
+    text = _text(row.get("lines")) or _text(row.get("line"))
+    return [part.strip() for part in text.replace(",", ";").split(";") if part.strip().isdigit()]
+
+
+def row_status(row: dict) -> str:
+    """A row's status as published: its GSS symbol, or "derived" for a value we computed."""
+    return "derived" if row.get("derived") is True else _text(row.get("status"))
+
+
+def _linked_value(row: dict, root: str) -> str:
+    """A plotted value as printed, linked to its source line(s); a derived one says so and links every line."""
+    survey = html.escape(_text(row.get("survey")))
+    numbers = row_lines(row)
+    status = row_status(row)
+    # A derived value has no printed token of its own: show the value we computed.
+    first = ("shown", "value") if status == "derived" else ("printed", "shown", "value")
+    shown = html.escape(next((_text(row.get(k)) for k in first if _text(row.get(k))), ""))
+    if not numbers:   # nothing to link to: say so rather than link nowhere
+        return f"{shown} <span class=\"no-line\">(no source line)</span>"
+    query = f"?lines={','.join(numbers)}" if len(numbers) > 1 else ""
+    href = f"{root}sources/{survey}.html{query}#L{numbers[0]}"
+    where = f"line{'s' if len(numbers) > 1 else ''} {', '.join(numbers)} of the source"
+    marker = (f' <abbr title="{"derived: " + html.escape(_text(row.get("note"))) if status == "derived" else "status " + html.escape(status)}">'
+              f"[{html.escape(status)}]</abbr>") if status else ""
+    return f'<a href="{href}" title="{where}">{shown}</a>{marker}'
 
 
 # The A4 text block is about 16.6 cm wide; a figure may take about 20 cm of its height with the caption.
@@ -209,10 +233,9 @@ class Assembler:
             return (f"::: {{#{label} .sw-figure role=\"figure\" aria-labelledby=\"{label}-cap\"}}\n"
                     f"::: {{#{label}-cap .figure-caption}}\n**{number}:** {caption}\n:::\n\n"
                     f"{_raw('html', chart + chr(10) + tools)}\n:::")
+        # The source note is part of the SVG (as Quarto's PDF shows it), so it is not added again here.
         svg = self._write(page, cell, 0, "svg", data["image/svg+xml"])
-        note = meta.get("source_note", "")
-        figure = f"![{caption}]({svg}){{#{label} {_pdf_size(data['image/svg+xml'])}}}"
-        return figure + (f"\n\n{_raw('typst', f'#source-note[{typst_escape(note)}]')}" if note else "")
+        return f"![{caption}]({svg}){{#{label} {_pdf_size(data['image/svg+xml'])}}}"
 
     # --------------------------------------------------------------- tables
 

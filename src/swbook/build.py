@@ -2,11 +2,12 @@
 
 Everything is written to a temporary folder beside the output folder and moved
 into place only when every step succeeded, so a failed build leaves the
-previous `_book/` exactly as it was.
+previous `_book/` exactly as it was. What the project publishes besides pages
+(source viewer, downloads, search index, ...) is its own `project: post-render`
+step, which runs on that folder before the swap, as under `quarto render`.
 """
 from __future__ import annotations
 
-import csv
 import fcntl
 import hashlib
 import json
@@ -15,27 +16,18 @@ import shutil
 import sys
 import tempfile
 import time
-import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import vl_convert
-
 from . import html as html_writer
 from . import pdf as pdf_writer
-from . import crossref, project, qmd
+from . import crossref, project, qmd, scripts
 from .assemble import Assembler
-from .cache import ChapterCache, FileHashes, build_key, prune_cache, read_verified, write_verified
+from .cache import ChapterCache, FileHashes, build_key, prune_cache
 from .crossref import Registry
 from .errors import BuildError
 from .execute import Executed, Limits, run_chapters, syntax_problems
-
-# Resources never published: the names a source meant to redact.
-NOT_PUBLISHED = {"redactions"}
-PROJECT_DOWNLOADS = ("CITATION.cff", "LICENSE")
-ZIP_NAME = "childrens-social-work-surveys-data.zip"
-
 
 @dataclass
 class Report:
@@ -96,8 +88,9 @@ def _render(book, to, log, target: Path, fresh: bool, jobs: int | None, started:
     for page, document in documents.items():
         registry.collect(page, document)
     _check_chapters(book, documents, registry)
+    scripts.run(book, "pre-render", scripts.environment(book, target))
     titles = {page: document.title for page, document in documents.items()}
-    labels = {page: str(document.meta.get("label", "")) for page, document in documents.items()}
+    labels = {page: document.label for page, document in documents.items()}
     # The data checks run while the chapters execute; a problem in the data still stops the build
     # before anything is cached or written, and is reported ahead of any chapter error.
     has_data = (root / "data" / "datapackage.json").exists()
@@ -130,8 +123,11 @@ def _render(book, to, log, target: Path, fresh: bool, jobs: int | None, started:
             chapters = {page: assembler.chapter(page, documents[page], executed[page]) for page in book.pages}
             pdf_writer.render_pdf(book, pdf_writer.combine(book, chapters, titles, labels), work, staging / book.pdf_name)
             log(f"  wrote the PDF ({time.perf_counter() - began:.1f} s)")
-        if has_data:
-            _copy_data(root, staging)
+        scripts.copy_resources(book, staging)
+        outputs = [page.html for page in book.pages] if "html" in to else []
+        began = time.perf_counter()
+        scripts.run(book, "post-render", scripts.environment(book, staging, outputs))
+        log(f"  ran the post-render step ({time.perf_counter() - began:.1f} s)")
         _keep_formats_not_rebuilt(book, to, target, staging)
         _swap(staging, target)
     except OSError as error:
@@ -312,75 +308,10 @@ def _execute_all(root, documents, report: Report, log, cache: ChapterCache, fres
 
 def _write_html(book, documents, executed, registry, titles, staging: Path, work: Path) -> None:
     assembler = Assembler(registry, "html", work / "html-figures", book.echo)
-    entries = []
     for page, document in documents.items():
         markdown = assembler.chapter(page, document, executed[page])
-        written = html_writer.render_page(book, page, markdown, titles, document.meta, staging)
-        entries += html_writer.search_entries(written.read_text(encoding="utf-8"), page.html, titles[page])
-    html_writer.write_assets(staging, entries, vega_bundle(book.root))
-    html_writer.write_figure_data(staging, assembler.figure_data)
-    if not (book.root / "data" / "surveys.csv").exists():
-        return   # a book without the surveys' data package has no source pages
-    surveys = _csv_rows(book.root / "data" / "surveys.csv")
-    html_writer.write_sources(staging, book.root, surveys, redactions(book.root),
-                              {row["id"]: row["short_title"] for row in surveys})
-
-
-def _csv_rows(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-def redactions(root: Path) -> dict[str, set[str]]:
-    """Names each source meant to redact (data/redactions.csv), to mask in everything published."""
-    path = root / "data" / "redactions.csv"
-    names: dict[str, set[str]] = {}
-    if path.exists():
-        for row in _csv_rows(path):
-            names.setdefault(row["source"], set()).add(row["name"])
-    return names
-
-
-def vega_bundle(root: Path) -> str:
-    """The Vega, Vega-Lite and vega-embed bundle, made once per vl-convert version (it takes a second or two).
-
-    The cached copy is used only if its digest and shape check out; anything else is made again.
-    """
-    version = getattr(vl_convert, "__version__", "unknown")
-    path = root / ".swbook-cache" / f"vega-bundle-{version}.js"
-    bundle = read_verified(path)
-    if bundle is not None and "vegaEmbed" in bundle and len(bundle) > 100_000:
-        return bundle
-    bundle = vl_convert.javascript_bundle()
-    for stale in path.parent.glob("vega-bundle-*.js"):
-        stale.unlink(missing_ok=True)   # other versions' bundles: the cache stays bounded
-    write_verified(path, bundle)
-    return bundle
-
-
-def _copy_data(root: Path, staging: Path) -> None:
-    """The data package as downloads beside the pages, file by file and as one zip.
-
-    Only the described files are published: data/raw (inputs, with names the
-    2018 source meant to redact) and data/redactions.csv never are.
-    """
-    source, target = root / "data", staging / "data"
-    package = json.loads((source / "datapackage.json").read_text(encoding="utf-8"))
-    package["resources"] = [r for r in package["resources"] if r["name"] not in NOT_PUBLISHED]
-    paths = {r["path"] for r in package["resources"]}
-    paths |= {r["schema"] for r in package["resources"] if isinstance(r["schema"], str)}
-    for relative in sorted(paths):
-        (target / relative).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source / relative, target / relative)
-    (target / "datapackage.json").write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n",
-                                             encoding="utf-8")
-    for name in PROJECT_DOWNLOADS:
-        if (root / name).exists():
-            shutil.copy2(root / name, target / name)
-    with zipfile.ZipFile(target / ZIP_NAME, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(target.rglob("*")):
-            if path.is_file() and path.name != ZIP_NAME:
-                archive.write(path, f"childrens-social-work-surveys-data/{path.relative_to(target).as_posix()}")
+        html_writer.render_page(book, page, markdown, titles, document.meta, staging)
+    html_writer.write_assets(staging)
 
 
 def _swap(staging: Path, target: Path) -> None:

@@ -197,7 +197,7 @@ def build_key(root: Path, formats: tuple[str, ...], hashes: FileHashes) -> str:
     digest = hashlib.sha256(code_version().encode())
     digest.update(",".join(formats).encode())
     watched = [root / "_quarto.yml", root / "references.bib", root / "CITATION.cff", root / "LICENSE",
-               *sorted(root.glob("*.qmd")),
+               *sorted(root.glob("*.qmd")), *sorted((root / "_scripts").glob("*")),
                *sorted((root / "chapters").rglob("*.qmd")), *sorted(p for p in (root / "data").rglob("*") if p.is_file())]
     for path in watched:
         digest.update(path.relative_to(root).as_posix().encode())

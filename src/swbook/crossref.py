@@ -59,7 +59,7 @@ class Registry:
         sections: list[int] = []
         prefix = page.number
         kind_name = "Appendix" if page.kind == "appendix" else "Chapter"
-        for label in filter(None, [str(document.meta.get("label", ""))]):
+        for label in filter(None, [document.label]):   # the id of the chapter's title heading
             self.add(Target(label, f"{kind_name} {prefix}" if prefix else document.title, page, True), page.relative)
         for block in document.blocks:
             if isinstance(block, Markdown):

@@ -32,16 +32,26 @@ from pathlib import Path
 from .errors import BuildError
 from .qmd import Cell, Document, Markdown
 
-_SETUP = """\
+# Quarto's rule for an inline expression's output (Quarto 1.4+, Jupyter engine): a value with a
+# markdown representation (`_repr_markdown_`, e.g. IPython.display.Markdown) is inserted as
+# markdown; anything else is its plain text (a string as itself, not its repr), with every
+# markdown character escaped, so `'**not bold**'` prints the asterisks.
+_SETUP = r"""
 def __swbook_inline__(value):
+    import re
+    from IPython import get_ipython
     from IPython.display import display, Markdown
-    if isinstance(value, float):
-        value = f"{value:g}"
-    display(Markdown(str(value)))
+    data, _ = get_ipython().display_formatter.format(value)
+    if "text/markdown" in data:
+        display(Markdown(data["text/markdown"]))
+        return
+    text = value if isinstance(value, str) else data.get("text/plain", "")
+    display(Markdown(re.sub(r"([\\`*_{}\[\]<>#$@~^|])", r"\\\1", text)))
 """
 # Imported once by the process server; every chapter process starts with them loaded.
 PRELOAD = ["pandas", "altair", "vl_convert", "IPython.core.interactiveshell", "IPython.display",
-           "swsurveys", "swsurveys.charts", "swsurveys.crosswalk", "swsurveys.display", "swsurveys.derived"]
+           "swsurveys", "swsurveys.charts", "swsurveys.crosswalk", "swsurveys.display", "swsurveys.derived",
+           "swsurveys.values"]
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 

@@ -1,10 +1,9 @@
 """Write the HTML site: one page per chapter through pandoc and the book's template."""
 from __future__ import annotations
 
-import csv
 import hashlib
-import html
 import json
+import html
 import os
 import re
 import tempfile
@@ -78,8 +77,6 @@ def render_page(book: Book, page: Page, markdown: str, titles: dict[Page, str], 
     }
     if page.number:
         variables["chapter-number"] = page.number
-    if "sw-chart" in markdown:
-        variables["charts"] = "true"
     args = ["--standalone", f"--template={_TEMPLATE}", f"--lua-filter={CALLOUTS}", "--toc", "--toc-depth=2", "--section-divs",
             "--wrap=none", f"--metadata=title:{titles[page]}", f"--metadata=pagetitle:{titles[page]}",
             "--metadata=lang:en-GB", "--metadata=link-citations:true"]
@@ -143,85 +140,10 @@ def _citations_not_found(log: Path) -> list[str]:
     return list(dict.fromkeys(match.group(1) for match in found if match))
 
 
-_SECTION = re.compile(r'<section id="([^"]+)"[^>]*>\s*<h[23][^>]*>(.*?)</h[23]>(.*?)(?=<section |</section>)', re.S)
-_TAGS = re.compile(r"<[^>]+>")
-_MAIN = re.compile(r'<main id="main"[^>]*>(.*)</main>', re.S)
-
-
-def search_entries(page_html: str, url: str, title: str) -> list[dict]:
-    """Searchable text of a page, one entry per section."""
-    main = _MAIN.search(page_html)
-    body = main.group(1) if main else page_html
-    body = re.sub(r"<script.*?</script>", " ", body, flags=re.S)
-    entries = [{"url": url, "title": title, "section": "", "text": _plain(body.split("<section", 1)[0])}]
-    for ident, heading, text in _SECTION.findall(body):
-        entries.append({"url": f"{url}#{ident}", "title": title, "section": _plain(heading), "text": _plain(text)})
-    return [e for e in entries if e["text"] or e["section"]]
-
-
-def _plain(fragment: str) -> str:
-    return " ".join(html.unescape(_TAGS.sub(" ", fragment)).split())[:4000]
-
-
-def write_assets(out_dir: Path, entries: list[dict], vega_bundle: str) -> None:
-    """The stylesheet, scripts, the Vega bundle and the search index, all served locally."""
+def write_assets(out_dir: Path) -> None:
+    """The book's stylesheet and script, served locally."""
     assets = out_dir / "assets"
     assets.mkdir(parents=True, exist_ok=True)
     for name in ("book.css", "book.js"):
         (assets / name).write_text((resources.files("swbook") / "assets" / name).read_text(encoding="utf-8"),
                                    encoding="utf-8")
-    (assets / "vega-bundle.js").write_text(vega_bundle, encoding="utf-8")
-    index = json.dumps(entries, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
-    (assets / "search-index.js").write_text(f"window.SWBOOK_SEARCH = {index};\n", encoding="utf-8")
-
-
-def write_figure_data(out_dir: Path, figure_data: dict[str, list[dict]]) -> None:
-    """One CSV per figure: exactly the observations it plots, with printed, line, status and base."""
-    folder = out_dir / "figures"
-    folder.mkdir(parents=True, exist_ok=True)
-    columns = ["survey", "table", "question", "category", "group", "measure", "value", "printed",
-               "status", "base", "line"]
-    for label, rows in figure_data.items():
-        with (folder / f"{label}.csv").open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, columns, extrasaction="ignore", lineterminator="\n")
-            writer.writeheader()
-            for row in rows:
-                writer.writerow({k: _cell(row.get(k)) for k in columns})
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    return f"{value:g}" if isinstance(value, float) else str(value)
-
-
-def write_sources(out_dir: Path, root: Path, surveys: list[dict], redactions: dict[str, set[str]],
-                  titles: dict[str, str]) -> None:
-    """Each raw source as a page of numbered, linkable lines (sources/<slug>.html#L12)."""
-    folder = out_dir / "sources"
-    folder.mkdir(parents=True, exist_ok=True)
-    template = (resources.files("swbook") / "templates" / "source.html").read_text(encoding="utf-8")
-    for survey in surveys:
-        text = (root / "data" / survey["raw_file"]).read_text(encoding="utf-8")
-        text = mask(text, redactions.get(survey["id"], set()))
-        lines = text.split("\n")
-        body = "\n".join(
-            f'<tr id="L{n}"><th scope="row"><a href="#L{n}">{n}</a></th><td>{html.escape(line)}</td></tr>'
-            for n, line in enumerate(lines, 1))
-        page = (template.replace("$title$", html.escape(survey["title"]))
-                .replace("$short$", html.escape(titles.get(survey["id"], survey["id"])))
-                .replace("$publisher$", html.escape(survey["publisher"]))
-                .replace("$count$", str(len(lines)))
-                .replace("$sha$", survey["sha256"])
-                .replace("$lines$", body))
-        (folder / f"{survey['id']}.html").write_text(page, encoding="utf-8")
-
-
-MASK = "<Council Name>"
-
-
-def mask(text: str, names: set[str]) -> str:
-    """Replace names the source meant to redact by the source's own placeholder."""
-    for name in sorted(names, key=len, reverse=True):
-        text = re.sub(rf"(?<![A-Za-z]){re.escape(name)}(?![A-Za-z])", MASK, text)
-    return text

@@ -25,7 +25,11 @@ def _raw(content: str) -> str:
     return f"````{{=typst}}\n{content}\n````"
 
 
-def combine(book: Book, chapters: dict[Page, str], titles: dict[Page, str], labels: dict[Page, str]) -> list[str]:
+LINKS = resources.files("swbook") / "templates" / "pdf-links.lua"
+
+
+def combine(book: Book, chapters: dict[Page, str], titles: dict[Page, str],
+            labels: dict[Page, str]) -> list[tuple[Page, str]]:
     """The book as markdown chunks, one per page in order: parts, numbered chapters, lettered appendices."""
     out, part, appendices = [], None, False
     for page in book.pages:
@@ -47,7 +51,7 @@ def combine(book: Book, chapters: dict[Page, str], titles: dict[Page, str], labe
             chunk.append(_raw(f"#chapter-start({position})"))
             chunk.append(f"# {titles[page]} {{#{label}}}")
             chunk.append(chapters[page])
-        out.append("\n\n".join(chunk) + "\n")
+        out.append((page, "\n\n".join(chunk) + "\n"))
     return out
 
 
@@ -58,8 +62,11 @@ def _escape(text: str) -> str:
 _BODY = "SWBOOKBODYGOESHERE"
 
 
-def _chapter_args(book: Book, markdown: str) -> list[str]:
-    args = [f"--lua-filter={CALLOUTS}", "--wrap=preserve"]
+def _chapter_args(book: Book, page: Page, markdown: str) -> list[str]:
+    # Relative links are resolved from the page's folder, to the published site or to plain text.
+    args = [f"--lua-filter={CALLOUTS}", f"--lua-filter={LINKS}", "--wrap=preserve",
+            f"--metadata=swbook-site-url:{book.meta.get('site-url', '')}",
+            f"--metadata=swbook-page-dir:{Path(page.relative).parent.as_posix().strip('.')}"]
     if book.bibliography and "@" in markdown:
         args += ["--citeproc", f"--bibliography={book.bibliography}"]
         if "{#refs}" not in markdown:   # the one bibliography is where the book places it
@@ -67,7 +74,7 @@ def _chapter_args(book: Book, markdown: str) -> list[str]:
     return args
 
 
-def render_pdf(book: Book, chunks: list[str], work_dir: Path, target: Path) -> Path:
+def render_pdf(book: Book, chunks: list[tuple[Page, str]], work_dir: Path, target: Path) -> Path:
     """Convert the book's chunks to Typst (in parallel, cached) and compile them to `target`."""
     meta = book.meta
     frame_args = ["--standalone", f"--template={_TEMPLATE}", "--wrap=preserve",
@@ -76,8 +83,8 @@ def render_pdf(book: Book, chunks: list[str], work_dir: Path, target: Path) -> P
                   f"--metadata=author:{meta.get('author', '')}", f"--metadata=date:{meta.get('date', '')}"]
     with ThreadPoolExecutor() as pool:   # each conversion is a pandoc process of its own
         frame = pool.submit(convert, book, _BODY, "typst", frame_args, "the PDF front matter")
-        bodies = list(pool.map(lambda chunk: convert(book, chunk, "typst", _chapter_args(book, chunk), "a PDF chapter"),
-                               chunks))
+        bodies = list(pool.map(lambda item: convert(book, item[1], "typst", _chapter_args(book, *item),
+                                                    f"{item[0].relative} (PDF)"), chunks))
         frame = frame.result()
     if frame.count(_BODY) != 1:
         raise BuildError(f"{_TEMPLATE}: the template must place $body$ exactly once")

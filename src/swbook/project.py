@@ -87,7 +87,8 @@ def load(root: Path) -> Book:
         for relative in sources:
             if not isinstance(relative, str):
                 raise BuildError(f"{path}: {relative!r} in book.chapters is not a file name")
-            if Path(relative).stem == "index" and not pages:
+            # Quarto numbers every chapter, the index too, unless its title heading says {.unnumbered}.
+            if Path(relative).stem == "index" and not pages and _unnumbered(root / relative):
                 pages.append(_page(root, relative, "index", "", part))
                 continue
             chapter_number += 1
@@ -123,6 +124,20 @@ def read_yaml(path: Path) -> dict:
         raise BuildError(f"{path}:1: must be a YAML mapping (project:, book:, format: ...), "
                          f"not a {type(config).__name__}")
     return config
+
+
+def _unnumbered(source: Path) -> bool:
+    from .qmd import title_heading
+
+    try:
+        lines = read_text(source).split("\n")   # a byte that is not UTF-8: an error naming its line
+    except OSError:
+        return False   # _page reports the missing file
+    if lines and lines[0] == "---":   # skip the front matter
+        closing = next((i for i, line in enumerate(lines[1:], 1) if line == "---"), 0)
+        lines = lines[closing + 1:]
+    heading = title_heading(lines, 1, source)
+    return bool(heading and heading.unnumbered)
 
 
 def _page(root: Path, relative: str, kind: str, number: str, part: str) -> Page:

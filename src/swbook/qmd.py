@@ -2,6 +2,11 @@
 
 Only the Quarto subset DESIGN.md names is understood: YAML front matter,
 ```{python} cells with `#|` options, and inline `` `{python} expr` ``.
+
+A chapter's title and id follow Quarto's rule: the first level-1 heading,
+`# Title {#sec-id}` (or `{.unnumbered}`), is the chapter title and its id is
+the chapter's id. A front-matter `label:` is no id to Quarto, so it is an error
+here too rather than a reference that only swbook could resolve.
 """
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from .project import read_text
 
 _FENCE = re.compile(r"^(`{3,})\{python\}\s*$")
 _INLINE = re.compile(r"`\{python\}\s+([^`]+?)`")
+_TITLE = re.compile(r"^#\s+(.*?)\s*(?:\{([^}]*)\})?\s*$")
 
 
 @dataclass
@@ -49,6 +55,7 @@ class Document:
     path: Path
     meta: dict
     blocks: list
+    heading: Heading | None = None   # the chapter's title heading, if it has one
 
     @property
     def cells(self) -> list[Cell]:
@@ -56,7 +63,45 @@ class Document:
 
     @property
     def title(self) -> str:
+        if self.heading:
+            return self.heading.title
         return str(self.meta.get("title", self.path.stem))
+
+    @property
+    def label(self) -> str:
+        """The chapter's id (`sec-…`), or "" when its title heading has none."""
+        return self.heading.ident if self.heading else ""
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A chapter's title heading: `# Title {#sec-id .unnumbered}`."""
+
+    title: str
+    ident: str
+    classes: tuple[str, ...]
+    line: int
+
+    @property
+    def unnumbered(self) -> bool:
+        return "unnumbered" in self.classes
+
+
+def title_heading(lines: list[str], first_line: int, path: Path) -> Heading | None:
+    """The first level-1 heading before any other content, as Quarto reads a chapter title."""
+    for offset, text in enumerate(lines):
+        if not text.strip():
+            continue
+        match = _TITLE.match(text)
+        if not match:
+            return None
+        attributes = (match.group(2) or "").split()
+        idents = [a[1:] for a in attributes if a.startswith("#")]
+        classes = tuple(a[1:] for a in attributes if a.startswith("."))
+        if "-" in attributes:
+            classes += ("unnumbered",)
+        return Heading(match.group(1), idents[0] if idents else "", classes, first_line + offset)
+    return None
 
 
 def _front_matter(text: str, path: Path) -> tuple[dict, str, int]:
@@ -99,8 +144,15 @@ def parse(path: Path) -> Document:
     """Parse a .qmd file; raise BuildError with file and line on bad syntax."""
     text = read_text(path)
     meta, body, first_line = _front_matter(text, path)
+    if "label" in meta:
+        raise BuildError(f"{path}:1: front-matter label {meta['label']!r} is no chapter id to Quarto "
+                         f"(expected the id in the first heading: # Title {{#{meta['label']}}})")
     blocks: list = []
     lines = body.split("\n")
+    heading = title_heading(lines, first_line, path)
+    if heading:
+        # The template prints the title; keep the line (empty) so later line numbers stay right.
+        lines[heading.line - first_line] = ""
     buffer: list[str] = []
     buffer_start = first_line
     i = 0
@@ -128,7 +180,7 @@ def parse(path: Path) -> Document:
         buffer, buffer_start = [], first_line + i
     if buffer:
         blocks.append(_markdown("\n".join(buffer), buffer_start))
-    return Document(path, meta, blocks)
+    return Document(path, meta, blocks, heading)
 
 
 def _markdown(text: str, line: int) -> Markdown:

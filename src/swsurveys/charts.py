@@ -2,10 +2,13 @@
 
 A figure helper returns a `Figure`. In a notebook or under `swbook` it
 displays as a bundle of:
-- `text/html`: the interactive chart (a Vega-Lite spec that the page's own,
-  locally served Vega bundle draws), its alt text and its source note;
+- `text/html`: the interactive chart, its alt text, its source note and the
+  plotted rows. It draws itself: a small script loads the Vega bundle that
+  `_quarto.yml` publishes (`project: resources: assets/vega-bundle.js`, made
+  by the pre-render step) from the site's own root, so the chart draws in a
+  page made by swbook or by Quarto, offline and from file://;
 - `image/svg+xml`: the same spec rendered to a vector image by vl-convert,
-  for the PDF;
+  with the source note under it, for the PDF (Quarto's as well as swbook's);
 - `application/vnd.swbook.figure+json`: alt text, source note and the plotted
   observations, so the builder can place them.
 """
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import textwrap
 from dataclasses import dataclass, field
 from itertools import count
@@ -31,6 +35,63 @@ FIGURE_MIME = "application/vnd.swbook.figure+json"
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December"]
 _ids = count(1)
+# Where the site publishes the Vega bundle, relative to its root (see _quarto.yml).
+VEGA_BUNDLE = "assets/vega-bundle.js"
+# Draws one chart. The bundle is loaded once per page from the site root: Quarto's
+# <meta name="quarto:offset"> (swbook's pages carry it too) when there is one, else
+# the page's folder and its parents in turn. No network: the bundle is the site's own file.
+_DRAW = """(function () {
+  var id = "IDENT", w = window;
+  function fail(error) { document.getElementById(id).textContent = "The chart could not be drawn: " + error; }
+  if (!w.swVega) {
+    w.swVega = w.vegaEmbed ? Promise.resolve() : new Promise(function (ok, no) {
+      var meta = document.querySelector('meta[name="quarto:offset"]');
+      var roots = (meta ? [meta.content] : []).concat(["", "../", "../../"]);
+      (function next(i) {
+        if (i >= roots.length) { no("BUNDLE was not found"); return; }
+        var s = document.createElement("script");
+        s.src = roots[i] + "BUNDLE";
+        s.onload = ok;
+        s.onerror = function () { s.remove(); next(i + 1); };
+        document.head.appendChild(s);
+      })(0);
+    });
+  }
+  w.swVega.then(function () {
+    var target = document.getElementById(id);
+    var spec = JSON.parse(document.querySelector('script.sw-spec[data-for="' + id + '"]').textContent);
+    return w.vegaEmbed(target, spec, { renderer: "svg", actions: false })
+      .then(function () { target.dataset.drawn = "true"; });
+  }).catch(fail);
+})();"""
+ROW_COLUMNS = ("survey", "table", "question", "category", "group", "measure", "value",
+               "printed", "status", "base", "line", "lines", "derived", "shown", "note")
+
+
+def _script_json(value) -> str:
+    """JSON for a <script> element: no "<" in it, so no value can end or confuse the element."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).replace("<", "\\u003c")
+
+
+def with_note(svg: str, note: str) -> str:
+    """The SVG with the source note printed under the chart, so an image alone keeps it (as in Quarto's PDF)."""
+    size = re.search(r'<svg[^>]*?width="([\d.]+)"[^>]*?height="([\d.]+)"', svg)
+    if not size or not note:
+        return svg
+    width, height = float(size.group(1)), float(size.group(2))
+    lines = textwrap.wrap(note, max(40, int(width / 5.6)))   # about 5.6 px per character at 10 px
+    extra = 14 * len(lines) + 8
+    texts = "".join(f'<text x="5" y="{height + 14 * (i + 1):g}">{html.escape(line, quote=False)}</text>'
+                    for i, line in enumerate(lines))
+    note_group = (f'<g class="source-note" font-family="{html.escape(FONT)}" font-size="10" '
+                  f'fill="#3d3d3d">{texts}</g>')
+    head = svg[:size.end()]
+    head = head.replace(f'height="{size.group(2)}"', f'height="{height + extra:g}"', 1)
+    rest = svg[size.end():].replace(f'viewBox="0 0 {size.group(1)} {size.group(2)}"',
+                                    f'viewBox="0 0 {size.group(1)} {height + extra:g}"', 1)
+    rest = rest.replace(f'<rect width="{size.group(1)}" height="{size.group(2)}" fill="white"/>',
+                        f'<rect width="{size.group(1)}" height="{height + extra:g}" fill="white"/>', 1)
+    return head + rest[: rest.rindex("</svg>")] + note_group + "</svg>"
 
 
 def house_config() -> dict:
@@ -98,24 +159,31 @@ class Figure:
         return self._spec
 
     def svg(self) -> str:
-        """The chart as a standalone SVG (vector) image."""
-        return vl_convert.vegalite_to_svg(self.spec())
+        """The chart as a standalone SVG (vector) image, its source note under it."""
+        return with_note(vl_convert.vegalite_to_svg(self.spec()), self.note)
+
+    def rows(self) -> list[dict]:
+        """The observations the figure plots, with printed, line, status and base."""
+        columns = [c for c in ROW_COLUMNS if c in self.data.columns]
+        return json.loads(self.data[columns].to_json(orient="records")) if columns else []
 
     def html(self) -> str:
-        """A container the page's Vega bundle draws into, with its source note."""
+        """The chart, drawing itself with the site's Vega bundle; its plotted rows; its source note.
+
+        The rows travel in the page (`script.sw-data`) so that the post-render
+        step can write the figure's CSV from the published pages alone.
+        """
         ident = f"sw-chart-{next(_ids)}"
-        spec = json.dumps(self.spec(), separators=(",", ":"), ensure_ascii=False)
-        # No "<" in the JSON: no value in the data can end or confuse the script element.
-        spec = spec.replace("<", "\\u003c")
+        draw = _DRAW.replace("IDENT", ident).replace("BUNDLE", VEGA_BUNDLE)
         return (f'<div class="sw-chart" id="{ident}" role="img" aria-label="{html.escape(self.alt, quote=True)}">'
                 f'<noscript>This chart needs JavaScript; its values are in the data table.</noscript></div>\n'
-                f'<script type="application/json" class="sw-spec" data-for="{ident}">{spec}</script>\n'
+                f'<script type="application/json" class="sw-spec" data-for="{ident}">{_script_json(self.spec())}</script>\n'
+                f'<script type="application/json" class="sw-data" data-for="{ident}">{_script_json(self.rows())}</script>\n'
+                f'<script>{draw}</script>\n'
                 f'<p class="source-note">{escape_html(self.note)}</p>')
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        columns = [c for c in ("survey", "table", "question", "category", "group", "measure", "value",
-                               "printed", "status", "base", "line") if c in self.data.columns]
-        rows = json.loads(self.data[columns].to_json(orient="records")) if columns else []
+        rows = self.rows()
         return {
             "text/html": self.html(),
             "image/svg+xml": self.svg(),
@@ -443,62 +511,125 @@ SURVEY_YEARS = [2009, 2010, 2011, 2018, 2021]   # fieldwork years of the five so
 _SHAPES = {"same-question": "circle", "similar": "diamond", "different-population": "square", "proxy": "triangle-up"}
 
 
+@dataclass
+class TimelineFigure(Figure):
+    """A timeline with the linked values not drawn on any axis, each in its own words (`beside`)."""
+
+    beside: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+_PERCENT_KINDS = {"share-agreeing", "share-reporting", "share-of-councils", "share-of-posts", "share-of-working-time"}
+_BOUND_TIP = {"over": 1, "under": -1}   # an arrow up from a lower bound, down from an upper one
+
+
+def _axis_title(kind: str) -> str:
+    from .crosswalk import KIND_LABEL
+
+    return "Per cent" if kind in _PERCENT_KINDS else KIND_LABEL.get(kind, kind).capitalize()
+
+
+def _y_scale(kind: str, rows: pd.DataFrame):
+    if kind in _PERCENT_KINDS:
+        return altair.Scale(domain=[0, 100]), "datum.label + '%'"
+    if kind == "mean-score-0-10":
+        return altair.Scale(domain=[0, 10]), "datum.label"
+    return altair.Scale(domainMin=0, nice=True), "datum.label"
+
+
+def _words_block(lines: list[tuple[str, str]], width: int, wrap_at: int, charted: bool = True):
+    """The values not on any axis, in their own words, as text under the panels (in the SVG and the page alike)."""
+    out = []
+    for heading, sentence in lines:
+        if heading:
+            out.append({"text": heading, "bold": True})
+        for n, part in enumerate(wrap(sentence, int(width / 5.9))):
+            out.append({"text": ("• " if n == 0 else "  ") + part, "bold": False})
+    data = pd.DataFrame(out).reset_index().rename(columns={"index": "row"})
+    y = altair.Y("row:Q", axis=None, scale=altair.Scale(domain=[-0.2, len(data)], reverse=True, nice=False))
+    base = altair.Chart(data).encode(x=altair.value(0), y=y, text="text:N")
+    words = altair.layer(
+        base.transform_filter("datum.bold").mark_text(align="left", baseline="top", fontSize=10, fontWeight="bold",
+                                                       color="#0b0c0c"),
+        base.transform_filter("!datum.bold").mark_text(align="left", baseline="top", fontSize=10, color="#0b0c0c"))
+    return words.properties(width=width, height=14 * len(data), view=altair.ViewBackground(stroke=None),
+                            title=altair.TitleParams("Not on these axes: other kinds of measure, in their own words"
+                                                     if charted else "No two sources here measure the same thing "
+                                                     "the same way: each value in its own words",
+                                                     anchor="start", fontSize=11, fontWeight="bold"))
+
+
 def timeline(frame: pd.DataFrame, *, alt: str, note: str, width: int = 430, wrap_at: int = 60) -> Figure:
-    """Each indicator's linked values on a common fieldwork-year axis, one small panel per indicator.
+    """Each indicator's linked values on a fieldwork-year axis, one small panel per indicator.
 
-    `frame` is `swsurveys.crosswalk.linked()` output. Colour names who
-    answered, marker shape the comparability rating; each dot is labelled
-    with its value ("(derived)" where we added printed shares). An indicator
-    mixing measures plots only its percentages; the rest stay in the table.
+    `frame` is `swsurveys.crosswalk.linked()` output. A panel holds only the
+    values of its indicator's own kind and direction (`place` "axis"), and only
+    where at least two sources give one; everything else — another kind of
+    quantity, a question asked the other way round, an indicator with a single
+    source — is written under the panels in its own words (and returned as
+    `beside`), never drawn as a point. Colour names who answered, marker shape
+    the comparability rating; a printed bound ("over 50 percent") is an open
+    marker with an arrow and its words. The year axis spans only the years
+    that have plotted values.
     """
-    from .crosswalk import COMPARABILITY, COMPARABILITY_LABEL, POPULATION
+    from .crosswalk import COMPARABILITY, COMPARABILITY_LABEL, POPULATION, place
 
-    populations = list(POPULATION.values())
-    ratings = [COMPARABILITY_LABEL[c] for c in COMPARABILITY]
-    colour = altair.Color("population:N", title="Who answered", sort=populations,
-                          scale=altair.Scale(domain=populations, range=PALETTE[:len(populations)]),
+    if "place" not in frame.columns:
+        frame = place(frame)
+    on_axis = frame[frame["place"] == "axis"]
+    # The legends name only who and what is drawn (each keeps its house colour and shape).
+    colours = {p: c for p, c in zip(POPULATION.values(), PALETTE) if p in set(on_axis["population"])}
+    shapes = {COMPARABILITY_LABEL[c]: _SHAPES[c] for c in COMPARABILITY
+              if COMPARABILITY_LABEL[c] in set(on_axis["comparability_label"])}
+    colour = altair.Color("population:N", title="Who answered", sort=list(colours),
+                          scale=altair.Scale(domain=list(colours), range=list(colours.values())),
                           legend=altair.Legend(orient="top", direction="vertical", labelLimit=0))
-    shape = altair.Shape("comparability_label:N", title="Comparability", sort=ratings,
-                         scale=altair.Scale(domain=ratings, range=[_SHAPES[c] for c in COMPARABILITY]),
+    shape = altair.Shape("comparability_label:N", title="Comparability", sort=list(shapes),
+                         scale=altair.Scale(domain=list(shapes), range=list(shapes.values())),
                          legend=altair.Legend(orient="top", direction="vertical"))
+    years = sorted(set(on_axis["year"]))
+    domain = [years[0] - 0.6, years[-1] + 0.9] if years else [2009, 2021]
+    groups = list(on_axis.groupby("indicator", sort=False))
     panels = []
-    plotted = []
-    groups = list(frame.groupby("indicator", sort=False))
     for number, (indicator, rows) in enumerate(groups, start=1):
-        # Adjacent survey years sit close together: keep every tick label, title only the last axis.
         x = altair.X("year:Q", title="Fieldwork year" if number == len(groups) else None,
-                     scale=altair.Scale(domain=[2008.5, 2021.8]),
-                     axis=altair.Axis(values=SURVEY_YEARS, format="d", grid=False, labelOverlap=False,
-                                      labelFontSize=11))
-        rows = rows.dropna(subset=["value"])
-        measures = list(rows["measure"])
-        measure = "percent" if "percent" in measures else max(set(measures), key=measures.count) if measures else None
-        elsewhere = rows[rows["measure"] != measure]
-        rows = rows[rows["measure"] == measure]
-        if rows.empty:
-            continue
-        # Values on another scale are named under the panel title rather than dropped silently.
-        aside = "; ".join(f"{r.source}: {r.measure} {r.shown}" for r in elsewhere.itertuples())
-        subtitle = [f"Not on this scale — {aside}"] if aside else []
-        plotted.append(rows)
-        percent = measure == "percent"
-        y = altair.Y("value:Q", title="Per cent" if percent else measure.capitalize(),
-                     scale=altair.Scale(domain=[0, 100]) if percent else altair.Scale(domainMin=0, nice=True),
-                     axis=altair.Axis(tickCount=3, labelExpr="datum.label + '%'" if percent else "datum.label"))
-        data = rows[["year", "value", "shown", "source", "population", "comparability_label", "lines"]]
+                     scale=altair.Scale(domain=domain, nice=False),
+                     axis=altair.Axis(values=years, format="d", grid=False, labelOverlap=False, labelFontSize=11))
+        kind = rows["kind"].iloc[0]
+        scale, label = _y_scale(kind, rows)
+        y = altair.Y("value:Q", title=_axis_title(kind), scale=scale, axis=altair.Axis(tickCount=3, labelExpr=label))
+        data = rows[["year", "value", "shown", "source", "population", "comparability_label", "lines", "bound"]].copy()
+        reach = (scale.domain[1] if scale.domain is not altair.Undefined else data["value"].max()) / 8
+        data["tip"] = data["value"] + data["bound"].map(_BOUND_TIP).fillna(0) * reach
         base = altair.Chart(data)
+        exact, bounded = "datum.bound == ''", "datum.bound != ''"
         tooltip = [altair.Tooltip("source:N", title="Source"), altair.Tooltip("shown:N", title="Value"),
                    altair.Tooltip("population:N", title="Who answered"),
                    altair.Tooltip("comparability_label:N", title="Comparability"),
                    altair.Tooltip("lines:N", title="Source line(s)")]
-        panel = (base.mark_point(size=110, filled=True, opacity=1).encode(x=x, y=y, color=colour, shape=shape,
-                                                                            tooltip=tooltip)
-                 + base.mark_text(align="left", dx=9, fontSize=10).encode(x=x, y=y, text="shown:N")
-                 ).properties(width=width, height=90,
-                              title=altair.TitleParams(wrap(indicator, wrap_at), anchor="start", fontSize=12,
-                                                       fontWeight="bold", subtitle=subtitle, subtitleFontSize=10,
-                                                       subtitleColor="#505a5f"))
+        layers = [
+            base.transform_filter(exact).mark_point(size=110, filled=True, opacity=1)
+            .encode(x=x, y=y, color=colour, shape=shape, tooltip=tooltip),
+            # A printed bound: an open marker at the bound and an arrow the way the true value lies.
+            base.transform_filter(bounded).mark_rule(strokeWidth=1.5).encode(x=x, y=y, y2="tip:Q", color=colour),
+            base.transform_filter(bounded).mark_point(size=110, filled=False, strokeWidth=2, opacity=1)
+            .encode(x=x, y=y, color=colour, shape=shape, tooltip=tooltip),
+            base.transform_filter(bounded).mark_point(shape="triangle", size=40, filled=True, opacity=1)
+            .encode(x=x, y="tip:Q", color=colour),
+            base.mark_text(align="left", dx=9, fontSize=10).encode(x=x, y=y, text="shown:N"),
+        ]
+        panel = altair.layer(*layers).properties(
+            width=width, height=90,
+            title=altair.TitleParams(wrap(indicator, wrap_at), anchor="start", fontSize=12, fontWeight="bold"))
         panels.append(panel)
-    chart = altair.vconcat(*panels, spacing=18).resolve_scale(color="shared", shape="shared")
-    shown = pd.concat(plotted) if plotted else frame.iloc[0:0]
-    return Figure(chart, alt, note, shown)
+    beside = frame[frame["place"] != "axis"]
+    lines = []
+    for indicator, rows in beside.groupby("indicator", sort=False):
+        heading = indicator + (": beside its chart above" if indicator in set(on_axis["indicator"]) else
+                               ": no chart, one source of its kind")
+        for n, r in enumerate(rows.sort_values("place", ascending=False, kind="stable").itertuples()):
+            lines.append(("" if n else heading, r.says + (f" ({r.why})" if r.why else "")))
+    if lines:
+        panels.append(_words_block(lines, width, wrap_at, charted=bool(panels)))
+    chart = (altair.vconcat(*panels, spacing=18).resolve_scale(color="shared", shape="shared") if panels
+             else altair.Chart(pd.DataFrame({"x": []})).mark_text())
+    return TimelineFigure(chart, alt, note, on_axis.copy(), beside=beside.copy())

@@ -14,6 +14,7 @@ import pandas as pd
 
 from . import derived
 from .catalogue import load, resource, surveys, table_info, themes
+from .values import Value
 
 # Who answered, as the synthesis charts name it (surveys.csv respondent_type).
 POPULATION = {
@@ -29,11 +30,33 @@ COMPARABILITY_LABEL = {
     "proxy": "Proxy measure",
 }
 _OBSERVATION = ["survey", "table", "question", "category", "group", "measure"]
+# The kinds of quantity (crosswalk.csv and indicators.csv `kind`), as a reader reads them.
+KIND_LABEL = {
+    "share-agreeing": "share agreeing with a statement",
+    "share-reporting": "share answering yes or choosing an option",
+    "share-of-councils": "share of councils",
+    "share-of-posts": "share of posts",
+    "share-of-working-time": "share of working time recorded in a diary",
+    "mean-score-0-10": "mean score out of 10",
+    "count": "number",
+    "hours": "hours a week",
+}
+KINDS = list(KIND_LABEL)
+DIRECTIONS = ["same", "reversed"]
+BOUND_WORD = {"over": "over", "under": "under", "about": "about"}
+# Where a linked value is shown: on its indicator's chart axis, beside the chart (another kind or
+# direction), or in a sentence (the indicator's only source of its own kind: nothing to compare on an axis).
+PLACE_LABEL = {"axis": "On the chart", "beside": "Beside the chart", "sentence": "In words (one source)"}
 
 
 def rows() -> pd.DataFrame:
     """data/crosswalk.csv as text, in file order."""
     return resource("crosswalk")
+
+
+def indicators() -> pd.DataFrame:
+    """data/indicators.csv: each indicator's wording and the kind and direction its axis holds."""
+    return resource("indicators")
 
 
 def feature_links() -> pd.DataFrame:
@@ -45,10 +68,12 @@ def _fieldwork_year(value: str) -> int:
     return int(str(value)[:4])
 
 
-def _value_text(value: float, measure: str, is_derived: bool, unit: str) -> str:
-    """The value as a reader sees it: "51%", "6 hours", "7.1 out of 10", "74% (derived)"."""
+def _value_text(value: float, measure: str, is_derived: bool, unit: str, bound: str = "") -> str:
+    """The value as a reader sees it: "51%", "6 hours", "7.1 out of 10", "74% (derived)", "over 50%"."""
     if pd.isna(value):
         return ""
+    if bound:
+        return f"{BOUND_WORD[bound]} {_value_text(value, measure, is_derived, unit)}"
     scale = re.search(r"\b(\d+)\s*-\s*(\d+)\b", unit or "")
     if measure == "percent":
         text = f"{value:g}%"
@@ -87,7 +112,11 @@ def linked(theme: str | list[str] | None = None) -> pd.DataFrame:
 
     Columns: theme, theme_label, indicator, survey, source, year, population,
     group, measure, value, shown, printed, lines, derived, status, base,
-    comparability, comparability_label, note, table, question, category.
+    comparability, comparability_label, note, table, question, category,
+    kind, kind_label, direction, bound, axis_kind, axis_direction, on_axis,
+    why (empty on the axis, else why the value is not drawn on it), says (the
+    value in its own words, "2021 …: 19.9% said they had not enough time for
+    supervision") and place (axis, beside or sentence: see `PLACE_LABEL`).
     Ordered by the crosswalk's order of indicators, then by fieldwork year.
     """
     crosswalk = rows()
@@ -98,39 +127,94 @@ def linked(theme: str | list[str] | None = None) -> pd.DataFrame:
     vocabulary = themes()
     labels = dict(zip(vocabulary["theme"], vocabulary["label"]))
     indicator_order = {name: i for i, name in enumerate(dict.fromkeys(crosswalk["indicator"]))}
+    axes = indicators().set_index(["theme", "indicator"])
     out = []
     keys = ["theme", "indicator", "survey", "group", "measure"]
     for (theme_id, indicator, survey, group, measure), links in crosswalk.groupby(keys, sort=False):
         value = _one_value(links)
         source = info.loc[survey]
+        first = links.iloc[0]
+        axis = axes.loc[(theme_id, indicator)]
+        shown = _value_text(value["value"], measure, value["derived"],
+                            str(table_info(survey, first["table"]).get("unit", "")), first["bound"]) or value["printed"]
         out.append({
             "theme": theme_id, "theme_label": labels.get(theme_id, theme_id), "indicator": indicator,
             "survey": survey, "source": source["short_title"], "year": _fieldwork_year(source["fieldwork_start"]),
             "population": POPULATION[source["respondent_type"]], "group": group, "measure": measure,
             "value": value["value"],
             # What a reader sees: the number with its unit, or the printed words where there is none.
-            "shown": _value_text(value["value"], measure, value["derived"],
-                                 str(table_info(survey, links["table"].iloc[0]).get("unit", ""))) or value["printed"],
+            "shown": shown,
             "printed": value["printed"], "lines": value["lines"], "derived": value["derived"],
             "status": value["status"], "base": value["base"],
             "comparability": links["comparability"].iloc[0],
             "comparability_label": COMPARABILITY_LABEL[links["comparability"].iloc[0]],
             "note": links["note"].iloc[0], "table": links["table"].iloc[0],
             "question": links["question"].iloc[0], "category": value["category"],
+            "kind": first["kind"], "kind_label": KIND_LABEL[first["kind"]], "direction": first["direction"],
+            "bound": first["bound"], "axis_kind": axis["kind"], "axis_direction": axis["direction"],
+            "on_axis": (first["kind"], first["direction"]) == (axis["kind"], axis["direction"]),
+            "why": _why(first, axis),
+            "says": f"{source['short_title']}: {_own_words(first, shown)}",
         })
     frame = pd.DataFrame(out)
     if frame.empty:
         return frame
     frame["_order"] = frame["indicator"].map(indicator_order)
-    return frame.sort_values(["_order", "year", "survey"], kind="stable").drop(columns="_order").reset_index(drop=True)
+    frame = frame.sort_values(["_order", "year", "survey"], kind="stable").drop(columns="_order").reset_index(drop=True)
+    return place(frame)
 
 
-def value(frame: pd.DataFrame, indicator: str, survey: str, what: str = "shown") -> str:
-    """One linked value as text for a sentence (e.g. "62%" or "74% (derived)")."""
+def place(frame: pd.DataFrame) -> pd.DataFrame:
+    """Say where each linked value is shown (`place`): on the axis, beside the chart, or in a sentence.
+
+    An axis holds only its indicator's own kind and direction; an indicator with
+    fewer than two sources of that kind has nothing to compare on an axis, so its
+    value is written as a sentence instead.
+    """
+    frame = frame.copy()
+    plotted = frame["on_axis"] & frame["value"].notna()
+    sources = frame[plotted].groupby("indicator")["survey"].nunique()
+    charted = frame["indicator"].map(sources).fillna(0) >= 2
+    frame["place"] = ["axis" if p and c else "sentence" if p else "beside" for p, c in zip(plotted, charted)]
+    return frame
+
+
+def _why(row, axis) -> str:
+    """Why a value is not drawn on its indicator's axis, in a reader's words (empty when it is)."""
+    reasons = []
+    if row["kind"] != axis["kind"]:
+        reasons.append(f"{_a(KIND_LABEL[row['kind']])}, not {_a(KIND_LABEL[axis['kind']])}")
+    if row["direction"] != axis["direction"]:
+        reasons.append("asked the other way round")
+    return "; ".join(reasons)
+
+
+def _a(label: str) -> str:
+    return label if label.startswith("hours") else f"a {label}"
+
+
+def _own_words(row, shown: str) -> str:
+    """The linked value in the source's own words: crosswalk.csv `words`, or the statement agreed with."""
+    if row["words"]:
+        return row["words"].replace("{value}", shown)
+    statement = re.sub(r"^Q\d+\w*\)\s*", "", row["question"] or row["category"])
+    if row["kind"] == "share-agreeing":
+        return f"{shown} agreed: '{statement}'"
+    return f"{shown}: '{statement}'"
+
+
+def value(frame: pd.DataFrame, indicator: str, survey: str) -> Value:
+    """One linked value for a sentence ("62%" or "74% (derived)"), linked to every source line it stands on."""
     match = frame[(frame["indicator"] == indicator) & (frame["survey"] == survey)]
     if len(match) != 1:
         raise KeyError(f"no single linked value for {indicator!r} in {survey}")
-    return str(match[what].item())
+    row = match.iloc[0]
+    lines = tuple(int(n) for n in str(row["lines"]).split(";"))
+    where = f"{row['source']}, line{'s' if len(lines) > 1 else ''} {', '.join(str(n) for n in lines)}"
+    if row["derived"]:
+        return Value(row["shown"], survey, lines, f"Derived, not printed: sum of {row['category']} "
+                     f"(printed {row['printed']}): {where}", how=f"sum of {row['category']}")
+    return Value(row["shown"], survey, lines, f"Printed '{row['printed']}': {where}")
 
 
 def figure(frame: pd.DataFrame, lines: str = "in the table below", **options):
@@ -140,13 +224,18 @@ def figure(frame: pd.DataFrame, lines: str = "in the table below", **options):
     """
     from .charts import timeline
 
+    frame = frame if "place" in frame.columns else place(frame)
     parts = []
-    for indicator, rows in frame.groupby("indicator", sort=False):
+    for indicator, rows in frame[frame["place"] == "axis"].groupby("indicator", sort=False):
         values = ", ".join(f"{r.source} ({r.year}, {r.population.lower()}, {r.comparability_label.lower()}): "
                            f"{r.shown}" for r in rows.itertuples())
-        parts.append(f"{indicator} — {values}")
-    alt = ("Dots on a fieldwork-year axis, one panel per indicator; colour shows who answered and marker shape "
-           "the comparability. " + "; ".join(parts) + ".")
+        parts.append(f"{indicator} ({KIND_LABEL[rows['kind'].iloc[0]]}) — {values}")
+    others = [f"{r.indicator}: {r.says}" + (f" ({r.why})" if r.why else "")
+              for r in frame[frame["place"] != "axis"].itertuples()]
+    alt = ("Dots on a fieldwork-year axis, one panel per indicator, each axis holding one kind of measure asked "
+           "one way round; colour shows who answered and marker shape the comparability. "
+           + ("; ".join(parts) + ". " if parts else "No indicator here has two sources of one kind to chart. ")
+           + ("Written under the panels instead of drawn: " + "; ".join(others) + "." if others else ""))
     sources = sorted(set(frame["source"]), key=lambda s: frame.loc[frame["source"] == s, "year"].min())
     note = ("Sources: " + "; ".join(sources) + f", as linked in data/crosswalk.csv (source lines {lines}). "
             "Values are as printed, except those marked derived: the sum of two printed shares.")
@@ -158,6 +247,12 @@ def table(frame: pd.DataFrame):
     from .display import table as show
 
     # Who answered is in each note (and coloured in the chart); leaving it out gives the note room.
+    frame = frame if "place" in frame.columns else place(frame)
+    frame = frame.assign(
+        measured=[f"{r.kind_label.capitalize()}" + (", asked the other way round" if r.direction == "reversed" else "")
+                  + (", printed as a bound" if r.bound else "") for r in frame.itertuples()],
+        where=frame["place"].map(PLACE_LABEL))
     columns = {"indicator": "Indicator", "year": "Year", "source": "Source", "shown": "Value",
-               "comparability_label": "Comparability", "note": "What differs", "lines": "Line", "survey": "survey"}
+               "measured": "Measured as", "where": "Shown", "comparability_label": "Comparability",
+               "note": "What differs", "lines": "Line", "survey": "survey"}
     return show(frame[list(columns)].rename(columns=columns), source_lines=("Line", "survey"))

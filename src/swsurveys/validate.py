@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .paths import data_dir
 from .printed import occurs_on_line, parse
+from .uncited import KINDS, states_quantity, uncited
 
 
 @dataclass(frozen=True, order=True)
@@ -108,11 +109,19 @@ def _from_frictionless(path: str, error, lines: list[int] = (), key: str = "prim
             if first and int(first.group(1)) <= len(lines) else note
         return Problem(path, line, key, "duplicate key", f"a unique key; {again}")
     if kind == "foreign-key":
-        return Problem(path, line, "survey, table", "refers to a row that does not exist", note)
+        fields = getattr(error, "field_names", None) or ["survey", "table"]
+        return Problem(path, line, ", ".join(fields), "refers to a row that does not exist", note)
     return Problem(path, line, column, error.message)
 
 
 # ---------------------------------------------------------------- our rules
+
+class _Row(dict):
+    """A CSV record; a column the file lacks reads as empty (the missing column is reported once, as such)."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
 
 def _rows(path: Path):
     """Yield (line number, row) for each CSV record, line counted in the file."""
@@ -120,7 +129,7 @@ def _rows(path: Path):
         reader = csv.DictReader(handle)
         start = 2
         for row in reader:
-            yield start, row
+            yield start, _Row(row)
             start = reader.line_num + 1
 
 
@@ -343,6 +352,93 @@ def _feature_link_problems(root: Path, package: dict) -> list[Problem]:
             for line, row in _rows(paths["support-feature-indicators"]) if row["indicator"] not in indicators]
 
 
+_LINE_NAMED = re.compile(r"\blines? (\d+)")
+
+
+# Which measures (observations' `measure`) each kind of crosswalk quantity can be read from.
+_KIND_MEASURES = {"share-agreeing": {"percent"}, "share-reporting": {"percent"}, "share-of-councils": {"percent"},
+                  "share-of-posts": {"percent"}, "share-of-working-time": {"percent"},
+                  "mean-score-0-10": {"score"}, "count": {"count", "mean", "median"}, "hours": {"hours"}}
+
+
+def _crosswalk_kind_problems(root: Path, package: dict) -> list[Problem]:
+    """A row's kind fits its measure; the rows added into one value agree; each indicator has rows on its axis.
+
+    Missing kinds and directions and words outside the vocabulary are the Table Schema's enums (above).
+    """
+    paths = {r["name"]: root / r["path"] for r in package["resources"]}
+    if "crosswalk" not in paths or "indicators" not in paths:
+        return []
+    shown = f"data/{paths['crosswalk'].name}"
+    problems, on_axis, summed = [], set(), {}
+    axes = {(row["theme"], row["indicator"]): (row["kind"], row["direction"]) for _, row in _rows(paths["indicators"])}
+    for line, row in _rows(paths["crosswalk"]):
+        measures = _KIND_MEASURES.get(row.get("kind", ""))
+        if measures is not None and row["measure"] not in measures:
+            problems.append(Problem(shown, line, "kind", f"{row['kind']!r} cannot be read from a {row['measure']!r} "
+                                    "observation", "a measure of " + " or ".join(sorted(measures))))
+        semantics = (row.get("kind", ""), row.get("direction", ""), row.get("bound", ""))
+        key = (row["indicator"], row["survey"], row["group"], row["measure"])
+        first = summed.setdefault(key, (line, semantics))
+        if first[1] != semantics:
+            problems.append(Problem(shown, line, "kind, direction, bound",
+                                    f"differs from line {first[0]}, whose value this row is added to",
+                                    "the same kind, direction and bound on every row of one value"))
+        if axes.get((row["theme"], row["indicator"])) == semantics[:2]:
+            on_axis.add((row["theme"], row["indicator"]))
+    for line, row in _rows(paths["indicators"]):
+        if (row["theme"], row["indicator"]) not in on_axis:
+            problems.append(Problem(f"data/{paths['indicators'].name}", line, "kind",
+                                    f"no crosswalk row of {row['indicator']!r} is a {row['kind']!r} running "
+                                    f"{row['direction']!r}: its axis would be empty",
+                                    "the kind and direction of at least one of its crosswalk rows"))
+    return problems
+
+
+def _exclusion_problems(root: Path, raw: dict[str, list[str]], package: dict) -> list[Problem]:
+    """Each raw line stating a quantity is cited by an observation or excluded with a reason."""
+    paths = {r["name"]: root / r["path"] for r in package["resources"]}
+    problems = []
+    for name, path in paths.items():
+        if not name.startswith("observations-"):
+            continue
+        survey = name[len("observations-"):]
+        lines = raw.get(survey)
+        if lines is None:
+            continue
+        cited = {int(row["line"]) for _, row in _rows(path) if row["line"].isdigit()}
+        excluded: dict[int, int] = {}
+        exclusions = paths.get(f"exclusions-{survey}")
+        shown = f"data/{exclusions.relative_to(root).as_posix()}" if exclusions else f"data/exclusions/{survey}.csv"
+        for line, row in (_rows(exclusions) if exclusions and exclusions.exists() else ()):
+            if not row["line"].isdigit():
+                continue   # frictionless reports the type
+            number = int(row["line"])
+            excluded[number] = line
+            if not 1 <= number <= len(lines):
+                problems.append(Problem(shown, line, "line", f"line {number} is outside the raw file",
+                                        f"1 to {len(lines)}"))
+            elif number in cited:
+                problems.append(Problem(shown, line, "line", f"line {number} is cited by an observation, "
+                                        "so it needs no exclusion", "only lines no observation cites"))
+            elif not states_quantity(lines[number - 1]):
+                problems.append(Problem(shown, line, "line", f"line {number} states no number or verbal quantity",
+                                        "only lines the uncited-lines check lists"))
+            if row.get("kind") == "restatement" and not any(
+                    int(n) in cited for n in _LINE_NAMED.findall(row.get("reason", ""))):
+                problems.append(Problem(shown, line, "reason", "a restatement must name the line of the stored "
+                                        "value it repeats", "'line N', where an observation cites line N"))
+        for number in uncited(lines, cited):
+            if number not in excluded:
+                text = lines[number - 1].strip()
+                problems.append(Problem(
+                    f"data/raw/{survey}.txt", number, "text",
+                    f"states a quantity that no observation cites: {text[:80]!r}",
+                    f"an observation citing line {number}, or a row in {shown} saying why it holds no finding "
+                    f"(kind: {', '.join(KINDS)})"))
+    return problems
+
+
 def _read_package(root: Path) -> tuple[dict | None, list[Problem]]:
     """datapackage.json, or the problems that stop it being read."""
     import json
@@ -379,12 +475,12 @@ def _schema_fields(root: Path, resource: dict) -> tuple[list[dict], list[Problem
     return [f for f in fields if isinstance(f, dict) and isinstance(f.get("name"), str)], []
 
 
-def _file_problems(root: Path, package: dict) -> list[Problem]:
+def _file_problems(root: Path, package: dict) -> tuple[list[Problem], list[Problem]]:
     """Each described file exists inside data/, is UTF-8 without a byte-order mark and has its schema's columns.
 
-    The other rules read these files by column name, so they run only when these hold.
+    Returns the problems that leave a file unreadable, then the missing columns (which read as empty).
     """
-    problems = []
+    problems, columns = [], []
     folder = root.resolve()
     for resource in package["resources"]:
         shown = f"data/{resource['path']}"
@@ -413,9 +509,9 @@ def _file_problems(root: Path, package: dict) -> list[Problem]:
         header = next(csv.reader(text.splitlines()[:1]), [])
         missing = [f["name"] for f in fields if f["name"] not in header]
         if missing:
-            problems.append(Problem(shown, 1, ", ".join(missing), "missing from the header row",
-                                    f"the columns {', '.join(f['name'] for f in fields)}"))
-    return problems
+            columns.append(Problem(shown, 1, ", ".join(missing), "missing from the header row",
+                                   f"the columns {', '.join(f['name'] for f in fields)}"))
+    return problems, columns
 
 
 # A text that a spreadsheet would run as a formula when the CSV is opened (CSV injection).
@@ -445,10 +541,10 @@ def validate(root: Path | None = None) -> list[Problem]:
     package, problems = _read_package(root)
     if package is None:
         return problems
-    problems = _file_problems(root, package)
-    if problems:
-        return sorted(set(problems))   # the files cannot be read by column: the rules below would only crash
-    problems = _schema_problems(root)
+    unreadable, columns = _file_problems(root, package)
+    if unreadable:
+        return sorted(set(unreadable + columns))   # the rules below need every file readable
+    problems = columns + _schema_problems(root)
     raw_problems, raw = _raw_problems(root)
     themes = {row["theme"] for _, row in _rows(root / "themes.csv")}
     table_problems, tables = _table_problems(root, themes)
@@ -457,5 +553,7 @@ def validate(root: Path | None = None) -> list[Problem]:
     problems += _lost_table_problems(root, tables, package)
     problems += _reference_problems(root, package)
     problems += _feature_link_problems(root, package)
+    problems += _crosswalk_kind_problems(root, package)
+    problems += _exclusion_problems(root, raw, package)
     problems += _formula_problems(root, package)
     return sorted(set(problems))

@@ -1,19 +1,7 @@
-// The book's behaviour: draw charts with the locally served Vega bundle, fold the
-// sidebar on a phone, and search an index built at render time. No network requests.
+// The book's behaviour: fold the sidebar on a phone and search the index that the
+// post-render step writes. No network requests. (Each chart draws itself: see swsurveys.charts.)
 (function () {
   "use strict";
-
-  function drawCharts() {
-    if (!window.vegaEmbed) { return; }
-    document.querySelectorAll("script.sw-spec").forEach(function (script) {
-      var target = document.getElementById(script.dataset.for);
-      if (!target) { return; }
-      var spec = JSON.parse(script.textContent);
-      window.vegaEmbed(target, spec, { renderer: "svg", actions: false })
-        .then(function () { target.dataset.drawn = "true"; })
-        .catch(function (error) { target.textContent = "The chart could not be drawn: " + error; });
-    });
-  }
 
   function sidebarToggle() {
     var button = document.querySelector(".nav-toggle");
@@ -73,5 +61,5 @@
     }
   }
 
-  document.addEventListener("DOMContentLoaded", function () { drawCharts(); sidebarToggle(); search(); });
+  document.addEventListener("DOMContentLoaded", function () { sidebarToggle(); search(); });
 })();

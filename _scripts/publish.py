@@ -1,0 +1,391 @@
+#!/usr/bin/env python3
+"""Post-render step: everything the book publishes besides its pages.
+
+Declared in _quarto.yml as `project: post-render:`; `quarto render` runs it
+after rendering, and swbook runs the same script on its staging folder before
+the swap, with the same environment (Quarto's variables):
+QUARTO_PROJECT_OUTPUT_DIR (the rendered site) and QUARTO_PROJECT_OUTPUT_FILES
+(its pages, one a line, in book order). It runs in the project folder.
+
+It writes, from the data package and the rendered pages alone:
+- sources/<survey>.html: each raw source text as numbered, linkable lines;
+- data/: the described data files, CITATION.cff, LICENSE and one zip of them;
+- figures/<label>.csv: the rows each figure plots (carried in its page as
+  `script.sw-data`);
+- assets/search-index.js: the search index of the pages.
+Names a source meant to redact (data/redactions.csv, required) are masked as
+the source's own `<Council Name>` in all of it and in the pages; text cells
+that a spreadsheet would run as a formula are written safely. Last, every
+published file (zip members and the PDF's text included) is scanned, and any
+listed name left fails the step with where it was found.
+
+Exit status 1 with `publish: file:line: problem (expected ...)` lines on failure.
+"""
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import os
+import re
+import sys
+import zipfile
+from pathlib import Path
+
+MASK = "<Council Name>"
+ZIP_NAME = "childrens-social-work-surveys-data.zip"
+NOT_PUBLISHED = {"redactions"}          # data package resources that are never published
+PROJECT_DOWNLOADS = ("CITATION.cff", "LICENSE")
+FIGURE_COLUMNS = ["survey", "table", "question", "category", "group", "measure", "value", "printed",
+                  "status", "base", "line", "note"]
+TEXT_SUFFIXES = {".html", ".js", ".css", ".csv", ".json", ".txt", ".md", ".cff", ".xml", ".svg", ".bib", ""}
+
+
+class Failed(Exception):
+    """A problem a person can act on; the message names file and line."""
+
+
+# ----------------------------------------------------------------------------- redactions
+
+class Redactions:
+    """The names a source meant to redact, and how to find them in any text.
+
+    A name is matched in any case, as a whole word. A bare abbreviation of one
+    or two letters (such as "CC", also Creative Commons) is matched only with
+    the words that stand either side of it on its source line.
+    """
+
+    def __init__(self, rows: list[dict]):
+        self.rows = rows
+        self.by_source: dict[str, list[re.Pattern]] = {}
+        self.everywhere: list[tuple[str, re.Pattern]] = []
+        for row in rows:
+            pattern = self._pattern(row)
+            self.by_source.setdefault(row["source"], []).append(pattern)
+            self.everywhere.append((row["name"], pattern))
+
+    @staticmethod
+    def _pattern(row: dict) -> re.Pattern:
+        name = re.escape(row["name"])
+        if len(row["name"]) > 2:
+            return re.compile(rf"(?<![A-Za-z])(){name}()(?![A-Za-z])", re.I)
+        before, after = row["context"]
+        return re.compile(rf"(\b{re.escape(before)}\s+){name}(\s+{re.escape(after)}\b)", re.I)
+
+    def mask(self, text: str, patterns=None) -> str:
+        """`text` with every listed name replaced by the source's own placeholder."""
+        lower = text.lower()
+        for name, pattern in self.everywhere:
+            if (patterns is None or pattern in patterns) and name.lower() in lower:
+                text = pattern.sub(lambda m: f"{m.group(1)}{MASK}{m.group(2)}", text)
+        return text
+
+    def mask_html(self, text: str, patterns=None) -> str:
+        """As `mask`, for HTML: the placeholder escaped, names found in text and attributes alike."""
+        masked = self.mask(text, patterns)
+        return masked.replace(MASK, html.escape(MASK)) if masked != text else text
+
+    def found(self, text: str) -> list[str]:
+        return [name for name, pattern in self.everywhere if pattern.search(text)]
+
+
+def read_redactions(root: Path) -> Redactions:
+    """data/redactions.csv, checked: it must exist, and each name must stand on its line of its source."""
+    path = root / "data" / "redactions.csv"
+    where = "data/redactions.csv"
+    if not path.is_file():
+        raise Failed(f"{where}: not found (expected the names the sources meant to redact, with columns "
+                     f"source, line, name; an empty list needs the header line)")
+    try:
+        rows = read_csv(path)
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise Failed(f"{where}: cannot be read: {error} (expected UTF-8 CSV)") from None
+    if not rows and path.read_text(encoding="utf-8").strip().split(",") != ["source", "line", "name"]:
+        raise Failed(f"{where}:1: header is not source,line,name")
+    problems = []
+    for number, row in enumerate(rows, 2):
+        missing = [c for c in ("source", "line", "name") if not (row.get(c) or "").strip()]
+        if missing:
+            problems.append(f"{where}:{number}: {', '.join(missing)} empty (expected source, line and name)")
+            continue
+        raw = root / "data" / "raw" / f"{row['source']}.txt"
+        if not raw.is_file():
+            problems.append(f"{where}:{number}: source {row['source']!r} has no raw text (expected a survey id "
+                            f"with data/raw/{row['source']}.txt)")
+            continue
+        lines = raw.read_text(encoding="utf-8").split("\n")
+        if not row["line"].isdigit() or not 1 <= int(row["line"]) <= len(lines):
+            problems.append(f"{where}:{number}: line {row['line']!r} is not a line of {raw.name} "
+                            f"(expected 1 to {len(lines)})")
+            continue
+        text = lines[int(row["line"]) - 1]
+        if len(row["name"]) <= 2:
+            context = re.search(rf"(\w+)\s+{re.escape(row['name'])}\s+(\w+)", text)
+            if not context:
+                problems.append(f"{where}:{number}: {row['name']!r} does not stand between two words on line "
+                                f"{row['line']} of {raw.name} (expected the abbreviation as the source prints it)")
+                continue
+            row["context"] = context.groups()
+        elif row["name"].lower() not in text.lower():
+            problems.append(f"{where}:{number}: {row['name']!r} is not on line {row['line']} of {raw.name} "
+                            f"(expected the name as the source prints it)")
+    if problems:
+        raise Failed("\n".join(problems))
+    return Redactions(rows)
+
+
+# ----------------------------------------------------------------------------- CSV
+
+def read_csv(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+_NUMBER = re.compile(r"[-+]?\d[\d,]*(\.\d+)?%?")
+
+
+def safe_cell(value: str) -> str:
+    """A text cell a spreadsheet would run as a formula (=, +, -, @ first) gets a leading apostrophe.
+
+    A lone "-" (a printed token) or a signed number is data and stays as it is.
+    """
+    if value[:1] in ("=", "+", "-", "@", "\t", "\r") and value != "-" and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def write_csv(path: Path, columns: list[str], rows: list[dict], redactions: Redactions) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, columns, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: safe_cell(redactions.mask(_cell(row.get(k)))) for k in columns})
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def publish_csv(source: Path, target: Path, redactions: Redactions) -> None:
+    """Copy a data CSV byte for byte, unless a cell must be masked or made formula-safe."""
+    text = source.read_text(encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    fixed = [[safe_cell(redactions.mask(cell)) for cell in row] for row in rows]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if fixed == rows:
+        target.write_bytes(source.read_bytes())
+        return
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(fixed)
+
+
+# ----------------------------------------------------------------------------- parts
+
+def write_sources(root: Path, out: Path, redactions: Redactions) -> None:
+    """Each raw source as a page of numbered, linkable lines (sources/<survey>.html#L12)."""
+    template = (Path(__file__).with_name("source.html")).read_text(encoding="utf-8")
+    raw_dir = (root / "data" / "raw").resolve()
+    for number, survey in enumerate(read_csv(root / "data" / "surveys.csv"), 2):
+        path = (root / "data" / survey["raw_file"]).resolve()
+        if raw_dir not in path.parents:
+            raise Failed(f"data/surveys.csv:{number}: raw_file {survey['raw_file']!r} is outside data/raw "
+                         f"(expected raw/<survey>.txt)")
+        text = redactions.mask(path.read_text(encoding="utf-8"), redactions.by_source.get(survey["id"], []))
+        lines = text.split("\n")
+        body = "\n".join(f'<tr id="L{n}"><th scope="row"><a href="#L{n}">{n}</a></th><td>{html.escape(line)}</td></tr>'
+                         for n, line in enumerate(lines, 1))
+        page = (template.replace("$title$", html.escape(survey["title"]))
+                .replace("$short$", html.escape(survey.get("short_title") or survey["id"]))
+                .replace("$publisher$", html.escape(survey["publisher"]))
+                .replace("$count$", str(len(lines)))
+                .replace("$sha$", html.escape(survey["sha256"]))
+                .replace("$lines$", body))
+        (out / "sources").mkdir(parents=True, exist_ok=True)
+        (out / "sources" / f"{survey['id']}.html").write_text(page, encoding="utf-8")
+
+
+def write_data(root: Path, out: Path, redactions: Redactions) -> None:
+    """The described data files, the project's citation and licence, and one zip of them all.
+
+    data/raw (inputs, with the names the 2018 source meant to redact) and
+    data/redactions.csv are never published.
+    """
+    source, target = root / "data", out / "data"
+    package = json.loads((source / "datapackage.json").read_text(encoding="utf-8"))
+    package["resources"] = [r for r in package["resources"] if r["name"] not in NOT_PUBLISHED]
+    paths = {r["path"] for r in package["resources"]}
+    paths |= {r["schema"] for r in package["resources"] if isinstance(r.get("schema"), str)}
+    for relative in sorted(paths):
+        if relative.endswith(".csv"):
+            publish_csv(source / relative, target / relative, redactions)
+        else:
+            (target / relative).parent.mkdir(parents=True, exist_ok=True)
+            (target / relative).write_text(redactions.mask((source / relative).read_text(encoding="utf-8")),
+                                           encoding="utf-8")
+    (target / "datapackage.json").write_text(
+        redactions.mask(json.dumps(package, indent=2, ensure_ascii=False)) + "\n", encoding="utf-8")
+    for name in PROJECT_DOWNLOADS:
+        if (root / name).exists():
+            (target / name).write_text(redactions.mask((root / name).read_text(encoding="utf-8")), encoding="utf-8")
+    with zipfile.ZipFile(target / ZIP_NAME, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(target.rglob("*")):
+            if path.is_file() and path.name != ZIP_NAME:
+                archive.write(path, f"childrens-social-work-surveys-data/{path.relative_to(target).as_posix()}")
+
+
+_FIGURE_DATA = re.compile(r'<script type="application/json" class="sw-data"[^>]*>(.*?)</script>', re.S)
+_FIGURE_ID = re.compile(r'id="(fig-[\w-]+?)(?:-cap(?:tion)?)?"')   # the figure, not its caption
+
+
+def write_figure_data(out: Path, pages: list[Path], redactions: Redactions) -> None:
+    """figures/<label>.csv for every figure in the pages: the rows it plots, from its own HTML."""
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        for match in _FIGURE_DATA.finditer(text):
+            labels = _FIGURE_ID.findall(text, 0, match.start())
+            if not labels:
+                raise Failed(f"{page.relative_to(out)}: a chart's data stands outside any figure "
+                             f"(expected it inside the element with its fig- id)")
+            rows = json.loads(html.unescape(match.group(1)) if "&quot;" in match.group(1) else match.group(1))
+            write_csv(out / "figures" / f"{labels[-1]}.csv", FIGURE_COLUMNS, [_figure_row(r) for r in rows], redactions)
+
+
+def _figure_row(row: dict) -> dict:
+    """A plotted row as published: a derived or linked value lists every line it is built from ("903; 904")
+    and its status says "derived", so no row of a figure's CSV lacks its source lines."""
+    lines = str(row.get("lines") or row.get("line") or "").replace(",", ";")
+    row = dict(row, line="; ".join(part.strip() for part in lines.split(";") if part.strip()))
+    if row.get("derived") is True:
+        row["status"] = "derived"
+    return row
+
+
+_MAIN = re.compile(r"<main\b[^>]*>(.*)</main>", re.S)
+_SECTION = re.compile(r'<section id="([^"]+)"[^>]*>\s*<h[23][^>]*>(.*?)</h[23]>(.*?)(?=<section |</section>)', re.S)
+_TITLE = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def _plain(fragment: str) -> str:
+    return " ".join(html.unescape(_TAGS.sub(" ", fragment)).split())[:4000]
+
+
+def search_entries(page_html: str, url: str) -> list[dict]:
+    """Searchable text of a page, one entry per section."""
+    main = _MAIN.search(page_html)
+    body = main.group(1) if main else page_html
+    body = re.sub(r"<script.*?</script>", " ", body, flags=re.S)
+    heading = _TITLE.search(body)
+    title = _plain(re.sub(r'<span class="chapter-number">.*?</span>', "", heading.group(1))) if heading else url
+    entries = [{"url": url, "title": title, "section": "", "text": _plain(body.split("<section", 1)[0])}]
+    for ident, section, text in _SECTION.findall(body):
+        entries.append({"url": f"{url}#{ident}", "title": title, "section": _plain(section), "text": _plain(text)})
+    return [e for e in entries if e["text"] or e["section"]]
+
+
+def write_search_index(out: Path, pages: list[Path]) -> None:
+    entries = []
+    for page in pages:
+        entries += search_entries(page.read_text(encoding="utf-8"), page.relative_to(out).as_posix())
+    index = json.dumps(entries, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    (out / "assets").mkdir(parents=True, exist_ok=True)
+    (out / "assets" / "search-index.js").write_text(f"window.SWBOOK_SEARCH = {index};\n", encoding="utf-8")
+
+
+def mask_pages(pages: list[Path], redactions: Redactions) -> None:
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        masked = redactions.mask_html(text)
+        if masked != text:
+            page.write_text(masked, encoding="utf-8")
+
+
+# ----------------------------------------------------------------------------- the scan
+
+def published_texts(out: Path):
+    """(where, text) for every published file: zip members and the PDF's text included."""
+    for path in sorted(out.rglob("*")):
+        if not path.is_file():
+            continue
+        where = path.relative_to(out).as_posix()
+        if path.suffix == ".zip":
+            with zipfile.ZipFile(path) as archive:
+                for member in archive.namelist():
+                    yield f"{where}:{member}", archive.read(member).decode("utf-8", "replace")
+        elif path.suffix == ".pdf":
+            from pypdf import PdfReader
+
+            yield where, "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+        elif path.suffix in TEXT_SUFFIXES:
+            text = path.read_text(encoding="utf-8", errors="replace")
+            yield where, text
+            if path.suffix == ".html":   # names split by markup or written as entities
+                yield where, html.unescape(_TAGS.sub("", text))
+
+
+def scan(out: Path, redactions: Redactions, surveys: list[dict]) -> list[str]:
+    """Every listed name still published, as `file: name` (another source's own viewer may name places)."""
+    viewers = {f"sources/{s['id']}.html": s["id"] for s in surveys}
+    leaks = set()
+    for where, text in published_texts(out):
+        lower = text.lower()
+        for row, (name, pattern) in zip(redactions.rows, redactions.everywhere):
+            if name.lower() not in lower or viewers.get(where, row["source"]) != row["source"]:
+                continue   # the plain search first: most files hold no name at all
+            match = pattern.search(text)
+            if match:
+                line = text.count("\n", 0, match.start()) + 1
+                leaks.add(f"{where}:{line}: {name!r} is published (expected it masked as {MASK})")
+    return sorted(leaks)
+
+
+# ----------------------------------------------------------------------------- main
+
+def output_pages(out: Path) -> list[Path]:
+    """The rendered pages, in book order when the renderer says which they are."""
+    listed = [line.strip() for line in os.environ.get("QUARTO_PROJECT_OUTPUT_FILES", "").splitlines() if line.strip()]
+    pages = [Path(p) if Path(p).is_absolute() else out / p for p in listed]
+    pages = [p for p in pages if p.suffix == ".html" and p.is_file()]
+    if not pages:
+        pages = sorted(p for p in out.rglob("*.html") if p.relative_to(out).parts[0] not in ("sources", "site_libs"))
+    return pages
+
+
+def publish(root: Path, out: Path) -> None:
+    redactions = read_redactions(root)
+    pages = output_pages(out)
+    mask_pages(pages, redactions)
+    write_sources(root, out, redactions)
+    write_data(root, out, redactions)
+    write_figure_data(out, pages, redactions)
+    write_search_index(out, pages)
+    leaks = scan(out, redactions, read_csv(root / "data" / "surveys.csv"))
+    if leaks:
+        raise Failed(f"{len(leaks)} published file(s) name what a source meant to redact; nothing may be "
+                     f"published so:\n" + "\n".join(leaks))
+
+
+def main() -> int:
+    root = Path.cwd()
+    if not (root / "_quarto.yml").is_file():
+        root = Path(__file__).resolve().parent.parent
+    output = os.environ.get("QUARTO_PROJECT_OUTPUT_DIR")
+    if not output:
+        print("publish: QUARTO_PROJECT_OUTPUT_DIR is not set (expected the rendered site's folder; "
+              "quarto render and swbook render set it)", file=sys.stderr)
+        return 1
+    out = Path(output) if Path(output).is_absolute() else root / output
+    try:
+        publish(root, out)
+    except Failed as error:
+        print("\n".join(f"publish: {line}" for line in str(error).splitlines()), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

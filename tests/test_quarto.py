@@ -1,0 +1,241 @@
+"""Conformance with Quarto: the rules `quarto render` follows that swbook cannot prove by itself.
+
+The Quarto CLI cannot be installed where this project is tested, so these
+tests emulate Quarto's documented rules: chapter ids come only from a title
+heading, the preface is unnumbered, a figure draws with only what _quarto.yml
+brings, the project's extras come from its declared post-render script, and
+inline values are text unless they carry a markdown representation.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ROOT, copy_project, replace_in_file
+
+_REFERENCE = re.compile(r"(?<![\w@/.])@((?:sec|fig|tbl)-[\w-]*\w)")
+
+
+def quarto_ids(root: Path) -> tuple[set[str], list[tuple[str, str]]]:
+    """The ids Quarto can see (heading attributes and cell labels) and every reference, by file.
+
+    A front-matter `label:` is deliberately not an id: Quarto ignores it.
+    """
+    ids, references = set(), []
+    book = yaml.safe_load((root / "_quarto.yml").read_text(encoding="utf-8"))["book"]
+    files = []
+    for entry in book["chapters"] + book.get("appendices", []):
+        files += entry["chapters"] if isinstance(entry, dict) else [entry]
+    for name in files:
+        text = (root / name).read_text(encoding="utf-8")
+        ids |= set(re.findall(r"^#{1,6} .*\{[^}]*#(sec-[\w-]+)", text, re.M))
+        ids |= set(re.findall(r"^#\|\s*label:\s*((?:fig|tbl)-[\w-]+)", text, re.M))
+        references += [(name, r) for r in _REFERENCE.findall(text)]
+    return ids, references
+
+
+def unresolved(root: Path) -> list[str]:
+    ids, references = quarto_ids(root)
+    return [f"{name}: @{label}" for name, label in references if label not in ids]
+
+
+def test_every_cross_reference_resolves_under_quartos_id_rules():
+    ids, references = quarto_ids(ROOT)
+    assert len([r for _, r in references if r.startswith("sec-")]) >= 30
+    assert unresolved(ROOT) == []
+
+
+def test_a_front_matter_chapter_id_fails_the_id_check_and_the_build(tmp_path):
+    root = copy_project(tmp_path / "book")
+    chapter = root / "chapters" / "ofsted-2010.qmd"
+    replace_in_file(chapter, "# The 2010 Ofsted practitioner survey {#sec-ofsted-2010}\n",
+                    '---\ntitle: "The 2010 Ofsted practitioner survey"\nlabel: sec-ofsted-2010\n---\n')
+    problems = unresolved(root)
+    assert problems and all(p.endswith("@sec-ofsted-2010") for p in problems)
+    # swbook reads ids the same way: the old syntax is an error with file, line and the fix.
+    from swbook import qmd
+    from swbook.errors import BuildError
+
+    with pytest.raises(BuildError, match=r"ofsted-2010.qmd:1: front-matter label 'sec-ofsted-2010' is no "
+                                         r"chapter id to Quarto \(expected .*# Title \{#sec-ofsted-2010\}"):
+        qmd.parse(chapter)
+
+
+def test_the_preface_is_unnumbered_and_swbook_numbers_as_quarto_does(tmp_path):
+    from swbook import project
+
+    first = (ROOT / "index.qmd").read_text(encoding="utf-8").split("\n", 1)[0]
+    assert first == "# Preface {.unnumbered}"
+    pages = project.load(ROOT).pages
+    assert (pages[0].kind, pages[0].number, pages[1].number) == ("index", "", "1")
+    # Without {.unnumbered} Quarto makes the preface chapter 1; so does swbook.
+    root = copy_project(tmp_path / "book")
+    replace_in_file(root / "index.qmd", "# Preface {.unnumbered}", "# Preface")
+    pages = project.load(root).pages
+    assert (pages[0].number, pages[1].number) == ("1", "2")
+
+
+def test_captions_go_above_figures_in_both_formats():
+    formats = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))["format"]
+    assert formats["html"]["fig-cap-location"] == "top" and formats["typst"]["fig-cap-location"] == "top"
+
+
+def _figure():
+    import swsurveys
+    from swsurveys import charts
+
+    frame = swsurveys.load("ofsted-2010", "summary-all-questions")
+    return charts.agree_disagree(frame[frame["question"].str.startswith(("Q1)", "Q2)"))])
+
+
+def _declared_site(target: Path) -> Path:
+    """A site holding only what _quarto.yml brings: its pre-render step run, its resources copied."""
+    config = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))["project"]
+    env = dict(os.environ, QUARTO_PROJECT_DIR=str(ROOT))
+    subprocess.run([sys.executable, str(ROOT / config["pre-render"])], cwd=ROOT, env=env, check=True)
+    for resource in config["resources"]:
+        (target / resource).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / resource, target / resource)
+    return target
+
+
+@pytest.mark.skipif(not shutil.which("chromium"), reason="needs Debian's chromium")
+def test_a_figures_html_output_draws_with_only_the_declared_resources(tmp_path):
+    site = _declared_site(tmp_path / "site")
+    page = site / "chapters" / "figure.html"
+    page.parent.mkdir(parents=True)
+    figure = _figure()._repr_mimebundle_()["text/html"]
+    page.write_text(f"<!doctype html><html><head><meta charset='utf-8'></head><body>{figure}</body></html>",
+                    encoding="utf-8")
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", figure)   # nothing fetched from elsewhere
+    profile = tmp_path / "profile"
+    dom = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                          f"--user-data-dir={profile}", "--virtual-time-budget=8000", "--dump-dom",
+                          page.as_uri()], capture_output=True, text=True, timeout=120).stdout
+    assert 'class="marks"' in dom and 'data-drawn="true"' in dom, dom[-1500:]
+
+
+def test_the_svg_output_carries_the_source_note():
+    bundle = _figure()._repr_mimebundle_()
+    assert '<g class="source-note"' in bundle["image/svg+xml"]
+    assert "Source: Ofsted" in bundle["image/svg+xml"]
+
+
+def _run_post_render(root: Path, out: Path, pages: list[str]) -> subprocess.CompletedProcess:
+    script = yaml.safe_load((root / "_quarto.yml").read_text(encoding="utf-8"))["project"]["post-render"]
+    env = dict(os.environ, QUARTO_PROJECT_OUTPUT_DIR=str(out), QUARTO_PROJECT_OUTPUT_FILES="\n".join(pages))
+    return subprocess.run([sys.executable, str(root / script)], cwd=root, env=env, capture_output=True, text=True)
+
+
+def _pages(out: Path, body: str) -> list[str]:
+    (out / "chapters").mkdir(parents=True)
+    (out / "chapters" / "one.html").write_text(
+        f'<!doctype html><html><body><main id="main"><h1>One</h1>{body}</main></body></html>', encoding="utf-8")
+    return ["chapters/one.html"]
+
+
+def test_the_post_render_script_alone_makes_the_source_viewer_and_downloads(tmp_path):
+    figure = _figure()
+    out = tmp_path / "site"
+    pages = _pages(out, f'<div id="fig-one">{figure.html()}</div>'
+                        '<section id="sec-a"><h2>Leeds and Wakefield</h2><p>text</p></section>')
+    done = _run_post_render(ROOT, out, pages)
+    assert done.returncode == 0, done.stderr
+    assert (out / "sources/lga-2018.html").read_text(encoding="utf-8").count("&lt;Council Name&gt;") > 9
+    assert (out / "data/childrens-social-work-surveys-data.zip").stat().st_size > 10_000
+    assert not (out / "data/redactions.csv").exists()
+    with (out / "figures/fig-one.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["printed"] for r in rows] == [r["printed"] for r in figure.rows()]
+    index = (out / "assets/search-index.js").read_text(encoding="utf-8")
+    assert '"url":"chapters/one.html#sec-a"' in index and "Leeds" not in index
+    assert "&lt;Council Name&gt; and &lt;Council Name&gt;" in (out / "chapters/one.html").read_text(encoding="utf-8")
+
+
+def _project_with_data(tmp_path: Path) -> Path:
+    root = tmp_path / "book"
+    root.mkdir()
+    for name in ("_quarto.yml", "CITATION.cff", "LICENSE"):
+        shutil.copy2(ROOT / name, root / name)
+    shutil.copytree(ROOT / "_scripts", root / "_scripts")
+    shutil.copytree(ROOT / "data", root / "data")
+    return root
+
+
+def test_a_missing_redactions_list_fails_the_post_render_step(tmp_path):
+    root = _project_with_data(tmp_path)
+    (root / "data/redactions.csv").unlink()
+    done = _run_post_render(root, tmp_path / "site", _pages(tmp_path / "site", "<p>x</p>"))
+    assert done.returncode == 1
+    assert done.stderr.startswith("publish: data/redactions.csv: not found (expected")
+
+
+def test_a_malformed_redaction_row_is_named_by_file_and_line(tmp_path):
+    root = _project_with_data(tmp_path)
+    with (root / "data/redactions.csv").open("a", encoding="utf-8") as handle:
+        handle.write("lga-2018,99999,Nowhere\n")
+    done = _run_post_render(root, tmp_path / "site", _pages(tmp_path / "site", "<p>x</p>"))
+    assert done.returncode == 1 and "publish: data/redactions.csv:11: line '99999' is not a line" in done.stderr
+
+
+def test_names_are_masked_in_any_case_and_a_leak_left_anywhere_fails_the_step(tmp_path):
+    root = _project_with_data(tmp_path)
+    out = tmp_path / "site"
+    pages = _pages(out, "<p>Staff in leeds and SOUTHEND said so.</p>")
+    assert _run_post_render(root, out, pages).returncode == 0
+    page = (out / "chapters/one.html").read_text(encoding="utf-8")
+    assert "leeds" not in page.lower() and "southend" not in page.lower()
+    (out / "notes.txt").write_text("a copy made by hand names Wakefield\n", encoding="utf-8")
+    done = _run_post_render(root, out, pages)
+    assert done.returncode == 1 and "publish: notes.txt:1: 'Wakefield' is published" in done.stderr
+
+
+def test_published_csv_cells_cannot_run_as_spreadsheet_formulas(tmp_path):
+    root = _project_with_data(tmp_path)
+    path = root / "data/observations/ofsted-2010.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    rows[0]["note"] = '=HYPERLINK("http://example.org","x")'
+    rows[1]["note"] = "@SUM(A1)"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    out = tmp_path / "site"
+    figure_rows = [{"survey": "x", "question": "+1 more", "printed": "-", "value": -2.5, "note": "x"}]
+    data = json.dumps(figure_rows)
+    pages = _pages(out, f'<div id="fig-a"><script type="application/json" class="sw-data">{data}</script></div>')
+    done = _run_post_render(root, out, pages)
+    assert done.returncode == 0, done.stderr
+    with (out / "data/observations/ofsted-2010.csv").open(encoding="utf-8", newline="") as handle:
+        published = list(csv.DictReader(handle))
+    assert published[0]["note"] == "'" + rows[0]["note"] and published[1]["note"] == "'@SUM(A1)"
+    with (out / "figures/fig-a.csv").open(encoding="utf-8", newline="") as handle:
+        figure = next(csv.DictReader(handle))
+    assert (figure["question"], figure["printed"], figure["value"]) == ("'+1 more", "-", "-2.5")
+
+
+def test_inline_outputs_are_text_unless_they_carry_markdown(tmp_path):
+    from swbook import qmd
+    from swbook.execute import chapter_processes, execute
+
+    chapter = tmp_path / "inline.qmd"
+    chapter.write_text(
+        "# Inline {#sec-inline}\n\n```{python}\nfrom IPython.display import Markdown\n"
+        "class Value:\n    def _repr_markdown_(self):\n        return '[51%](../sources/ofsted-2010.html#L283)'\n"
+        "    def __str__(self):\n        return '51%'\n```\n\n"
+        "`{python} '**not bold**'` `{python} Markdown('**bold**')` `{python} Value()` `{python} 7` "
+        "`{python} '<1%'`\n", encoding="utf-8")
+    with chapter_processes(1) as pool:
+        result = pool.submit(execute, qmd.parse(chapter), ROOT).result()
+    values = next(iter(result.inline.values()))
+    assert values == ["\\*\\*not bold\\*\\*", "**bold**", "[51%](../sources/ofsted-2010.html#L283)", "7", "\\<1%"]
