@@ -211,6 +211,7 @@ def test_a_word_as_a_percent_value(data_root, capsys):
                     "children and young people,Agree,All,percent,51,51,", "children and young people,Agree,All,percent,abc,51,")
     status, out = check(capsys, data_root)
     assert status == 1 and "data/observations/ofsted-2010.csv:2: value: 'abc' is not of the right type" in out
+    assert "ofsted-2010.csv:2: status" not in out      # not also called empty
 
 
 def test_a_malformed_datapackage_json(data_root, capsys):
@@ -242,11 +243,11 @@ def test_frictionless_and_our_rules_agree_on_lines_after_a_multiline_note(data_r
 
     path = data_root / "data/observations/ofsted-2010.csv"
     replace_in_file(path, AGREE, AGREE + '"a note\nover two lines"')
-    # The next row: a word as the value (frictionless: a type error) that printed does not state (our rule).
-    replace_in_file(path, "young people,Disagree,All,percent,27,", "young people,Disagree,All,percent,lots,")
+    # The next row: a word as the value (frictionless: a type error) and a printed token its line lacks (our rule).
+    replace_in_file(path, "young people,Disagree,All,percent,27,27,", "young people,Disagree,All,percent,lots,72,")
     problems = [p for p in validate(data_root / "data") if p.path.endswith("ofsted-2010.csv")]
     frictionless = [p for p in problems if "not of the right type" in p.message]
-    ours = [p for p in problems if p.column == "value" and "not of the right type" not in p.message]
+    ours = [p for p in problems if p.column == "printed"]
     assert frictionless and ours
     assert frictionless[0].line == ours[0].line == 4      # the header, then row 2 on lines 2 and 3
 
