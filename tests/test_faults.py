@@ -416,6 +416,13 @@ def test_a_damaged_chapter_entry_is_a_miss(tiny, damage):
     assert "the real text" in page and "forged" not in page
 
 
+def test_an_intact_entry_of_a_chapter_with_many_cells_is_reused(tiny):
+    root = tiny({"a.qmd": chapter(*[f"print({n})" for n in range(12)])})
+    render(root, to=("html",), quiet=True)
+    again = render(root, to=("html",), quiet=True, out=root / "again")
+    assert again.reused == ["a.qmd"] and not again.executed
+
+
 def test_damaged_pandoc_entries_are_made_again(tiny):
     root = tiny()
     render(root, to=("html",), quiet=True)

@@ -170,6 +170,7 @@ class ChapterCache:
         entry = {"source": _sha(source.encode()), "code": code_version(), "files": files,
                  "executed": {"outputs": executed.outputs, "inline": executed.inline,
                               "files_read": executed.files_read}}
+        entry = json.loads(json.dumps(entry))   # as lookup will read it: cell numbers become text keys
         entry["digest"] = _sha(json.dumps(entry, sort_keys=True).encode())
         self.folder.mkdir(parents=True, exist_ok=True)
         target = self._entry(relative)
