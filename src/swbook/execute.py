@@ -8,7 +8,7 @@ chapter could as well be run by Jupyter.
 
 Each chapter gets a fresh process, so no state leaks between chapters. The
 processes are forked from a server that has already imported pandas,
-altair, vl-convert and swsurveys (see `chapter_processes`), so a chapter pays
+altair, vl-convert and swsurveys (see `run_chapters`), so a chapter pays
 for its own code only, not for starting an interpreter and a kernel and
 importing the same libraries again: on two cores that is most of a cold build.
 
