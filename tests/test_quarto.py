@@ -226,7 +226,7 @@ def test_published_csv_cells_cannot_run_as_spreadsheet_formulas(tmp_path):
 
 def test_inline_outputs_are_text_unless_they_carry_markdown(tmp_path):
     from swbook import qmd
-    from swbook.execute import chapter_processes, execute
+    from swbook.execute import Limits, run_chapters
 
     chapter = tmp_path / "inline.qmd"
     chapter.write_text(
@@ -235,7 +235,6 @@ def test_inline_outputs_are_text_unless_they_carry_markdown(tmp_path):
         "    def __str__(self):\n        return '51%'\n```\n\n"
         "`{python} '**not bold**'` `{python} Markdown('**bold**')` `{python} Value()` `{python} 7` "
         "`{python} '<1%'`\n", encoding="utf-8")
-    with chapter_processes(1) as pool:
-        result = pool.submit(execute, qmd.parse(chapter), ROOT).result()
+    result = run_chapters([("inline", qmd.parse(chapter))], ROOT, 1, Limits())["inline"]
     values = next(iter(result.inline.values()))
     assert values == ["\\*\\*not bold\\*\\*", "**bold**", "[51%](../sources/ofsted-2010.html#L283)", "7", "\\<1%"]

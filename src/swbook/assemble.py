@@ -178,12 +178,12 @@ class Assembler:
             if output.get("name") == "stderr" and cell.options.get("warning") is False:
                 return ""
             text = output.get("text", "")
-            return text if asis else f"```\n{text.rstrip()}\n```"
+            return self._resolve(page, cell, text) if asis else f"```\n{text.rstrip()}\n```"
         data = output.get("data", {})
         if FIGURE_MIME in data:
             return ""  # placed by figure()
         if "text/markdown" in data:
-            return data["text/markdown"]
+            return self._resolve(page, cell, data["text/markdown"])
         if self.target == "html" and "text/html" in data:
             return _raw("html", data["text/html"])
         if "image/svg+xml" in data:
@@ -193,6 +193,10 @@ class Assembler:
         if "text/plain" in data:
             return f"```\n{data['text/plain']}\n```"
         return ""
+
+    def _resolve(self, page: Page, cell: Cell, markdown: str) -> str:
+        """Cross-references in markdown a cell printed, resolved like the chapter's own (unknown: an error)."""
+        return self.registry.resolve(markdown, page, self.target, f"{page.relative}:{cell.line}: cell {cell.index}")
 
     def _write(self, page: Page, cell: Cell, number: int, extension: str, content) -> str:
         self.figure_dir.mkdir(parents=True, exist_ok=True)

@@ -8,23 +8,26 @@ step, which runs on that folder before the swap, as under `quarto render`.
 """
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import json
 import os
 import shutil
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import html as html_writer
 from . import pdf as pdf_writer
-from . import project, qmd, scripts
+from . import crossref, project, qmd, scripts
 from .assemble import Assembler
-from .cache import ChapterCache, FileHashes, build_key
+from .cache import ChapterCache, FileHashes, build_key, prune_cache
 from .crossref import Registry
 from .errors import BuildError
-from .execute import Executed, chapter_processes, execute
+from .execute import Executed, Limits, run_chapters, syntax_problems
 
 @dataclass
 class Report:
@@ -56,39 +59,60 @@ def render(root: Path, to: tuple[str, ...] = ("html", "pdf"), quiet: bool = Fals
 
     Chapters whose inputs are unchanged are reused from the cache unless
     `fresh`; the others run in parallel, `jobs` at a time (default: all cores).
+    One render at a time per project: a second one fails at once, naming the first.
     """
     started = time.perf_counter()
     root = root.resolve()
     book = project.load(root)
-    report = Report()
     log = (lambda *_: None) if quiet else (lambda message: print(message, file=sys.stderr, flush=True))
     target = (out or book.output_dir).resolve()
+    with render_lock(root):
+        _clean_up_after_an_interrupted_build(root, target, log)
+        return _render(book, to, log, target, fresh, jobs, started)
+
+
+def _render(book, to, log, target: Path, fresh: bool, jobs: int | None, started: float) -> Report:
+    root = book.root
+    report = Report()
     hashes = FileHashes()
     key = build_key(root, to, hashes)
     stamp = root / ".swbook-cache" / "build.json"
-    if not fresh and target.exists() and _last_build(stamp, target) == key:
+    if not fresh and target.exists() and _last_build(stamp, target, key):
         report.unchanged, report.output = True, target
         report.seconds = time.perf_counter() - started
         log(f"nothing changed since the last build of {target} ({report.seconds:.1f} s)")
         return report
 
     documents = {page: qmd.parse(page.source) for page in book.pages}
-    scripts.run(book, "pre-render", scripts.environment(book, target))
     registry = Registry()
     for page, document in documents.items():
         registry.collect(page, document)
+    _check_chapters(book, documents, registry)
+    scripts.run(book, "pre-render", scripts.environment(book, target))
     titles = {page: document.title for page, document in documents.items()}
     labels = {page: document.label for page, document in documents.items()}
     # The data checks run while the chapters execute; a problem in the data still stops the build
     # before anything is cached or written, and is reported ahead of any chapter error.
+    has_data = (root / "data" / "datapackage.json").exists()
     executed = _execute_all(root, documents, report, log, ChapterCache(root, hashes), fresh, jobs,
-                            meanwhile=lambda: check_data(root))
+                            limits=_limits(book), meanwhile=lambda: check_data(root) if has_data else None)
 
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
-    staging.chmod(0o755)   # mkdtemp makes it private; the published site must be readable by a web server
-    work = Path(tempfile.mkdtemp(prefix="swbook-"))
+    work = root / ".swbook-cache" / "work"   # one fixed place (under the lock), so PDF figure paths are stable
+    staging = None
     try:
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        for folder in reversed(target.parents):
+            if folder.exists() and not folder.is_dir():
+                raise BuildError(f"{folder}: is a file, so the output folder {target} cannot be made "
+                                 f"(project: output-dir in _quarto.yml)")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+        except OSError as error:
+            raise BuildError(f"{target.parent}: cannot write the book there: {error.strerror} (project: output-dir "
+                             f"in _quarto.yml; nothing was published)") from None
+        staging.chmod(0o755)   # mkdtemp makes it private; the published site must be readable by a web server
         if "html" in to:
             began = time.perf_counter()
             _write_html(book, documents, executed, registry, titles, staging, work)
@@ -104,14 +128,18 @@ def render(root: Path, to: tuple[str, ...] = ("html", "pdf"), quiet: bool = Fals
         began = time.perf_counter()
         scripts.run(book, "post-render", scripts.environment(book, staging, outputs))
         log(f"  ran the post-render step ({time.perf_counter() - began:.1f} s)")
+        _keep_formats_not_rebuilt(book, to, target, staging)
         _swap(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    except OSError as error:
+        raise BuildError(f"{error.filename or target}: {error.strerror or error} (while writing the book into "
+                         f"{target}; nothing was published)") from None
     finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(work, ignore_errors=True)
     stamp.parent.mkdir(parents=True, exist_ok=True)
-    stamp.write_text(json.dumps({"key": key, "output": str(target)}), encoding="utf-8")
+    stamp.write_text(json.dumps({"key": key, "output": str(target), "files": _manifest(target)}), encoding="utf-8")
+    prune_cache(root)
     report.seconds = time.perf_counter() - started
     report.output = target
     log(f"built {target} in {report.seconds:.1f} s: {len(report.executed)} chapter(s) executed, "
@@ -119,34 +147,134 @@ def render(root: Path, to: tuple[str, ...] = ("html", "pdf"), quiet: bool = Fals
     return report
 
 
-def _last_build(stamp: Path, target: Path) -> str | None:
+def _check_chapters(book, documents: dict, registry: Registry) -> None:
+    """Stop before running anything on every problem the chapters' text shows on its own.
+
+    Code that is not Python, references to labels no page defines and
+    citations of keys the bibliography lacks are all listed at once.
+    """
+    keys = crossref.bibliography_keys(project.read_text(book.bibliography)) \
+        if book.bibliography and book.bibliography.exists() else set()
+    problems = []
+    for page, document in documents.items():
+        problems += syntax_problems(document, book.root)
+        problems += registry.unresolved(page, document)
+        for block in document.blocks:
+            if isinstance(block, qmd.Markdown):
+                problems += [f"{page.relative}:{block.line + offset}: unresolved citation @{key} (no entry with "
+                             f"that key in {book.config.get('bibliography') or 'a bibliography: _quarto.yml names none'})"
+                             for offset, key in crossref.citations(block.text) if key not in keys]
+    if problems:
+        raise BuildError(f"{len(problems)} problem(s) in the chapters; nothing was run or written:\n"
+                         + "\n".join(problems) if len(problems) > 1 else problems[0])
+
+
+def _limits(book) -> Limits:
+    """The per-cell limits from _quarto.yml's `swbook:` settings."""
+    settings = book.config.get("swbook") or {}
+    default = Limits()
+    values = {}
+    for key, field_name, scale in (("cell-timeout", "timeout", 1), ("cell-output-limit-mb", "output_bytes", 1e6)):
+        value = settings.get(key, getattr(default, field_name) / scale)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            raise BuildError(f"{book.root / '_quarto.yml'}: swbook: {key} must be a positive number, not {value!r}")
+        values[field_name] = type(getattr(default, field_name))(value * scale)
+    return Limits(**values)
+
+
+@contextmanager
+def render_lock(root: Path):
+    """Hold the project's render lock; fail at once, naming the holder, if another render has it.
+
+    The operating system drops the lock with its holder, so a killed build never leaves it behind.
+    """
+    path = root / ".swbook-cache" / "render.lock"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = path.open("a+", encoding="utf-8")
+    except OSError as error:
+        raise BuildError(f"{path}: cannot create the render lock: {error.strerror}") from None
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise BuildError(f"{root}: another swbook render ({holder}) is building this project; "
+                             f"wait for it to finish, then run again") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        yield
+    finally:
+        handle.close()
+
+
+def _clean_up_after_an_interrupted_build(root: Path, target: Path, log) -> None:
+    """Undo what a build killed mid-way left: a half-made staging folder, or a site moved aside.
+
+    Runs under the render lock, so nothing here belongs to a live build.
+    """
+    old = target.with_name(f".{target.name}.old")
+    if not target.exists() and old.exists():
+        old.rename(target)
+        log(f"  restored {target} from an interrupted build")
+    for stale in [*target.parent.glob(f".{target.name}.building-*"), old]:
+        shutil.rmtree(stale, ignore_errors=True)
+    shutil.rmtree(root / ".swbook-cache" / "work", ignore_errors=True)
+
+
+def _keep_formats_not_rebuilt(book, to: tuple[str, ...], target: Path, staging: Path) -> None:
+    """A build of one format keeps the other from the published site, so no link goes dead."""
+    if not target.exists():
+        return
+    pdf = target / book.pdf_name
+    if "pdf" not in to and pdf.exists():
+        shutil.copy2(pdf, staging / book.pdf_name)
+    if "html" not in to:
+        for path in target.iterdir():
+            if path.name in {book.pdf_name, "data"} or (staging / path.name).exists():
+                continue
+            if path.is_dir():
+                shutil.copytree(path, staging / path.name)
+            else:
+                shutil.copy2(path, staging / path.name)
+
+
+def _manifest(target: Path) -> dict[str, str]:
+    """The digest of every published file, to tell later that the site is still whole."""
+    return {path.relative_to(target).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(target.rglob("*")) if path.is_file()}
+
+
+def _last_build(stamp: Path, target: Path, key: str) -> bool:
+    """Whether the last build had these inputs and its output is still there, file for file."""
     try:
         last = json.loads(stamp.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return last.get("key") if last.get("output") == str(target) else None
+        if last.get("key") != key or last.get("output") != str(target):
+            return False
+        return _manifest(target) == last["files"]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return False
 
 
 def _needs_kernel(document: qmd.Document) -> bool:
     return bool(document.cells) or any(b.inline for b in document.blocks if isinstance(b, qmd.Markdown))
 
 
-def _timed_execute(document: qmd.Document, root: Path) -> tuple[Executed, float]:
-    began = time.perf_counter()
-    return execute(document, root), time.perf_counter() - began
-
-
 def _execute_all(root, documents, report: Report, log, cache: ChapterCache, fresh: bool,
-                 jobs: int | None, meanwhile=lambda: None) -> dict:
+                 jobs: int | None, limits: Limits = Limits(), meanwhile=lambda: None) -> dict:
     """Outputs of every chapter: from the cache where valid, else run in parallel.
 
     `meanwhile` runs in this process once the chapters have started; if it
-    raises, the chapters' results are dropped unseen and nothing is cached.
+    raises, the chapters are stopped and nothing is cached.
     """
     results: dict = {}
     pending = []
+    sources = {}
     for page, document in documents.items():
-        source = page.source.read_text(encoding="utf-8")
+        source = sources[page] = project.read_text(page.source)
         cached = None if fresh else cache.lookup(page.relative, source)
         if cached is not None:
             results[page] = cached
@@ -155,27 +283,24 @@ def _execute_all(root, documents, report: Report, log, cache: ChapterCache, fres
         elif not _needs_kernel(document):
             results[page] = Executed()
         else:
-            pending.append((page, document, source))
+            pending.append((page, document))
     if not pending:
         meanwhile()
     else:
-        pool = chapter_processes(max(1, min(jobs or os.cpu_count() or 1, len(pending))))
-        try:
-            futures = [(page, source, pool.submit(_timed_execute, document, root))
-                       for page, document, source in pending]
-            meanwhile()
-            for page, source, future in futures:   # in book order, so the log and output are deterministic
-                outputs, seconds = future.result()
-                results[page] = outputs
-                report.executed[page.relative] = seconds
-                cache.store(page.relative, source, outputs)
-                log(f"  executed {page.relative} ({seconds:.1f} s)")
-        except BaseException:
-            # Chapters not yet started are dropped; running ones finish first (CPython 3.11's pool
-            # breaks its own manager thread when told not to wait while tasks run one per process).
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
-        pool.shutdown()
+        finished = {}
+
+        def done(page, outputs, seconds):
+            finished[page] = (outputs, seconds)
+            log(f"  executed {page.relative} ({seconds:.1f} s)")
+
+        run_chapters(pending, root, max(1, min(jobs or os.cpu_count() or 1, len(pending))), limits,
+                     meanwhile=meanwhile, finished=done)
+        # Cached only once every chapter succeeded and the data are valid.
+        for page, _ in pending:
+            outputs, seconds = finished[page]
+            results[page] = outputs
+            report.executed[page.relative] = seconds
+            cache.store(page.relative, sources[page], outputs)
     for page in documents:
         report.files_read[page.relative] = results[page].files_read
     return {page: results[page] for page in documents}
@@ -190,10 +315,36 @@ def _write_html(book, documents, executed, registry, titles, staging: Path, work
 
 
 def _swap(staging: Path, target: Path) -> None:
-    """Replace `target` by `staging` with two renames, so readers never see half a site."""
+    """Put `staging` in the place of `target`, so readers never see half a site.
+
+    Linux swaps the two folders in one step (renameat2 RENAME_EXCHANGE); elsewhere two
+    renames, and a build killed between them leaves `.<target>.old`, which the next
+    build puts back (see `_clean_up_after_an_interrupted_build`).
+    """
+    if target.exists() and _exchange(staging, target):
+        shutil.rmtree(staging, ignore_errors=True)   # now the previous site
+        return
     old = target.with_name(f".{target.name}.old")
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
         target.rename(old)
     staging.rename(target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically; False where the system cannot."""
+    import ctypes
+    import errno
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in {errno.EINVAL, errno.ENOSYS, errno.EPERM, errno.ENOTSUP}:
+        return False
+    raise OSError(code, os.strerror(code), str(second))

@@ -9,7 +9,10 @@ chapters that show it. Unlike a cache keyed on the chapter text alone, a correct
 re-runs exactly the chapters that read it, so figures are never stale.
 
 The cache lives in `.swbook-cache/` beside the project, outside `_book/`, and
-is safe to delete at any time: a missing or unreadable entry means "run it".
+is safe to delete or damage at any time: every entry carries a digest of its
+content and is checked for the shape it must have, and a missing, unreadable,
+edited or malformed entry means "run it again". The pandoc cache is pruned to
+`PANDOC_CACHE_BYTES`, least recently used first.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ import hashlib
 import io
 import json
 import os
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,8 +32,52 @@ from .execute import Executed
 _CODE_SUFFIXES = {".py", ".html", ".typ", ".lua", ".css", ".js"}
 
 
+PANDOC_CACHE_BYTES = 200_000_000
+_HEADER = "swbook-cache sha256="
+
+
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def write_verified(path: Path, text: str) -> None:
+    """Write a cache entry with the digest of its text on a first line, atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    temporary.write_text(f"{_HEADER}{_sha(text.encode())}\n{text}", encoding="utf-8")
+    temporary.replace(path)   # a reader sees the old entry or the new one, never half of one
+
+
+def read_verified(path: Path) -> str | None:
+    """A cache entry's text, or None when it is missing or is not exactly what was written."""
+    try:
+        header, _, text = path.read_text(encoding="utf-8").partition("\n")
+    except (OSError, ValueError):
+        return None
+    if header != f"{_HEADER}{_sha(text.encode())}":
+        return None
+    try:
+        os.utime(path)   # recently used: pruned last
+    except OSError:
+        pass
+    return text
+
+
+def prune_cache(root: Path, limit: int = PANDOC_CACHE_BYTES) -> None:
+    """Keep the pandoc cache under `limit` bytes, dropping the least recently used entries."""
+    entries = []
+    for path in (root / ".swbook-cache" / "pandoc").glob("*"):
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        entries.append((stat.st_mtime, stat.st_size, path))
+    total = sum(size for _, size, _ in entries)
+    for _, size, path in sorted(entries, key=lambda entry: entry[0]):
+        if total <= limit:
+            break
+        path.unlink(missing_ok=True)
+        total -= size
 
 
 @lru_cache(maxsize=None)
@@ -93,20 +141,20 @@ class ChapterCache:
         return self.folder / (relative.replace("/", "__") + ".json")
 
     def lookup(self, relative: str, source: str) -> Executed | None:
-        """The cached outputs of a chapter, or None when it must run again."""
+        """The cached outputs of a chapter, or None when it must run again (or the entry is damaged)."""
         try:
             entry = json.loads(self._entry(relative).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if entry.get("source") != _sha(source.encode()) or entry.get("code") != code_version():
-            return None
-        for name, digest in entry.get("files", {}).items():
-            if self.hashes(self.root / name) != digest:
+            digest = entry.pop("digest")
+            if digest != _sha(json.dumps(entry, sort_keys=True).encode()):
+                return None   # edited or damaged since it was written
+            if entry["source"] != _sha(source.encode()) or entry["code"] != code_version():
                 return None
-        saved = entry["executed"]
-        return Executed(outputs={int(k): v for k, v in saved["outputs"].items()},
-                        inline={int(k): v for k, v in saved["inline"].items()},
-                        files_read=saved["files_read"])
+            for name, digest in entry["files"].items():
+                if self.hashes(self.root / name) != digest:
+                    return None
+            return _executed(entry["executed"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None   # missing, or not the shape this code writes: run the chapter again
 
     def store(self, relative: str, source: str, executed: Executed) -> None:
         """Save a chapter's outputs with the digests of the files it read."""
@@ -122,11 +170,27 @@ class ChapterCache:
         entry = {"source": _sha(source.encode()), "code": code_version(), "files": files,
                  "executed": {"outputs": executed.outputs, "inline": executed.inline,
                               "files_read": executed.files_read}}
+        entry = json.loads(json.dumps(entry))   # as lookup will read it: cell numbers become text keys
+        entry["digest"] = _sha(json.dumps(entry, sort_keys=True).encode())
         self.folder.mkdir(parents=True, exist_ok=True)
         target = self._entry(relative)
-        temporary = target.with_suffix(f".{os.getpid()}.tmp")
+        temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
         temporary.write_text(json.dumps(entry), encoding="utf-8")
         temporary.replace(target)   # atomic: a reader sees the old entry or the new one
+
+
+def _executed(saved: dict) -> Executed:
+    """Executed outputs from a cache entry, checked for the shape `store` writes; ValueError if not."""
+    outputs = {int(k): v for k, v in saved["outputs"].items()}
+    inline = {int(k): v for k, v in saved["inline"].items()}
+    files_read = saved["files_read"]
+    shaped = (all(isinstance(v, list) and all(isinstance(o, dict) and isinstance(o.get("output_type"), str)
+                                               for o in v) for v in outputs.values())
+              and all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in inline.values())
+              and isinstance(files_read, list) and all(isinstance(x, str) for x in files_read))
+    if not shaped:
+        raise ValueError("cache entry has the wrong shape")
+    return Executed(outputs=outputs, inline=inline, files_read=files_read)
 
 
 def build_key(root: Path, formats: tuple[str, ...], hashes: FileHashes) -> str:

@@ -21,6 +21,8 @@ def _check(args: argparse.Namespace) -> int:
     from swsurveys.paths import using_data
 
     root = Path(args.root).resolve()
+    if not (root / "data" / "datapackage.json").exists():
+        raise BuildError(f"{root}: no data/datapackage.json here; run swbook in the book's folder or give --root")
     with using_data(root / "data"):
         status = _check_data(root / "data")
     if args.since:
@@ -42,7 +44,8 @@ def _check_data(data: Path) -> int:
     for problem in problems:
         print(problem)
     if problems:
-        print(f"swbook check: {len(problems)} problem(s); fix them and run again", file=sys.stderr)
+        print(f"swbook: the data package has {len(problems)} problem(s), listed above; fix them and run again",
+              file=sys.stderr)
         return 1
     report = verify()
     table = summary(report)
@@ -97,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `swbook` console script."""
     parser = argparse.ArgumentParser(prog="swbook", description="Render and check the children's social work surveys book.")
     parser.add_argument("--root", default=".", help="the book project folder (default: here)")
+    parser.add_argument("--debug", action="store_true", help="show the Python traceback of an unexpected error")
     commands = parser.add_subparsers(dest="command", required=True)
     render = commands.add_parser("render", help="render HTML and PDF into _book/")
     render.add_argument("--to", choices=["all", "html", "pdf"], default="all")
@@ -117,6 +121,19 @@ def main(argv: list[str] | None = None) -> int:
     except BuildError as error:
         print(f"swbook: {error}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("swbook: interrupted; nothing was published", file=sys.stderr)
+        return 130
+    except Exception as error:
+        # A fault swbook did not foresee: still one line a person can act on, and the
+        # traceback only for whoever asks for it.
+        if args.debug:
+            raise
+        where = f"{error.filename}: " if isinstance(error, OSError) and error.filename else ""
+        message = error.strerror if isinstance(error, OSError) and error.strerror else error
+        print(f"swbook: {where}{type(error).__name__}: {message} (this is a fault in swbook or its "
+              f"environment; run again with --debug for the traceback)", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

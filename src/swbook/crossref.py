@@ -103,6 +103,20 @@ class Registry:
             return f"[{target.text}](#{label})"
         return _REFERENCE.sub(replace, text)
 
+    def unresolved(self, page: Page, document: Document) -> list[str]:
+        """Every reference of a chapter's text and captions to a label no page defines, before anything runs."""
+        problems = []
+        for block in document.blocks:
+            if isinstance(block, Markdown):
+                texts = [(block.line, _without_code(block.text))]
+            else:
+                texts = [(block.line, str(block.options.get(k, ""))) for k in ("fig-cap", "tbl-cap", "fig-alt")]
+            for line, text in texts:
+                problems += [f"{page.relative}:{line + text[:match.start()].count(chr(10))}: unresolved "
+                             f"cross-reference @{match.group(1)} (no figure, table or section has that label)"
+                             for match in _REFERENCE.finditer(text) if match.group(1) not in self.targets]
+        return problems
+
     def number(self, label: str) -> str:
         """The display text of a label ("Figure 2.1")."""
         return self.targets[label].text
@@ -110,3 +124,26 @@ class Registry:
 
 def _numbered(kind: str, prefix: str, n: int) -> str:
     return f"{kind} {prefix}.{n}" if prefix else f"{kind} {n}"
+
+
+_CODE = re.compile(r"^(`{3,}|~{3,}).*?^\1\s*$|`+[^`]*`+", re.S | re.M)
+# A pandoc citation: [@key], [-@key], [see @key, p. 3; @other] or a bare @key in the text.
+_CITATION = re.compile(r"(?:(?<=[\s\[;])|^)-?@([A-Za-z0-9_](?:[\w:.#$%&+?<>~/-]*[A-Za-z0-9_])?)", re.M)
+_BIB_KEY = re.compile(r"^\s*@\w+\s*\{\s*([^,\s]+)\s*,", re.M)
+
+
+def _without_code(text: str) -> str:
+    """The text with code blanked out, keeping its line breaks so that positions still give lines."""
+    return _CODE.sub(lambda match: re.sub(r"[^\n]", " ", match.group(0)), text)
+
+
+def citations(text: str) -> list[tuple[int, str]]:
+    """(line offset, key) of each citation a piece of pandoc markdown makes (cross-reference labels excluded)."""
+    text = _without_code(text)
+    return [(text[:match.start()].count("\n"), match.group(1)) for match in _CITATION.finditer(text)
+            if not re.match(r"(fig|tbl|sec)-", match.group(1))]
+
+
+def bibliography_keys(text: str) -> set[str]:
+    """The entry keys of a BibTeX file."""
+    return set(_BIB_KEY.findall(text))

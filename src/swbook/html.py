@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import html
 import os
 import re
-import threading
+import tempfile
 from importlib import resources
 from pathlib import Path
 
@@ -100,22 +101,43 @@ def convert(book: Book, markdown: str, to: str, args: list[str], what: str) -> s
     Pages and PDF chapters share this cache (`.swbook-cache/pandoc/`); `what`
     names the page or part in the error a failed conversion raises.
     """
-    from .cache import code_version
+    from .cache import code_version, read_verified, write_verified
 
     bibliography = book.bibliography.read_text(encoding="utf-8") if book.bibliography else ""
     key = hashlib.sha256("\0".join([code_version(), to, markdown, *args, bibliography]).encode()).hexdigest()
     cached = book.root / ".swbook-cache" / "pandoc" / f"{key}.{to}"
-    if cached.exists():
-        return cached.read_text(encoding="utf-8")
+    text = read_verified(cached)
+    if text is not None:
+        return text
+    logs = book.root / ".swbook-cache" / "work"   # the build's own scratch folder, emptied by the next build
+    logs.mkdir(parents=True, exist_ok=True)
+    handle, log = tempfile.mkstemp(prefix="pandoc-log-", suffix=".json", dir=logs)
+    os.close(handle)
     try:
-        text = pypandoc.convert_text(markdown, to, format=READER, extra_args=args)
+        text = pypandoc.convert_text(markdown, to, format=READER, extra_args=[*args, f"--log={log}"])
+        missing = _citations_not_found(Path(log))
     except RuntimeError as error:
         raise BuildError(f"{what}: pandoc could not convert it: {error}") from None
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    temporary = cached.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(cached)   # atomic: a reader sees no entry or a whole one
+    finally:
+        os.unlink(log)
+    if missing:
+        # Text a cell printed as markdown (`output: asis`) reaches pandoc unchecked; never publish "(key?)".
+        raise BuildError(f"{what}: unresolved citation or cross-reference "
+                         f"{', '.join('@' + key for key in missing)} (no entry with that key in the bibliography, "
+                         f"and no figure, table or section label)")
+    write_verified(cached, text)   # only a clean conversion is reused
     return text
+
+
+def _citations_not_found(log: Path) -> list[str]:
+    """The citation keys pandoc's citeproc reported as not found, from its JSON log."""
+    try:
+        messages = json.loads(log.read_text(encoding="utf-8") or "[]")
+    except (OSError, ValueError):
+        return []
+    found = [re.match(r"citation (\S+) not found", str(m.get("message", ""))) for m in messages
+             if isinstance(m, dict) and m.get("type") == "CiteprocWarning"]
+    return list(dict.fromkeys(match.group(1) for match in found if match))
 
 
 def write_assets(out_dir: Path) -> None:

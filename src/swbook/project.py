@@ -69,8 +69,11 @@ def load(root: Path) -> Book:
     path = root / "_quarto.yml"
     if not path.exists():
         raise BuildError(f"{path}: not found; is this the project folder?")
-    config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    config = read_yaml(path)
     book = config.get("book") or {}
+    if not isinstance(book, dict) or not isinstance(book.get("chapters", []), list) \
+            or not isinstance(book.get("appendices", []), list):
+        raise BuildError(f"{path}: book must be a mapping whose chapters and appendices are lists")
     pages: list[Page] = []
     chapter_number = 0
     for entry in book.get("chapters", []):
@@ -79,7 +82,11 @@ def load(root: Path) -> Book:
             sources = entry.get("chapters", [])
         else:
             part, sources = "", [entry]
+        if not isinstance(sources, list):
+            raise BuildError(f"{path}: the chapters of part {part!r} must be a list")
         for relative in sources:
+            if not isinstance(relative, str):
+                raise BuildError(f"{path}: {relative!r} in book.chapters is not a file name")
             # Quarto numbers every chapter, the index too, unless its title heading says {.unnumbered}.
             if Path(relative).stem == "index" and not pages and _unnumbered(root / relative):
                 pages.append(_page(root, relative, "index", "", part))
@@ -93,11 +100,37 @@ def load(root: Path) -> Book:
     return Book(root, config, tuple(pages))
 
 
+def read_text(path: Path) -> str:
+    """A source file's text; a byte that is not UTF-8 is an error naming its line."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        raise BuildError(f"{path}:{line}: byte 0x{data[error.start]:02x} is not UTF-8 "
+                         f"(save the file as UTF-8)") from None
+
+
+def read_yaml(path: Path) -> dict:
+    """`_quarto.yml` as a mapping; bad YAML is an error naming its line."""
+    try:
+        config = yaml.safe_load(read_text(path)) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise BuildError(f"{path}{line}: not valid YAML: {problem}") from None
+    if not isinstance(config, dict):
+        raise BuildError(f"{path}:1: must be a YAML mapping (project:, book:, format: ...), "
+                         f"not a {type(config).__name__}")
+    return config
+
+
 def _unnumbered(source: Path) -> bool:
     from .qmd import title_heading
 
     try:
-        lines = source.read_text(encoding="utf-8").split("\n")
+        lines = read_text(source).split("\n")   # a byte that is not UTF-8: an error naming its line
     except OSError:
         return False   # _page reports the missing file
     if lines and lines[0] == "---":   # skip the front matter

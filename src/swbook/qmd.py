@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from .errors import BuildError
+from .project import read_text
 
 _FENCE = re.compile(r"^(`{3,})\{python\}\s*$")
 _INLINE = re.compile(r"`\{python\}\s+([^`]+?)`")
@@ -40,6 +41,7 @@ class Cell:
     options: dict
     line: int
     index: int
+    code_line: int = 0    # the .qmd line of the first line of `source` (after the `#|` options)
 
     @property
     def label(self) -> str:
@@ -111,7 +113,12 @@ def _front_matter(text: str, path: Path) -> tuple[dict, str, int]:
     try:
         meta = yaml.safe_load(text[4:end]) or {}
     except yaml.YAMLError as error:
-        raise BuildError(f"{path}:1: front matter is not valid YAML: {error}") from error
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 2 if mark else 1   # the YAML starts on line 2, after '---'
+        raise BuildError(f"{path}:{line}: front matter is not valid YAML: "
+                         f"{getattr(error, 'problem', None) or error}") from None
+    if not isinstance(meta, dict):
+        raise BuildError(f"{path}:2: front matter must be a mapping (title: ...), not a {type(meta).__name__}")
     body_start = text[: end + 5].count("\n") + 1
     return meta, text[end + 5:], body_start
 
@@ -126,13 +133,16 @@ def _cell_options(lines: list[str], path: Path, line: int) -> tuple[dict, str]:
     try:
         options = yaml.safe_load("\n".join(option_lines)) or {} if option_lines else {}
     except yaml.YAMLError as error:
-        raise BuildError(f"{path}:{line}: cell options are not valid YAML: {error}") from error
+        raise BuildError(f"{path}:{line}: cell options are not valid YAML: "
+                         f"{getattr(error, 'problem', None) or error}") from None
+    if not isinstance(options, dict):
+        raise BuildError(f"{path}:{line + 1}: cell options must be '#| key: value' lines")
     return options, "\n".join(lines[len(option_lines):])
 
 
 def parse(path: Path) -> Document:
     """Parse a .qmd file; raise BuildError with file and line on bad syntax."""
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path)
     meta, body, first_line = _front_matter(text, path)
     if "label" in meta:
         raise BuildError(f"{path}:1: front-matter label {meta['label']!r} is no chapter id to Quarto "
@@ -163,7 +173,9 @@ def parse(path: Path) -> Document:
         if i == len(lines):
             raise BuildError(f"{path}:{first_line + start}: python cell is not closed by {fence}")
         options, source = _cell_options(cell_lines, path, first_line + start)
-        blocks.append(Cell(source, options, first_line + start, len([b for b in blocks if isinstance(b, Cell)]) + 1))
+        option_count = len(cell_lines) - len(source.split("\n")) if cell_lines else 0
+        blocks.append(Cell(source, options, first_line + start, len([b for b in blocks if isinstance(b, Cell)]) + 1,
+                           first_line + start + 1 + option_count))
         i += 1
         buffer, buffer_start = [], first_line + i
     if buffer:

@@ -6,6 +6,7 @@ one pass. `validate()` returns the list; an empty list means the data are good.
 """
 from __future__ import annotations
 
+import csv
 import hashlib
 import re
 from collections import defaultdict
@@ -39,19 +40,62 @@ def _schema_problems(root: Path) -> list[Problem]:
     """Types, required fields, enums, patterns, primary and foreign keys."""
     from frictionless import Package  # imported here: chapters import swsurveys but rarely validate
 
-    report = Package(str(root / "datapackage.json")).validate()
+    report = Package(str(root / "datapackage.json")).validate(limit_errors=FRICTIONLESS_LIMIT)
     problems = []
+    keys = _primary_keys(root)
     for task in report.tasks:
         path = f"data/{task.place}"
+        lines = _record_lines(root / task.place)
         for error in task.errors:
-            problems.append(_from_frictionless(path, error))
+            problems.append(_from_frictionless(path, error, lines, keys.get(task.place, "primary key")))
+        if any("error limit" in warning for warning in task.warnings):
+            last = max((p.line for p in problems if p.path == path), default=1)
+            problems.append(Problem(path, last, "-", f"frictionless stopped after {FRICTIONLESS_LIMIT} errors in this "
+                                    f"file; there may be more", "fix these and run again to see the rest"))
     for error in report.errors:
         problems.append(Problem("data/datapackage.json", 1, "-", error.message))
     return problems
 
 
-def _from_frictionless(path: str, error) -> Problem:
-    line = getattr(error, "row_number", None) or 1
+FRICTIONLESS_LIMIT = 1000
+
+
+def _record_lines(path: Path) -> list[int]:
+    """The file line each CSV record starts on (index 0: the header), as our own rules count lines.
+
+    frictionless numbers records, not lines: a quoted field holding a newline
+    would otherwise shift its locations against ours.
+    """
+    starts = []
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.reader(handle)
+            start = 1
+            for _ in reader:
+                starts.append(start)
+                start = reader.line_num + 1
+    except (OSError, UnicodeDecodeError, csv.Error):
+        pass
+    return starts
+
+
+def _primary_keys(root: Path) -> dict[str, str]:
+    """Each resource's primary key columns ("survey+table+..."), by file, to name them in a duplicate-key problem."""
+    import json
+
+    keys = {}
+    for resource in json.loads((root / "datapackage.json").read_text(encoding="utf-8"))["resources"]:
+        schema = resource.get("schema")
+        if isinstance(schema, str):
+            schema = json.loads((root / schema).read_text(encoding="utf-8"))
+        key = schema.get("primaryKey", []) if isinstance(schema, dict) else []
+        keys[resource["path"]] = "+".join([key] if isinstance(key, str) else key)
+    return keys
+
+
+def _from_frictionless(path: str, error, lines: list[int] = (), key: str = "primary key") -> Problem:
+    row = getattr(error, "row_number", None) or 1
+    line = lines[row - 1] if 0 < row <= len(lines) else row
     column = getattr(error, "field_name", None) or "-"
     cell = getattr(error, "cell", None)
     note = getattr(error, "note", "") or ""
@@ -61,8 +105,10 @@ def _from_frictionless(path: str, error) -> Problem:
     if kind == "constraint-error":
         return Problem(path, line, column, f"{cell!r} breaks a constraint", note.replace("constraint ", "", 1))
     if kind == "primary-key":
-        return Problem(path, line, "survey+table+question+category+group+measure",
-                       "duplicate key", f"a unique key; {note}")
+        first = re.search(r"position (\d+)", note)
+        again = f"the same as on line {lines[int(first.group(1)) - 1]}" \
+            if first and int(first.group(1)) <= len(lines) else note
+        return Problem(path, line, key, "duplicate key", f"a unique key; {again}")
     if kind == "foreign-key":
         fields = getattr(error, "field_names", None) or ["survey", "table"]
         return Problem(path, line, ", ".join(fields), "refers to a row that does not exist", note)
@@ -71,15 +117,31 @@ def _from_frictionless(path: str, error) -> Problem:
 
 # ---------------------------------------------------------------- our rules
 
-_rows = read_numbered   # (line number in the file, row) for each CSV record
+class _Row(dict):
+    """A CSV record; a column the file lacks reads as empty (the missing column is reported once, as such)."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _rows(path: Path):
+    """Yield (line number in the file, row) for each CSV record."""
+    for line, row in read_numbered(path):
+        yield line, _Row(row)
 
 
 def _raw_problems(root: Path) -> tuple[list[Problem], dict[str, list[str]]]:
     """Raw files must match the SHA-256 recorded in surveys.csv."""
     problems, raw = [], {}
+    raw_folder = (root / "raw").resolve()
     for line, row in _rows(root / "surveys.csv"):
-        path = root / row["raw_file"]
-        if not path.exists():
+        path = (root / row["raw_file"]).resolve()
+        if not path.is_relative_to(raw_folder):
+            problems.append(Problem("data/surveys.csv", line, "raw_file",
+                                    f"{row['raw_file']!r} is outside data/raw/; only the sources there are published",
+                                    "a file under data/raw/, such as raw/swtf-2009.txt"))
+            continue
+        if not path.is_file():
             problems.append(Problem("data/surveys.csv", line, "raw_file", f"{row['raw_file']} does not exist", "a file under data/raw/"))
             continue
         data = path.read_bytes()
@@ -88,7 +150,11 @@ def _raw_problems(root: Path) -> tuple[list[Problem], dict[str, list[str]]]:
             problems.append(Problem("data/surveys.csv", line, "sha256",
                                     f"{row['raw_file']} has SHA-256 {digest}; the raw file was edited or replaced",
                                     row["sha256"]))
-        raw[row["id"]] = data.decode("utf-8").split("\n")
+        try:
+            raw[row["id"]] = data.decode("utf-8").split("\n")
+        except UnicodeDecodeError as error:
+            problems.append(Problem(f"data/{row['raw_file']}", data[:error.start].count(b"\n") + 1, "-",
+                                    f"byte 0x{data[error.start]:02x} is not UTF-8", "a UTF-8 text"))
     return problems, raw
 
 
@@ -111,7 +177,7 @@ def _observation_problems(root: Path, raw: dict[str, list[str]], tables: dict, p
         sums: dict[tuple, list[tuple[int, str]]] = defaultdict(list)
         for line, row in _rows(path):
             problems += _check_row(shown, line, row, raw, tables)
-            if row["measure"] == "percent" and row["value"] and row["category"] != "Total":
+            if row["measure"] == "percent" and _float(row["value"]) is not None and row["category"] != "Total":
                 key = (row["survey"], row["table"], row["question"], row["group"])
                 sums[key].append((line, row["value"]))
         problems += _check_sums(shown, sums, tables)
@@ -121,6 +187,8 @@ def _observation_problems(root: Path, raw: dict[str, list[str]], tables: dict, p
 def _check_row(path: str, line: int, row: dict, raw: dict, tables: dict) -> list[Problem]:
     """The rules one observation must keep on its own."""
     number = _float(row["value"])
+    if row["value"] != "" and number is None:
+        return []   # not a number at all: frictionless reports the type; "empty" would mislead
     line_number = int(row["line"]) if row["line"].isdigit() else None
     out = [Problem(path, line, broken.column, broken.message, broken.expected)
            for broken in observation_problems(row["survey"], row["printed"], number, row["status"], line_number,
@@ -347,13 +415,112 @@ def _exclusion_problems(root: Path, raw: dict[str, list[str]], package: dict) ->
     return problems
 
 
-def validate(root: Path | None = None) -> list[Problem]:
-    """Every problem in the data package, sorted by file and line (empty when valid)."""
+def _read_package(root: Path) -> tuple[dict | None, list[Problem]]:
+    """datapackage.json, or the problems that stop it being read."""
     import json
 
+    shown = "data/datapackage.json"
+    try:
+        package = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None, [Problem(shown, 1, "-", "not found", "the data package's descriptor")]
+    except UnicodeDecodeError as error:
+        return None, [Problem(shown, 1, "-", f"is not UTF-8: {error.reason}", "a UTF-8 JSON file")]
+    except json.JSONDecodeError as error:
+        return None, [Problem(shown, error.lineno, f"column {error.colno}", f"not valid JSON: {error.msg}")]
+    resources = package.get("resources") if isinstance(package, dict) else None
+    if not isinstance(resources, list) or not all(
+            isinstance(r, dict) and isinstance(r.get("name"), str) and isinstance(r.get("path"), str)
+            for r in resources):
+        return None, [Problem(shown, 1, "resources", "is not a list of resources with a name and a path",
+                              '"resources": [{"name": ..., "path": ..., "schema": ...}, ...]')]
+    return package, []
+
+
+def _schema_fields(root: Path, resource: dict) -> tuple[list[dict], list[Problem]]:
+    import json
+
+    schema = resource.get("schema", {})
+    if isinstance(schema, str):
+        try:
+            schema = json.loads((root / schema).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            return [], [Problem(f"data/{resource['schema']}", getattr(error, "lineno", 1), "-",
+                                f"the schema of {resource['name']} cannot be read: {error}")]
+    fields = schema.get("fields", []) if isinstance(schema, dict) else []
+    return [f for f in fields if isinstance(f, dict) and isinstance(f.get("name"), str)], []
+
+
+def _file_problems(root: Path, package: dict) -> tuple[list[Problem], list[Problem]]:
+    """Each described file exists inside data/, is UTF-8 without a byte-order mark and has its schema's columns.
+
+    Returns the problems that leave a file unreadable, then the missing columns (which read as empty).
+    """
+    problems, columns = [], []
+    folder = root.resolve()
+    for resource in package["resources"]:
+        shown = f"data/{resource['path']}"
+        path = (root / resource["path"]).resolve()
+        if not path.is_relative_to(folder):
+            problems.append(Problem("data/datapackage.json", 1, "path", f"resource {resource['name']} points outside "
+                                    f"data/: {resource['path']}", "a path inside data/"))
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            problems.append(Problem("data/datapackage.json", 1, "path", f"resource {resource['name']}: "
+                                    f"{resource['path']}: {error.strerror}", "an existing file"))
+            continue
+        if data.startswith(b"\xef\xbb\xbf"):
+            problems.append(Problem(shown, 1, "-", "starts with a byte-order mark", "UTF-8 without a BOM"))
+            continue
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            problems.append(Problem(shown, data[:error.start].count(b"\n") + 1, "-",
+                                    f"byte 0x{data[error.start]:02x} is not UTF-8", "a UTF-8 text (re-save it as UTF-8)"))
+            continue
+        fields, schema_problems = _schema_fields(root, resource)
+        problems += schema_problems
+        header = next(csv.reader(text.splitlines()[:1]), [])
+        missing = [f["name"] for f in fields if f["name"] not in header]
+        if missing:
+            columns.append(Problem(shown, 1, ", ".join(missing), "missing from the header row",
+                                   f"the columns {', '.join(f['name'] for f in fields)}"))
+    return problems, columns
+
+
+# A text that a spreadsheet would run as a formula when the CSV is opened (CSV injection).
+_FORMULA = re.compile(r"[=+@\t\r]|-[^\W\d]")
+
+
+def _formula_problems(root: Path, package: dict) -> list[Problem]:
+    """No text field starts as a formula would; a lone '-' and negative numbers are data."""
+    problems = []
+    for resource in package["resources"]:
+        fields, _ = _schema_fields(root, resource)
+        text_fields = {f["name"] for f in fields if f.get("type", "string") == "string"}
+        for line, row in _rows(root / resource["path"]):
+            for column in text_fields:
+                value = row.get(column) or ""
+                if _FORMULA.match(value):
+                    problems.append(Problem(f"data/{resource['path']}", line, column,
+                                            f"{value[:40]!r} starts like a spreadsheet formula",
+                                            "text that does not start with =, +, @ or - and a letter "
+                                            "(reword it, e.g. put a word first)"))
+    return problems
+
+
+def validate(root: Path | None = None) -> list[Problem]:
+    """Every problem in the data package, sorted by file and line (empty when valid)."""
     root = Path(root) if root else data_dir()
-    package = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
-    problems = _schema_problems(root)
+    package, problems = _read_package(root)
+    if package is None:
+        return problems
+    unreadable, columns = _file_problems(root, package)
+    if unreadable:
+        return sorted(set(unreadable + columns))   # the rules below need every file readable
+    problems = columns + _schema_problems(root)
     raw_problems, raw = _raw_problems(root)
     themes = {row["theme"] for _, row in _rows(root / "themes.csv")}
     table_problems, tables = _table_problems(root, themes)
@@ -364,4 +531,5 @@ def validate(root: Path | None = None) -> list[Problem]:
     problems += _feature_link_problems(root, package)
     problems += _crosswalk_kind_problems(root, package)
     problems += _exclusion_problems(root, raw, package)
+    problems += _formula_problems(root, package)
     return sorted(set(problems))
