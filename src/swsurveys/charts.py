@@ -14,6 +14,7 @@ displays as a bundle of:
 """
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -40,8 +41,11 @@ VEGA_BUNDLE = "assets/vega-bundle.js"
 # Draws one chart. The bundle is loaded once per page from the site root: Quarto's
 # <meta name="quarto:offset"> (swbook's pages carry it too) when there is one, else
 # the page's folder and its parents in turn. No network: the bundle is the site's own file.
+# The chart is re-laid out, never scaled: under NARROW px the narrow spec (wrapped labels,
+# fewer ticks, stacked panels) is drawn; either spec's plot widths are then widened or
+# narrowed so the whole chart takes the container's width, and it is redrawn on resize.
 _DRAW = """(function () {
-  var id = "IDENT", w = window;
+  var id = "IDENT", w = window, drawn = 0, busy = false;
   function fail(error) { document.getElementById(id).textContent = "The chart could not be drawn: " + error; }
   if (!w.swVega) {
     w.swVega = w.vegaEmbed ? Promise.resolve() : new Promise(function (ok, no) {
@@ -57,13 +61,54 @@ _DRAW = """(function () {
       })(0);
     });
   }
+  function spec(narrow) {
+    var el = document.querySelector('script.sw-spec[data-for="' + id + '"][data-narrow="' + narrow + '"]')
+      || document.querySelector('script.sw-spec[data-for="' + id + '"]');
+    return JSON.parse(el.textContent);
+  }
+  // Adds `by` px to every plot width (shared among side-by-side panels), never below 120 px.
+  function widen(node, by) {
+    if (!node || typeof node !== "object") return;
+    var columns = (node.usermeta && node.usermeta.columns) || 1;
+    if (typeof node.width === "number") node.width = Math.max(120, Math.round(node.width + by / columns));
+    if (node.spec) widen(node.spec, by / columns);
+    (node.vconcat || []).forEach(function (n) { widen(n, by); });
+    (node.params || []).forEach(function (p) {
+      if (p.name === "plot_width") p.value = Math.max(120, Math.round(p.value + by / columns));
+    });
+  }
+  function natural(target) {
+    var svg = target.querySelector("svg");
+    return svg ? parseFloat(svg.getAttribute("width")) : 0;
+  }
+  function draw() {
+    var target = document.getElementById(id), room = target.clientWidth;
+    if (!room || room === drawn || busy) return Promise.resolve();
+    busy = true; drawn = room;
+    var s = spec(room < NARROW), opts = { renderer: "svg", actions: false };
+    return w.vegaEmbed(target, s, opts).then(function (result) {
+      var by = room - natural(target);
+      if (Math.abs(by) < 2) return result;
+      result.finalize(); widen(s, by);
+      return w.vegaEmbed(target, s, opts).then(function (again) {
+        var over = natural(target) - room;
+        if (over <= 1) return again;
+        again.finalize(); widen(s, -over);   // text that cannot shrink (a legend, a title) took more room
+        return w.vegaEmbed(target, s, opts);
+      });
+    }).then(function () {
+      target.dataset.drawn = "true"; target.dataset.layout = room < NARROW ? "narrow" : "wide"; busy = false;
+      if (target.clientWidth !== drawn) return draw();
+    }, function (error) { busy = false; throw error; });
+  }
   w.swVega.then(function () {
-    var target = document.getElementById(id);
-    var spec = JSON.parse(document.querySelector('script.sw-spec[data-for="' + id + '"]').textContent);
-    return w.vegaEmbed(target, spec, { renderer: "svg", actions: false })
-      .then(function () { target.dataset.drawn = "true"; });
+    var timer;
+    w.addEventListener("resize", function () { clearTimeout(timer); timer = setTimeout(function () { draw().catch(fail); }, 150); });
+    return draw();
   }).catch(fail);
 })();"""
+# Below this container width (px) a chart is drawn from its narrow spec.
+NARROW = 600
 ROW_COLUMNS = ("survey", "table", "question", "category", "group", "measure", "value",
                "printed", "status", "base", "line", "lines", "derived", "shown", "note")
 
@@ -92,6 +137,18 @@ def with_note(svg: str, note: str) -> str:
     rest = rest.replace(f'<rect width="{size.group(1)}" height="{size.group(2)}" fill="white"/>',
                         f'<rect width="{size.group(1)}" height="{height + extra:g}" fill="white"/>', 1)
     return head + rest[: rest.rindex("</svg>")] + note_group + "</svg>"
+
+
+def screen(spec: dict, smallest: int = 12) -> dict:
+    """A copy of `spec` for the screen: no text smaller than `smallest` px (the print SVG keeps its own sizes)."""
+    def lift(node):
+        if isinstance(node, dict):
+            return {k: (max(v, smallest) if k.endswith("ontSize") and isinstance(v, (int, float)) else lift(v))
+                    for k, v in node.items()}
+        if isinstance(node, list):
+            return [lift(v) for v in node]
+        return node
+    return lift(spec)
 
 
 def house_config() -> dict:
@@ -146,17 +203,23 @@ class Figure:
     alt: str
     note: str
     data: pd.DataFrame = field(default_factory=pd.DataFrame)
-    _spec: dict | None = field(default=None, init=False, repr=False, compare=False)
+    narrow: altair.TopLevelMixin | None = None
+    _specs: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
-    def spec(self) -> dict:
-        """The Vega-Lite spec with the house style applied (built once; the HTML and the SVG share it)."""
-        if self._spec is None:
+    def spec(self, narrow: bool = False) -> dict:
+        """The Vega-Lite spec with the house style applied (built once; the HTML and the SVG share the wide one).
+
+        `narrow=True` gives the phone layout (wrapped labels, fewer ticks,
+        stacked panels) where the helper made one, else the wide spec.
+        """
+        narrow = narrow and self.narrow is not None
+        if narrow not in self._specs:
             # Schema validation is most of altair's cost; the helpers' specs are validated once in the tests.
-            spec = self.chart.to_dict(validate=False)
+            spec = (self.narrow if narrow else self.chart).to_dict(validate=False)
             spec["config"] = {**house_config(), **spec.get("config", {})}
             spec["description"] = self.alt
-            self._spec = spec
-        return self._spec
+            self._specs[narrow] = spec
+        return self._specs[narrow]
 
     def svg(self) -> str:
         """The chart as a standalone SVG (vector) image, its source note under it."""
@@ -174,10 +237,13 @@ class Figure:
         step can write the figure's CSV from the published pages alone.
         """
         ident = f"sw-chart-{next(_ids)}"
-        draw = _DRAW.replace("IDENT", ident).replace("BUNDLE", VEGA_BUNDLE)
+        draw = _DRAW.replace("IDENT", ident).replace("BUNDLE", VEGA_BUNDLE).replace("NARROW", str(NARROW))
         return (f'<div class="sw-chart" id="{ident}" role="img" aria-label="{html.escape(self.alt, quote=True)}">'
                 f'<noscript>This chart needs JavaScript; its values are in the data table.</noscript></div>\n'
-                f'<script type="application/json" class="sw-spec" data-for="{ident}">{_script_json(self.spec())}</script>\n'
+                f'<script type="application/json" class="sw-spec" data-for="{ident}" data-narrow="false">'
+                f'{_script_json(screen(self.spec()))}</script>\n'
+                f'<script type="application/json" class="sw-spec" data-for="{ident}" data-narrow="true">'
+                f'{_script_json(screen(self.spec(narrow=True), smallest=11))}</script>\n'
                 f'<script type="application/json" class="sw-data" data-for="{ident}">{_script_json(self.rows())}</script>\n'
                 f'<script>{draw}</script>\n'
                 f'<p class="source-note">{escape_html(self.note)}</p>')
@@ -197,6 +263,88 @@ def wrap(text: str, width: int = 48) -> list[str]:
     return textwrap.wrap(str(text), width) or [""]
 
 
+# Labels wrap this narrow on a phone, so the bars keep most of the width.
+NARROW_WRAP = 22
+# A value label is drawn inside a segment only when the segment is at least this wide (px).
+_LABEL_ROOM = 30
+
+
+def _lines(text, wrap_at: int) -> str:
+    """A label as wrapped lines joined by "|" (split again by the axis' labelExpr)."""
+    return "|".join(wrap(" ".join(str(text).split()), wrap_at))
+
+
+def _plain(text) -> str:
+    return " ".join(str(text).split())
+
+
+def responsive(helper):
+    """Make a figure helper also build its phone layout: the same call with `narrow=True`."""
+    @functools.wraps(helper)
+    def both(*args, **kwargs):
+        figure = helper(*args, **kwargs)
+        if figure.narrow is None and not kwargs.get("narrow"):
+            figure.narrow = helper(*args, **{**kwargs, "narrow": True}).chart
+        return figure
+    return both
+
+
+def _source_of(survey: str, table: str, line) -> str:
+    """Where a value is printed, for its tooltip: short title, table number, line."""
+    from .catalogue import survey as survey_row, table_info
+
+    try:
+        short = survey_row(survey)["short_title"]
+        info = table_info(survey, table)
+        where = info.get("number") or info.get("title") or table
+    except KeyError:
+        short, where = survey, table
+    return f"{short}, {where}" + (f", line {int(line)}" if pd.notna(line) and str(line) != "" else "")
+
+
+def _printed(row, percent: bool) -> str:
+    """The value as the source printed it (its own precision), with its unit."""
+    printed = str(getattr(row, "printed", "") or "").strip()
+    if printed in ("", "nan", "None"):
+        return row.shown
+    if percent and not printed.endswith("%") and re.fullmatch(r"[\d.,]+", printed):
+        return printed + "%"
+    return printed
+
+
+def _tips(data: pd.DataFrame, label: str, percent: bool, group: str | None = None) -> pd.DataFrame:
+    """Adds the tooltip fields: what (statement or category), group, value as printed, source and line."""
+    data = data.copy()
+    data["tip_what"] = data[label].map(_plain)
+    data["tip_group"] = data[group].map(_plain) if group else ""
+    data["tip_value"] = [_printed(r, percent) for r in data.itertuples()]
+    has = {"survey", "table", "line"} <= set(data.columns)
+    data["tip_source"] = ([_source_of(r.survey, r.table, r.line) for r in data.itertuples()] if has else "")
+    return data
+
+
+TIP_COLUMNS = ["tip_what", "tip_group", "tip_value", "tip_source"]
+
+
+def _tooltip(what: str, group: str | None = None) -> list:
+    """The tooltip every helper shows: what it is, the group, the printed value, where it is printed."""
+    tips = [altair.Tooltip("tip_what:N", title=what)]
+    if group:
+        tips.append(altair.Tooltip("tip_group:N", title=group))
+    return tips + [altair.Tooltip("tip_value:N", title="Value as printed"),
+                   altair.Tooltip("tip_source:N", title="Source")]
+
+
+def _value_axis(percent: bool, title, narrow: bool, **extra):
+    """A value axis whose tick labels never collide: few ticks, overlapping ones dropped."""
+    return altair.Axis(format=".0f", labelExpr="datum.label + '%'" if percent else "datum.label",
+                       tickCount=3 if narrow else 5, labelOverlap="greedy", labelFlush=True, **extra)
+
+
+def _label_axis(**extra):
+    return altair.Axis(labelExpr="split(datum.label, '|')", labelLimit=0, ticks=False, labelPadding=6, **extra)
+
+
 def describe_agreement(frame: pd.DataFrame, label: str = "question") -> str:
     """Alt text that reads out every plotted value, statement by statement."""
     parts = []
@@ -208,109 +356,136 @@ def describe_agreement(frame: pd.DataFrame, label: str = "question") -> str:
             f"{len(parts)} statement{'s' if len(parts) != 1 else ''}. " + "; ".join(parts) + ".")
 
 
+@responsive
 def agree_disagree(frame: pd.DataFrame, *, alt: str | None = None, label: str = "question", width: int = 340,
-                   wrap_at: int = 52, note: str | None = None) -> Figure:
+                   wrap_at: int = 52, note: str | None = None, narrow: bool = False) -> Figure:
     """Diverging bars: agree to the right, disagree to the left, one row per statement.
 
     `frame` holds observations with `category` Agree/Disagree and `value` in
     per cent. The unprinted remainder (neutral, don't know, not stated) is
     left blank: it is not a published value.
     """
+    if narrow:
+        wrap_at, width = NARROW_WRAP, 180
     data = frame[frame["category"].isin(["Agree", "Disagree"])].copy()
-    data["statement"] = data[label].map(lambda s: " ".join(str(s).split()))
-    order = list(dict.fromkeys(data.sort_values("order")["statement"]))
+    data["statement"] = data[label].map(_plain)
     data["signed"] = data.apply(lambda r: -r["value"] if r["category"] == "Disagree" else r["value"], axis=1)
     data["shown"] = data["value"].map(lambda v: f"{v:g}%")
+    data = _tips(data, "statement", True, "category")
     # Vega draws a multi-line axis label from an array: join wrapped lines with "|", split in labelExpr.
-    data["statement"] = data["statement"].map(lambda t: "|".join(wrap(t, wrap_at)))
-    order = ["|".join(wrap(t, wrap_at)) for t in order]
-    chart_data = data[["statement", "category", "value", "signed", "shown", "printed", "line"]]
-    y = altair.Y("statement:N", sort=order, title=None,
-              axis=altair.Axis(labelExpr="split(datum.label, '|')", labelLimit=0, labelPadding=6, ticks=False))
+    data["statement"] = data["statement"].map(lambda t: _lines(t, wrap_at))
+    order = list(dict.fromkeys(data.sort_values("order")["statement"]))
+    chart_data = data[["statement", "category", "value", "signed", "shown"] + TIP_COLUMNS]
+    y = altair.Y("statement:N", sort=order, title=None, axis=_label_axis())
     limit = max(100, float(data["value"].max()) + 15)
-    x = altair.X("signed:Q", title="Disagree ← per cent of respondents → Agree",
-              scale=altair.Scale(domain=[-limit, limit]),
-              axis=altair.Axis(labelExpr="abs(datum.value) + '%'", values=[-100, -75, -50, -25, 0, 25, 50, 75, 100],
-                            grid=True))
+    x = altair.X("signed:Q", title="Disagree ← per cent → Agree" if narrow else
+                 "Disagree ← per cent of respondents → Agree",
+                 scale=altair.Scale(domain=[-limit, limit]),
+                 axis=altair.Axis(labelExpr="abs(datum.value) + '%'", grid=True, labelOverlap="greedy",
+                                  values=[-100, -50, 0, 50, 100] if narrow else [-100, -75, -50, -25, 0, 25, 50, 75, 100]))
     color = altair.Color("category:N", title=None, scale=altair.Scale(domain=["Disagree", "Agree"], range=[DISAGREE, AGREE]),
-                      legend=altair.Legend(orient="top", direction="horizontal"))
+                         legend=altair.Legend(orient="top", direction="horizontal"))
     base = altair.Chart(chart_data)
-    bars = base.mark_bar(height={"band": 0.7}).encode(
-        y=y, x=x, color=color,
-        tooltip=[altair.Tooltip("statement:N", title="Statement"), altair.Tooltip("category:N", title="Answer"),
-                 altair.Tooltip("shown:N", title="Per cent"), altair.Tooltip("line:Q", title="Source line")])
+    tooltip = _tooltip("Statement", "Answer")
+    bars = base.mark_bar(height={"band": 0.7}).encode(y=y, x=x, color=color, tooltip=tooltip)
     left = base.transform_filter("datum.signed < 0").mark_text(align="right", baseline="middle", dx=-4).encode(
-        y=y, x=x, text="shown:N")
+        y=y, x=x, text="shown:N", tooltip=tooltip)
     right = base.transform_filter("datum.signed >= 0").mark_text(align="left", baseline="middle", dx=4).encode(
-        y=y, x=x, text="shown:N")
+        y=y, x=x, text="shown:N", tooltip=tooltip)
     rule = altair.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color="#0b0c0c").encode(x="zero:Q")
     rows = len(order)
     # Every row gets the height of the longest label, so wrapped labels never overlap.
-    height = max(60, rows * (max(len(s.split("|")) for s in order) * 14 + 8))
+    height = max(60, rows * (max(len(s.split("|")) for s in order) * 15 + 8))
     chart = (bars + left + right + rule).properties(width=width, height=height)
     alt = alt or describe_agreement(frame, label)
     return Figure(chart, alt, note if note is not None else source_note(frame), frame)
 
 
+def _shown(v, percent: bool) -> str:
+    return f"{v:g}%" if percent else f"{v:,.0f}" if v == int(v) else f"{v:,g}"
+
+
+@responsive
 def bars(frame: pd.DataFrame, *, alt: str, label: str = "category", color: str = PALETTE[0],
-         title: str = "", percent: bool = False, width: int = 360, note: str | None = None) -> Figure:
+         title: str = "", percent: bool = False, width: int = 360, wrap_at: int = 44, note: str | None = None,
+         narrow: bool = False) -> Figure:
     """Horizontal bars of one value per label, with direct labels."""
+    if narrow:
+        wrap_at, width = NARROW_WRAP, 180
     data = frame.sort_values("order").copy()
-    data["shown"] = data["value"].map(lambda v: f"{v:g}%" if percent else f"{v:,.0f}" if v == int(v) else f"{v:g}")
-    order = list(dict.fromkeys(data[label]))
-    chart_data = data[[label, "value", "shown", "printed", "line"]]
-    base = altair.Chart(chart_data)
-    y = altair.Y(f"{label}:N", sort=order, title=None, axis=altair.Axis(labelLimit=320, ticks=False))
+    data["shown"] = data["value"].map(lambda v: _shown(v, percent))
+    data = _tips(data, label, percent)
+    data["row"] = data[label].map(lambda t: _lines(t, wrap_at))
+    order = list(dict.fromkeys(data["row"]))
+    lines = max(len(s.split("|")) for s in order) if order else 1
+    base = altair.Chart(data[["row", "value", "shown"] + TIP_COLUMNS])
+    y = altair.Y("row:N", sort=order, title=None, axis=_label_axis())
     x = altair.X("value:Q", title=title or None, scale=altair.Scale(domainMin=0, nice=True),
-              axis=altair.Axis(format=".0f", labelExpr="datum.label + '%'" if percent else "datum.label"))
-    chart = (base.mark_bar(color=color, height={"band": 0.7}).encode(
-        y=y, x=x, tooltip=[altair.Tooltip(f"{label}:N", title="Label"), altair.Tooltip("shown:N", title="Value"),
-                           altair.Tooltip("line:Q", title="Source line")])
-        + base.mark_text(align="left", baseline="middle", dx=4).encode(y=y, x=x, text="shown:N")
-    ).properties(width=width, height=max(40, 26 * len(order)))
+                 axis=_value_axis(percent, title, narrow))
+    tooltip = _tooltip("Category")
+    chart = (base.mark_bar(color=color, height={"band": 0.7}).encode(y=y, x=x, tooltip=tooltip)
+             + base.mark_text(align="left", baseline="middle", dx=4).encode(y=y, x=x, text="shown:N", tooltip=tooltip)
+             ).properties(width=width, height=max(40, max(26, 15 * lines + 8) * len(order)))
     return Figure(chart, alt, note if note is not None else source_note(frame), frame)
 
 
+@responsive
 def grouped_bars(frame: pd.DataFrame, *, alt: str, label: str = "category", group: str = "group",
                  percent: bool = False, title: str = "", width: int = 340, wrap_at: int = 40,
-                 note: str | None = None, groups: list[str] | None = None) -> Figure:
+                 note: str | None = None, groups: list[str] | None = None, narrow: bool = False) -> Figure:
     """Horizontal bars of one value per label and group (e.g. CSD beside DASS), directly labelled."""
+    if narrow:
+        wrap_at, width = NARROW_WRAP, 170
     data = frame.sort_values("order").dropna(subset=["value"]).copy()
-    data["shown"] = data["value"].map(lambda v: f"{v:g}%" if percent else f"{v:,.0f}" if v == int(v) else f"{v:g}")
-    data["label"] = data[label].map(lambda t: "|".join(wrap(" ".join(str(t).split()), wrap_at)))
+    data["shown"] = data["value"].map(lambda v: _shown(v, percent))
+    data = _tips(data, label, percent, group)
+    data["label"] = data[label].map(lambda t: _lines(t, wrap_at))
     order = list(dict.fromkeys(data["label"]))
     groups = groups or list(dict.fromkeys(data[group]))
-    chart_data = data[["label", group, "value", "shown", "printed", "line"]].rename(columns={group: "group"})
-    y = altair.Y("label:N", sort=order, title=None,
-                 axis=altair.Axis(labelExpr="split(datum.label, '|')", labelLimit=0, ticks=False, labelPadding=6))
+    chart_data = data[["label", group, "value", "shown"] + TIP_COLUMNS].rename(columns={group: "group"})
+    y = altair.Y("label:N", sort=order, title=None, axis=_label_axis())
     x = altair.X("value:Q", title=title or None, scale=altair.Scale(domainMin=0, nice=True),
-                 axis=altair.Axis(labelExpr="datum.label + '%'" if percent else "datum.label"))
+                 axis=_value_axis(percent, title, narrow))
     color = altair.Color("group:N", title=None, sort=groups, scale=altair.Scale(domain=groups, range=PALETTE[:len(groups)]),
                          legend=altair.Legend(orient="top", direction="vertical", labelLimit=0))
     offset = altair.YOffset("group:N", sort=groups)
     base = altair.Chart(chart_data)
     lines = max(len(s.split("|")) for s in order) if order else 1
-    step = max(14 * lines + 6, 16 * len(groups) + 8)
-    chart = (base.mark_bar().encode(y=y, x=x, color=color, yOffset=offset,
-                                    tooltip=[altair.Tooltip("group:N", title="Group"), altair.Tooltip("shown:N", title="Value"),
-                                             altair.Tooltip("line:Q", title="Source line")])
+    # Each group's bar is at least 17 px high, so value labels one above another never touch.
+    step = max(15 * lines + 8, 17 * len(groups) + 8)
+    tooltip = _tooltip("Category", "Group")
+    chart = (base.mark_bar().encode(y=y, x=x, color=color, yOffset=offset, tooltip=tooltip)
              + base.mark_text(align="left", baseline="middle", dx=3, fontSize=10).encode(
-                 y=y, x=x, yOffset=offset, text="shown:N")
+                 y=y, x=x, yOffset=offset, text="shown:N", tooltip=tooltip)
              ).properties(width=width, height=step * len(order))
     return Figure(chart, alt, note if note is not None else source_note(frame), frame)
 
 
+# Greys for the answers that are neither side: clearly apart, the lighter for "don't know"/"not stated".
+NEUTRAL_GREYS = ["#A6A6A6", "#DCDCDC"]
+
+
+def _plot_width(width: int):
+    """The plot width as a chart parameter: the page's draw script updates it when it fits the chart."""
+    return altair.param(name="plot_width", value=width)
+
+
+@responsive
 def likert(frame: pd.DataFrame, *, categories: list[str], negative: list[str], neutral: list[str],
            alt: str, label: str = "question", group: str | None = None, width: int = 320, wrap_at: int = 46,
-           note: str | None = None) -> Figure:
+           note: str | None = None, narrow: bool = False) -> Figure:
     """Diverging stacked bars of a full answer scale, agreement to the right of zero.
 
     `categories` lists every answer in printed order; `negative` are drawn to
     the left, `neutral` ones are split evenly across zero, the rest go right.
-    The bar positions are layout only: every label shows a printed value.
+    The bar positions are layout only: every label shows a printed value. A
+    segment too narrow for its label keeps its value in the tooltip. With
+    `group`, the groups sit side by side (stacked on a phone).
     """
+    if narrow:
+        wrap_at, width = NARROW_WRAP, 180
     data = frame[frame["category"].isin(categories)].dropna(subset=["value"]).copy()
-    data["statement"] = data[label].map(lambda t: "|".join(wrap(" ".join(str(t).split()), wrap_at)))
+    data["statement"] = data[label].map(lambda t: _lines(t, wrap_at))
     keys = ["statement"] + ([group] if group else [])
     rank = {c: i for i, c in enumerate(categories)}
     pieces = []
@@ -323,130 +498,191 @@ def likert(frame: pd.DataFrame, *, categories: list[str], negative: list[str], n
             left += row.value
     laid = pd.DataFrame(pieces)
     laid["shown"] = laid["value"].map(lambda v: f"{v:g}%")
+    laid = _tips(laid, label, True, group)
+    laid["tip_what"] = laid["tip_what"] + " — " + laid["category"]
     order = list(dict.fromkeys(data.sort_values("order")["statement"]))
     # The strongest answers get the darkest colours; white labels only on dark segments.
     palette = {c: col for c, col in zip(negative, [DISAGREE, "#F9A77C"])}
-    palette.update({c: NEUTRAL if i == 0 else "#8C8C8C" for i, c in enumerate(neutral)})
+    palette.update({c: NEUTRAL_GREYS[min(i, 1)] for i, c in enumerate(neutral)})
     positive = [c for c in categories if c not in negative and c not in neutral]
     palette.update({c: col for c, col in zip(positive, ["#6E93B8", AGREE])})
     dark = [c for c in (negative[:1] + positive[-1:])]
     domain = [c for c in categories if c in palette]
-    columns = ["statement", "category", "value", "x0", "x1", "shown", "printed", "line"] + ([group] if group else [])
+    columns = ["statement", "category", "value", "x0", "x1", "shown"] + TIP_COLUMNS + ([group] if group else [])
     base = altair.Chart(laid[columns])
-    y = altair.Y("statement:N", sort=order, title=None,
-                 axis=altair.Axis(labelExpr="split(datum.label, '|')", labelLimit=0, ticks=False, labelPadding=6))
+    y = altair.Y("statement:N", sort=order, title=None, axis=_label_axis())
     x = altair.X("x0:Q", title="← disagree   per cent   agree →", scale=altair.Scale(domain=[-100, 100]),
-                 axis=altair.Axis(labelExpr="abs(datum.value) + '%'", values=[-100, -50, 0, 50, 100]))
+                 axis=altair.Axis(labelExpr="abs(datum.value) + '%'", labelOverlap="greedy",
+                                  values=[-100, 0, 100] if narrow or group else [-100, -50, 0, 50, 100]))
     color = altair.Color("category:N", title=None, sort=domain,
                          scale=altair.Scale(domain=domain, range=[palette[c] for c in domain]),
-                         legend=altair.Legend(orient="top", direction="horizontal", columns=3))
-    bars = base.mark_bar(height={"band": 0.75}).encode(
-        y=y, x=x, x2="x1:Q", color=color,
-        tooltip=[altair.Tooltip("category:N", title="Answer"), altair.Tooltip("shown:N", title="Per cent"),
-                 altair.Tooltip("line:Q", title="Source line")])
-    text = base.transform_filter("datum.value >= 8").transform_calculate(mid="(datum.x0 + datum.x1) / 2").mark_text(
-        fontSize=9).encode(y=y, x="mid:Q", text="shown:N",
-                           color=altair.condition(altair.FieldOneOfPredicate(field="category", oneOf=dark),
-                                                  altair.value("white"), altair.value("#0b0c0c")))
+                         legend=altair.Legend(orient="top", direction="horizontal", columns=2 if narrow else 3))
+    tooltip = _tooltip("Statement and answer", "Group" if group else None)
+    bars = base.mark_bar(height={"band": 0.75}).encode(y=y, x=x, x2="x1:Q", color=color, tooltip=tooltip)
+    text = base.transform_filter(f"datum.value / 200 * plot_width >= {_LABEL_ROOM}").transform_calculate(
+        mid="(datum.x0 + datum.x1) / 2").mark_text(fontSize=9).encode(
+        y=y, x="mid:Q", text="shown:N", tooltip=tooltip,
+        color=altair.condition(altair.FieldOneOfPredicate(field="category", oneOf=dark),
+                               altair.value("white"), altair.value("#0b0c0c")))
     lines = max(len(s.split("|")) for s in order) if order else 1
     layer = (bars + text + altair.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color="#0b0c0c").encode(x="zero:Q"))
-    height = len(order) * (lines * 14 + 10)
+    height = len(order) * (lines * 15 + 10)
     if group:
         groups = list(dict.fromkeys(data[group]))   # as the frame lists them
-        chart = layer.properties(width=width, height=height).facet(
-            column=altair.Column(f"{group}:N", title=None, sort=groups, header=altair.Header(labelFontWeight="bold")))
+        header = altair.Header(labelFontWeight="bold", labelAnchor="start", labelAngle=0, labelOrient="top")
+        facet = (altair.Row(f"{group}:N", title=None, sort=groups, header=header) if narrow else
+                 altair.Column(f"{group}:N", title=None, sort=groups, header=altair.Header(labelFontWeight="bold")))
+        chart = layer.properties(width=width, height=height).facet(**({"row": facet} if narrow else {"column": facet}))
+        if not narrow:
+            chart = chart.properties(usermeta={"columns": len(groups)})
     else:
         chart = layer.properties(width=width, height=height)
-    return Figure(chart, alt, note if note is not None else source_note(frame), frame)
+    return Figure(chart.add_params(_plot_width(width)), alt, note if note is not None else source_note(frame), frame)
 
 
+@responsive
 def dot_plot(frame: pd.DataFrame, *, alt: str, label: str = "question", scale: tuple[float, float] = (0, 10),
-             title: str = "Mean score", width: int = 320, wrap_at: int = 48, note: str | None = None) -> Figure:
+             title: str = "Mean score", width: int = 320, wrap_at: int = 48, note: str | None = None,
+             narrow: bool = False) -> Figure:
     """Ranked dots of one value per item (e.g. mean scores out of 10), highest first."""
+    if narrow:
+        wrap_at, width = NARROW_WRAP, 170
     data = frame.dropna(subset=["value"]).sort_values("value", ascending=False).copy()
-    data["item"] = data[label].map(lambda t: "|".join(wrap(" ".join(str(t).split()), wrap_at)))
     data["shown"] = data["value"].map(lambda v: f"{v:g}")
+    data = _tips(data, label, False)
+    data["item"] = data[label].map(lambda t: _lines(t, wrap_at))
     order = list(dict.fromkeys(data["item"]))
-    base = altair.Chart(data[["item", "value", "shown", "printed", "line"]])
-    y = altair.Y("item:N", sort=order, title=None,
-                 axis=altair.Axis(labelExpr="split(datum.label, '|')", labelLimit=0, ticks=False, grid=True))
-    x = altair.X("value:Q", title=title, scale=altair.Scale(domain=list(scale)))
+    base = altair.Chart(data[["item", "value", "shown"] + TIP_COLUMNS])
+    y = altair.Y("item:N", sort=order, title=None, axis=_label_axis(grid=True))
+    x = altair.X("value:Q", title=title, scale=altair.Scale(domain=list(scale)),
+                 axis=altair.Axis(tickCount=3 if narrow else 5, labelOverlap="greedy"))
     lines = max(len(s.split("|")) for s in order) if order else 1
-    chart = (base.mark_circle(size=90, color=PALETTE[0], opacity=1).encode(
-        y=y, x=x, tooltip=[altair.Tooltip("shown:N", title=title), altair.Tooltip("line:Q", title="Source line")])
-        + base.mark_text(align="left", dx=8, fontSize=10).encode(y=y, x=x, text="shown:N")
-    ).properties(width=width, height=len(order) * (lines * 13 + 10))
+    tooltip = _tooltip("Item")
+    chart = (base.mark_circle(size=90, color=PALETTE[0], opacity=1).encode(y=y, x=x, tooltip=tooltip)
+             + base.mark_text(align="left", dx=8, fontSize=10).encode(y=y, x=x, text="shown:N", tooltip=tooltip)
+             ).properties(width=width, height=len(order) * (lines * 15 + 10))
     return Figure(chart, alt, note if note is not None else source_note(frame), frame)
 
 
+@responsive
 def paired_dots(frame: pd.DataFrame, *, alt: str, label: str, series: str, note: str,
                 series_order: list[str], observations: pd.DataFrame, title: str = "Per cent agreeing",
-                width: int = 300, wrap_at: int = 46) -> Figure:
-    """One row per item and one dot per series (e.g. 2010 beside 2011), joined by a line.
+                width: int = 300, wrap_at: int = 46, narrow: bool = False) -> Figure:
+    """One row per item and one dot per series (e.g. 2010 beside 2011), joined by a line, each dot labelled.
 
     `frame` needs columns `label`, `series`, `value` and `shown` (the text
     beside each dot, e.g. "51%" or "63% (derived)"); `observations` are the
-    published values behind it, offered as the figure's data and table.
+    published values behind it, offered as the figure's data and table. The
+    lower value's label sits left of its dot and the higher's right, so two
+    close dots never share a label's place.
     """
+    if narrow:
+        wrap_at, width = NARROW_WRAP, 170
     data = frame.copy()
-    data["item"] = data[label].map(lambda t: "|".join(wrap(" ".join(str(t).split()), wrap_at)))
+    data["tip_what"] = data[label].map(_plain)
+    data["tip_group"] = data[series].astype(str)
+    data["tip_value"] = data["shown"]
+    data["tip_source"] = data["source"] if "source" in data.columns else ""
+    data["item"] = data[label].map(lambda t: _lines(t, wrap_at))
+    data["side"] = data.groupby("item")["value"].rank(method="first").map(lambda r: "right" if r > 1 else "left")
+    data.loc[data.groupby("item")["value"].transform("count") == 1, "side"] = "right"
+    data["label"] = data["shown"].map(lambda s: str(s).split(" ")[0])   # the number; "(derived)" is in the tooltip
     order = list(dict.fromkeys(data["item"]))
-    base = altair.Chart(data[["item", series, "value", "shown"]].rename(columns={series: "series"}))
-    y = altair.Y("item:N", sort=order, title=None,
-                 axis=altair.Axis(labelExpr="split(datum.label, '|')", labelLimit=0, ticks=False, grid=True))
+    base = altair.Chart(data[["item", series, "value", "shown", "side", "label"] + TIP_COLUMNS]
+                        .rename(columns={series: "series"}))
+    y = altair.Y("item:N", sort=order, title=None, axis=_label_axis(grid=True))
     x = altair.X("value:Q", title=title, scale=altair.Scale(domain=[0, 100]),
-                 axis=altair.Axis(labelExpr="datum.label + '%'"))
+                 axis=altair.Axis(labelExpr="datum.label + '%'", tickCount=3 if narrow else 5, labelOverlap="greedy"))
     color = altair.Color("series:N", title=None, sort=series_order,
                          scale=altair.Scale(domain=series_order, range=PALETTE[:len(series_order)]),
                          legend=altair.Legend(orient="top", direction="horizontal"))
     lines = max(len(s.split("|")) for s in order) if order else 1
+    tooltip = _tooltip("Statement", "Survey")
     chart = (base.mark_line(color="#b1b4b6").encode(y=y, x=x, detail="item:N")
-             + base.mark_circle(size=110, opacity=1).encode(
-                 y=y, x=x, color=color, tooltip=[altair.Tooltip("series:N", title="Survey"),
-                                                 altair.Tooltip("shown:N", title="Agreeing")])
-             ).properties(width=width, height=len(order) * (lines * 14 + 12))
+             + base.mark_circle(size=110, opacity=1).encode(y=y, x=x, color=color, tooltip=tooltip)
+             + base.transform_filter("datum.side == 'left'").mark_text(align="right", dx=-8, fontSize=11).encode(
+                 y=y, x=x, text="label:N", color=color, tooltip=tooltip)
+             + base.transform_filter("datum.side == 'right'").mark_text(align="left", dx=8, fontSize=11).encode(
+                 y=y, x=x, text="label:N", color=color, tooltip=tooltip)
+             ).properties(width=width, height=len(order) * (lines * 15 + 8))
     return Figure(chart, alt, note, observations)
 
 
+@responsive
 def panel_bars(frame: pd.DataFrame, *, alt: str, panel: str, label: str = "category", percent: bool = False,
                title: str = "", width: int = 360, wrap_at: int = 44, note: str | None = None,
-               panels: list[str] | None = None) -> Figure:
+               panels: list[str] | None = None, narrow: bool = False) -> Figure:
     """Horizontal bars in stacked panels (one per `panel` value, e.g. one per published table), directly labelled.
 
     Each panel keeps its own rows and order (`order` within the panel); the
     value axis is shared, so panels must hold the same unit. Rows without a
     number (a status such as `low` or `x`) are not drawn: show them in a table.
     """
+    if narrow:
+        wrap_at, width = NARROW_WRAP, 170
     data = frame.dropna(subset=["value"]).sort_values("order", kind="stable").copy()
-    data["row"] = data[label].map(lambda t: "|".join(wrap(" ".join(str(t).split()), wrap_at)))
-    data["shown"] = data["value"].map(lambda v: f"{v:g}%" if percent else f"{v:,.0f}" if v == int(v) else f"{v:g}")
+    data["shown"] = data["value"].map(lambda v: _shown(v, percent))
     data["panel"] = data[panel]
+    data = _tips(data, label, percent, "panel")
+    data["row"] = data[label].map(lambda t: _lines(t, wrap_at))
     panels = panels or list(dict.fromkeys(data["panel"]))
     data["position"] = data.groupby("panel", sort=False).cumcount()
     lines = max(len(s.split("|")) for s in data["row"]) if len(data) else 1
     base = altair.Chart()
-    y = altair.Y("row:N", sort=altair.EncodingSortField("position", order="ascending"), title=None,
-                 axis=altair.Axis(labelExpr="split(datum.label, '|')", labelLimit=0, ticks=False, labelPadding=6))
+    y = altair.Y("row:N", sort=altair.EncodingSortField("position", order="ascending"), title=None, axis=_label_axis())
     x = altair.X("value:Q", title=title or None, scale=altair.Scale(domainMin=0, nice=True),
-                 axis=altair.Axis(format=".0f", labelExpr="datum.label + '%'" if percent else "datum.label"))
+                 axis=_value_axis(percent, title, narrow))
+    tooltip = _tooltip("Category", "Panel")
     layer = altair.layer(
-        base.mark_bar(color=PALETTE[0], height={"band": 0.7}).encode(
-            y=y, x=x, tooltip=[altair.Tooltip("row:N", title="Label"), altair.Tooltip("shown:N", title="Value"),
-                               altair.Tooltip("line:Q", title="Source line")]),
-        base.mark_text(align="left", baseline="middle", dx=4).encode(y=y, x=x, text="shown:N"),
-    ).properties(width=width, height=altair.Step(lines * 14 + 8))
+        base.mark_bar(color=PALETTE[0], height={"band": 0.7}).encode(y=y, x=x, tooltip=tooltip),
+        base.mark_text(align="left", baseline="middle", dx=4).encode(y=y, x=x, text="shown:N", tooltip=tooltip),
+    ).properties(width=width, height=altair.Step(lines * 15 + 8))
+    header = altair.Header(labelFontWeight="bold", labelAnchor="start", labelAngle=0, labelOrient="top", labelLimit=0)
+    if narrow:   # a long panel title wraps over the panel's own width
+        data["panel"] = data["panel"].map(lambda t: _lines(t, 40))
+        panels = [_lines(p, 40) for p in panels]
+        header = altair.Header(labelFontWeight="bold", labelAnchor="start", labelAngle=0, labelOrient="top",
+                               labelLimit=0, labelExpr="split(datum.label, '|')")
     chart = altair.FacetChart(
-        data=data[["panel", "row", "position", "value", "shown", "printed", "line"]], spec=layer,
-        facet=altair.Facet("panel:N", sort=panels, title=None,
-                           header=altair.Header(labelFontWeight="bold", labelAnchor="start", labelAngle=0,
-                                                labelOrient="top", labelLimit=0)),
+        data=data[["panel", "row", "position", "value", "shown"] + TIP_COLUMNS], spec=layer,
+        facet=altair.Facet("panel:N", sort=panels, title=None, header=header),
         columns=1).resolve_scale(y="independent")
     return Figure(chart, alt, note if note is not None else source_note(frame), frame)
 
 
+# Answer scales drawn as a scale: one hue, darkest at the best answer (then greys for the rest).
+ORDINAL_BLUES = ["#12436D", "#2F6A9E", "#5B8FC2", "#94B8DB", "#C9DBEC"]
+_NEUTRAL_WORDS = re.compile(r"^(neither|no opinion|not sure|neutral)", re.I)
+_UNKNOWN_WORDS = re.compile(r"(don.t know|not stated|not known|no answer|no response|not applicable|n/a)", re.I)
+
+
+def _composition_colours(categories: list[str], ordinal: bool) -> list[str]:
+    """Colours for stacked segments: a sequential scale for an ordered answer scale, greys for the middle and unknown."""
+    unknown = [c for c in categories if _UNKNOWN_WORDS.search(c)]
+    middle = [c for c in categories if _NEUTRAL_WORDS.search(c)]
+    if not ordinal:
+        colours, n = {}, 0
+        for c in categories:
+            if c in unknown:
+                colours[c] = NEUTRAL_GREYS[1]
+            elif c in middle:
+                colours[c] = NEUTRAL_GREYS[0]
+            else:
+                colours[c] = PALETTE[n % len(PALETTE)]
+                n += 1
+        return [colours[c] for c in categories]
+    scale = [c for c in categories if c not in unknown]
+    ramp = ORDINAL_BLUES if len(scale) > 3 else ORDINAL_BLUES[::2]
+    colours = {c: ramp[min(i, len(ramp) - 1)] for i, c in enumerate(scale)}
+    colours.update({c: NEUTRAL_GREYS[1] for c in unknown})
+    return [colours[c] for c in categories]
+
+
+@responsive
 def composition_bars(frame: pd.DataFrame, *, alt: str, categories: list[str], label: str = "group",
                      facet: str | None = None, width: int = 420, wrap_at: int = 34, note: str | None = None,
-                     title: str = "Per cent of recorded working time") -> Figure:
+                     title: str = "Per cent of recorded working time", ordinal: bool = False,
+                     narrow: bool = False) -> Figure:
     """Horizontal stacked bars: one bar per `label` (e.g. a setting), one segment per category.
 
     Made for compositions such as the share of working time in each diary
@@ -456,12 +692,16 @@ def composition_bars(frame: pd.DataFrame, *, alt: str, categories: list[str], la
     table. Segments are stacked from the printed values, so a bar may end a
     little short of or beyond 100 because of the source's rounding. With
     `facet`, the bars are split into panels by that column (e.g. one panel
-    per published table), each with its own rows.
+    per published table), each with its own rows. With `ordinal`, the
+    categories are an ordered answer scale (best first), drawn in one hue.
+    A segment too narrow for its label keeps its value in the tooltip.
     """
+    if narrow:
+        wrap_at, width = NARROW_WRAP, 180
     data = frame[frame["category"].isin(categories) & frame["value"].notna()].copy()
     if "status" in data.columns:
         data = data[data["status"].fillna("") == ""]
-    data["bar"] = data[label].map(lambda t: "|".join(wrap(" ".join(str(t).split()), wrap_at)))
+    data["bar"] = data[label].map(lambda t: _lines(t, wrap_at))
     rank = {c: i for i, c in enumerate(categories)}
     keys = ([facet] if facet else []) + ["bar"]
     pieces = []
@@ -472,28 +712,29 @@ def composition_bars(frame: pd.DataFrame, *, alt: str, categories: list[str], la
             left += row.value
     laid = pd.DataFrame(pieces)
     laid["shown"] = laid["value"].map(lambda v: f"{v:g}%")
+    laid = _tips(laid, label, True, "category")
     order = list(dict.fromkeys(laid["bar"]))
-    colours = (PALETTE * 2)[:len(categories)]
-    light = [c for c, col in zip(categories, colours) if col in ("#F46A25", "#A285D1", "#28A197")]
-    columns = ["bar", "category", "value", "x0", "x1", "shown", "printed", "line"] + ([facet] if facet else [])
+    colours = _composition_colours(categories, ordinal)
+    dark = [c for c, col in zip(categories, colours) if col in ("#12436D", "#2F6A9E", "#801650", "#3D3D3D")]
+    columns = ["bar", "category", "value", "x0", "x1", "shown"] + TIP_COLUMNS + ([facet] if facet else [])
     base = altair.Chart(laid[columns])
-    y = altair.Y("bar:N", sort=order, title=None,
-                 axis=altair.Axis(labelExpr="split(datum.label, '|')", labelLimit=0, ticks=False, labelPadding=6))
+    y = altair.Y("bar:N", sort=order, title=None, axis=_label_axis())
     x = altair.X("x0:Q", title=title, scale=altair.Scale(domain=[0, 102], nice=False),
-                 axis=altair.Axis(labelExpr="datum.value + '%'", values=[0, 25, 50, 75, 100]))
+                 axis=altair.Axis(labelExpr="datum.value + '%'", labelOverlap="greedy",
+                                  values=[0, 50, 100] if narrow else [0, 25, 50, 75, 100]))
     color = altair.Color("category:N", title=None, sort=categories,
                          scale=altair.Scale(domain=categories, range=colours),
-                         legend=altair.Legend(orient="top", direction="horizontal", columns=3, labelLimit=0))
-    bars = base.mark_bar(height={"band": 0.75}).encode(
-        y=y, x=x, x2="x1:Q", color=color,
-        tooltip=[altair.Tooltip("bar:N", title="Who"), altair.Tooltip("category:N", title="Category"),
-                 altair.Tooltip("shown:N", title="Per cent"), altair.Tooltip("line:Q", title="Source line")])
-    text = base.transform_filter("datum.value >= 6").transform_calculate(mid="(datum.x0 + datum.x1) / 2").mark_text(
-        fontSize=10).encode(y=y, x="mid:Q", text="shown:N",
-                            color=altair.condition(altair.FieldOneOfPredicate(field="category", oneOf=light),
-                                                   altair.value("#0b0c0c"), altair.value("white")))
+                         legend=altair.Legend(orient="top", direction="horizontal", columns=1 if narrow else 3,
+                                              labelLimit=0))
+    tooltip = _tooltip("Who or what", "Category")
+    bars = base.mark_bar(height={"band": 0.75}).encode(y=y, x=x, x2="x1:Q", color=color, tooltip=tooltip)
+    text = base.transform_filter(f"datum.value / 102 * plot_width >= {_LABEL_ROOM}").transform_calculate(
+        mid="(datum.x0 + datum.x1) / 2").mark_text(fontSize=10).encode(
+        y=y, x="mid:Q", text="shown:N", tooltip=tooltip,
+        color=altair.condition(altair.FieldOneOfPredicate(field="category", oneOf=dark),
+                               altair.value("white"), altair.value("#0b0c0c")))
     lines = max(len(s.split("|")) for s in order) if order else 1
-    step = lines * 14 + 10
+    step = lines * 15 + 10
     layer = bars + text
     if facet:
         panels = list(dict.fromkeys(laid[facet]))
@@ -504,7 +745,7 @@ def composition_bars(frame: pd.DataFrame, *, alt: str, categories: list[str], la
         ).resolve_scale(y="independent")
     else:
         chart = layer.properties(width=width, height=step * len(order))
-    return Figure(chart, alt, note if note is not None else source_note(frame), frame)
+    return Figure(chart.add_params(_plot_width(width)), alt, note if note is not None else source_note(frame), frame)
 
 
 SURVEY_YEARS = [2009, 2010, 2011, 2018, 2021]   # fieldwork years of the five sources: the axis ticks
@@ -558,7 +799,9 @@ def _words_block(lines: list[tuple[str, str]], width: int, wrap_at: int, charted
                                                      anchor="start", fontSize=11, fontWeight="bold"))
 
 
-def timeline(frame: pd.DataFrame, *, alt: str, note: str, width: int = 430, wrap_at: int = 60) -> Figure:
+@responsive
+def timeline(frame: pd.DataFrame, *, alt: str, note: str, width: int = 430, wrap_at: int = 60,
+             narrow: bool = False) -> Figure:
     """Each indicator's linked values on a fieldwork-year axis, one small panel per indicator.
 
     `frame` is `swsurveys.crosswalk.linked()` output. A panel holds only the
@@ -569,8 +812,11 @@ def timeline(frame: pd.DataFrame, *, alt: str, note: str, width: int = 430, wrap
     `beside`), never drawn as a point. Colour names who answered, marker shape
     the comparability rating; a printed bound ("over 50 percent") is an open
     marker with an arrow and its words. The year axis spans only the years
-    that have plotted values.
+    that have plotted values. A value's label sits above its marker, or below
+    it when the year before has a label too, so labels a year apart never meet.
     """
+    if narrow:
+        width, wrap_at = 250, 34
     from .crosswalk import COMPARABILITY, COMPARABILITY_LABEL, POPULATION, place
 
     if "place" not in frame.columns:
@@ -593,16 +839,27 @@ def timeline(frame: pd.DataFrame, *, alt: str, note: str, width: int = 430, wrap
     for number, (indicator, rows) in enumerate(groups, start=1):
         x = altair.X("year:Q", title="Fieldwork year" if number == len(groups) else None,
                      scale=altair.Scale(domain=domain, nice=False),
-                     axis=altair.Axis(values=years, format="d", grid=False, labelOverlap=False, labelFontSize=11))
+                     axis=altair.Axis(values=years, format="d", grid=False, labelOverlap=False, labelFontSize=11,
+                                      # on a phone a year a tick apart fits only as '09
+                                      **({"labelExpr": "'\u2019' + slice(datum.label, 2)"} if narrow else {})))
         kind = rows["kind"].iloc[0]
         scale, label = _y_scale(kind, rows)
         y = altair.Y("value:Q", title=_axis_title(kind), scale=scale, axis=altair.Axis(tickCount=3, labelExpr=label))
         data = rows[["year", "value", "shown", "source", "population", "comparability_label", "lines", "bound"]].copy()
+        data["indicator"] = _plain(indicator)
+        data = data.sort_values(["year", "value"], kind="stable")
+        below, last = [], None
+        for year in data["year"]:
+            flip = last is not None and year - last[0] < 2 and not last[1]
+            below.append(flip)
+            last = (year, flip)
+        data["below"] = below
         reach = (scale.domain[1] if scale.domain is not altair.Undefined else data["value"].max()) / 8
         data["tip"] = data["value"] + data["bound"].map(_BOUND_TIP).fillna(0) * reach
         base = altair.Chart(data)
         exact, bounded = "datum.bound == ''", "datum.bound != ''"
-        tooltip = [altair.Tooltip("source:N", title="Source"), altair.Tooltip("shown:N", title="Value"),
+        tooltip = [altair.Tooltip("indicator:N", title="Indicator"), altair.Tooltip("source:N", title="Source"),
+                   altair.Tooltip("shown:N", title="Value as printed"),
                    altair.Tooltip("population:N", title="Who answered"),
                    altair.Tooltip("comparability_label:N", title="Comparability"),
                    altair.Tooltip("lines:N", title="Source line(s)")]
@@ -615,10 +872,13 @@ def timeline(frame: pd.DataFrame, *, alt: str, note: str, width: int = 430, wrap
             .encode(x=x, y=y, color=colour, shape=shape, tooltip=tooltip),
             base.transform_filter(bounded).mark_point(shape="triangle", size=40, filled=True, opacity=1)
             .encode(x=x, y="tip:Q", color=colour),
-            base.mark_text(align="left", dx=9, fontSize=10).encode(x=x, y=y, text="shown:N"),
+            base.transform_filter("!datum.below").mark_text(baseline="bottom", dy=-9, fontSize=10)
+            .encode(x=x, y=y, text="shown:N", tooltip=tooltip),
+            base.transform_filter("datum.below").mark_text(baseline="top", dy=9, fontSize=10)
+            .encode(x=x, y=y, text="shown:N", tooltip=tooltip),
         ]
         panel = altair.layer(*layers).properties(
-            width=width, height=90,
+            width=width, height=100,
             title=altair.TitleParams(wrap(indicator, wrap_at), anchor="start", fontSize=12, fontWeight="bold"))
         panels.append(panel)
     beside = frame[frame["place"] != "axis"]
