@@ -45,7 +45,7 @@ VEGA_BUNDLE = "assets/vega-bundle.js"
 # fewer ticks, stacked panels) is drawn; either spec's plot widths are then widened or
 # narrowed so the whole chart takes the container's width, and it is redrawn on resize.
 _DRAW = """(function () {
-  var id = "IDENT", w = window, drawn = 0, busy = false;
+  var id = "IDENT", w = window, drawn = 0, busy = false, again = 0;
   function fail(error) { document.getElementById(id).textContent = "The chart could not be drawn: " + error; }
   if (!w.swVega) {
     w.swVega = w.vegaEmbed ? Promise.resolve() : new Promise(function (ok, no) {
@@ -81,9 +81,13 @@ _DRAW = """(function () {
     var svg = target.querySelector("svg");
     return svg ? parseFloat(svg.getAttribute("width")) : 0;
   }
+  // The chart is drawn into an inner box (vega-embed makes its target shrink to the chart),
+  // so the outer box's width is the room the page gives it.
   function draw() {
-    var target = document.getElementById(id), room = target.clientWidth;
+    var host = document.getElementById(id), room = host.clientWidth;
     if (!room || room === drawn || busy) return Promise.resolve();
+    var target = host.querySelector(".sw-plot");
+    if (!target) { target = document.createElement("div"); target.className = "sw-plot"; host.appendChild(target); }
     busy = true; drawn = room;
     var s = spec(room < NARROW), opts = { renderer: "svg", actions: false };
     return w.vegaEmbed(target, s, opts).then(function (result) {
@@ -97,13 +101,16 @@ _DRAW = """(function () {
         return w.vegaEmbed(target, s, opts);
       });
     }).then(function () {
-      target.dataset.drawn = "true"; target.dataset.layout = room < NARROW ? "narrow" : "wide"; busy = false;
-      if (target.clientWidth !== drawn) return draw();
+      host.dataset.drawn = "true"; host.dataset.layout = room < NARROW ? "narrow" : "wide"; busy = false;
+      // The page may have moved as the chart grew (a scroll bar came): fit once more, not for ever.
+      if (host.clientWidth !== drawn && again++ < 2) return draw();
     }, function (error) { busy = false; throw error; });
   }
   w.swVega.then(function () {
     var timer;
-    w.addEventListener("resize", function () { clearTimeout(timer); timer = setTimeout(function () { draw().catch(fail); }, 150); });
+    w.addEventListener("resize", function () {
+      clearTimeout(timer); timer = setTimeout(function () { again = 0; draw().catch(fail); }, 150);
+    });
     return draw();
   }).catch(fail);
 })();"""
@@ -173,23 +180,44 @@ def _published(value: str) -> str:
     return parts[0]
 
 
-def source_note(frame: pd.DataFrame, base: str | None = None) -> str:
-    """The line under a figure: report, table number, page, source lines and base.
+_CODE = re.compile(r"^\s*(Q\d+[a-z]?)\b")
 
-    Built from the metadata that `swsurveys.load` attaches to `frame`.
+
+def _base_for(base: str, frame: pd.DataFrame) -> str:
+    """The base, without its sentences about questions the figure does not draw ("Q3: newly qualified only")."""
+    drawn = {m.group(1) for q in frame.get("question", pd.Series(dtype=str)).dropna().astype(str)
+             if (m := _CODE.match(q))}
+    sentences = [x.strip() for x in re.split(r"(?<=\.)\s+", str(base)) if x.strip()]
+    kept = [x for x in sentences if not ((m := re.match(r"(Q\d+[a-z]?):", x)) and m.group(1) not in drawn)]
+    return " ".join(kept)
+
+
+def _where(table: dict) -> str:
+    pages = str(table.get("page", "") or "")
+    return ", ".join(x for x in (
+        table.get("number") or table.get("title", ""),
+        f"{'pages' if '-' in pages else 'page'} {pages}" if pages else "",
+        f"lines {table.get('lines', '')}" if table.get("lines") else "") if x)
+
+
+def source_note(frame: pd.DataFrame, *more: pd.DataFrame, base: str | None = None) -> str:
+    """The line under a figure: the report's short title, then each table's number, page and lines, and the base.
+
+    Built from the metadata that `swsurveys.load` attaches to each frame. The
+    report is named once however many of its tables the figure draws; the
+    base keeps only what applies to the questions drawn.
     """
+    frames = (frame, *more)
     survey = frame.attrs.get("survey", {})
-    table = frame.attrs.get("table", {})
-    pieces = [f"Source: {survey.get('publisher', '')}, {survey.get('title', '')} "
-              f"({_published(survey.get('published', ''))})"]
-    if table:
-        pages = table.get("page", "")
-        pieces.append(", ".join(x for x in (
-            table.get("number") or table.get("title", ""),
-            f"{'pages' if '-' in pages else 'page'} {pages}" if pages else "",
-            f"lines {table.get('lines', '')} of the text") if x))
-    text = "; ".join(pieces) + "."
-    base = table.get("base", "") if base is None else base
+    text = (f"Source: {survey.get('short_title') or survey.get('title', '')} "
+            f"({survey.get('publisher', '')}, {_published(survey.get('published', ''))})")
+    places = [_where(f.attrs["table"]) for f in frames if f.attrs.get("table")]
+    if places:
+        text += ": " + "; ".join(dict.fromkeys(places))
+    text += "."
+    if base is None:
+        bases = [_base_for(f.attrs["table"].get("base", "") or "", f) for f in frames if f.attrs.get("table")]
+        base = "; ".join(b.rstrip(".") for b in dict.fromkeys(bases) if b)
     if base:
         text += f" Base: {base.rstrip('.')}."
     return text
@@ -265,6 +293,9 @@ def wrap(text: str, width: int = 48) -> list[str]:
 
 # Labels wrap this narrow on a phone, so the bars keep most of the width.
 NARROW_WRAP = 22
+# On a phone a label sits above its bar and wraps this wide, so the bar takes the whole width.
+ABOVE_WRAP = 44
+_LINE, _BAR = 15, 18     # px per label line (12 px type) and bar height in that layout
 # A value label is drawn inside a segment only when the segment is at least this wide (px).
 _LABEL_ROOM = 30
 
@@ -335,6 +366,18 @@ def _tooltip(what: str, group: str | None = None) -> list:
                    altair.Tooltip("tip_source:N", title="Source")]
 
 
+def _title(title: str, narrow: bool):
+    """An axis title in lines that fit the plot (a long one would set the chart's width)."""
+    if not title:
+        return None
+    lines = wrap(title, 40 if narrow else 72)
+    return lines if len(lines) > 1 else lines[0]
+
+
+# Panel titles wrap to about the plot's width (the bars' column) at 12 px bold.
+PANEL_WRAP, NARROW_PANEL_WRAP = 60, 40
+
+
 def _value_axis(percent: bool, title, narrow: bool, **extra):
     """A value axis whose tick labels never collide: few ticks, overlapping ones dropped."""
     return altair.Axis(format=".0f", labelExpr="datum.label + '%'" if percent else "datum.label",
@@ -343,6 +386,35 @@ def _value_axis(percent: bool, title, narrow: bool, **extra):
 
 def _label_axis(**extra):
     return altair.Axis(labelExpr="split(datum.label, '|')", labelLimit=0, ticks=False, labelPadding=6, **extra)
+
+
+def _rows_above(lines: int, bar: int = _BAR):
+    """The phone layout of a bar chart's rows: each label above its bar, left-aligned over the plot.
+
+    Returns the y axis, the row step and the y offset that moves a bar (and its
+    value label) to the foot of its row, under its label.
+    """
+    step = lines * _LINE + bar + 12
+    shift = step / 2 - bar / 2 - 4
+    # The label's last line sits just above its bar, so a short label never floats between two bars.
+    axis = altair.Axis(labelExpr="split(datum.label, '|')", labelLimit=0, ticks=False, domain=False,
+                       labelAlign="left", labelBaseline="bottom", labelPadding=0,
+                       labelOffset=altair.ExprRef(f"{shift - bar / 2 - 3:g} - {_LINE} * "
+                                                  "(length(split(datum.label, '|')) - 1)"),
+                       labelLineHeight=_LINE)
+    return axis, step, shift
+
+
+def _layout(narrow: bool, lines: int, wide_step: float, band: float = 0.7):
+    """Rows of a bar chart: labels left of the bars (wide) or above them (narrow).
+
+    Returns the y axis, the row step, the bar mark's height and the offset
+    encoding that every mark of a row shares.
+    """
+    if narrow:
+        axis, step, shift = _rows_above(lines)
+        return axis, step, {"height": _BAR, "yOffset": shift}, {"yOffset": shift}
+    return _label_axis(), wide_step, {"height": {"band": band}}, {}
 
 
 def describe_agreement(frame: pd.DataFrame, label: str = "question") -> str:
@@ -366,7 +438,7 @@ def agree_disagree(frame: pd.DataFrame, *, alt: str | None = None, label: str = 
     left blank: it is not a published value.
     """
     if narrow:
-        wrap_at, width = NARROW_WRAP, 180
+        wrap_at, width = ABOVE_WRAP, 300
     data = frame[frame["category"].isin(["Agree", "Disagree"])].copy()
     data["statement"] = data[label].map(_plain)
     data["signed"] = data.apply(lambda r: -r["value"] if r["category"] == "Disagree" else r["value"], axis=1)
@@ -376,7 +448,10 @@ def agree_disagree(frame: pd.DataFrame, *, alt: str | None = None, label: str = 
     data["statement"] = data["statement"].map(lambda t: _lines(t, wrap_at))
     order = list(dict.fromkeys(data.sort_values("order")["statement"]))
     chart_data = data[["statement", "category", "value", "signed", "shown"] + TIP_COLUMNS]
-    y = altair.Y("statement:N", sort=order, title=None, axis=_label_axis())
+    lines = max(len(s.split("|")) for s in order)
+    # Every row gets the height of the longest label, so wrapped labels never overlap.
+    axis, step, bar, shift = _layout(narrow, lines, lines * 15 + 8)
+    y = altair.Y("statement:N", sort=order, title=None, axis=axis)
     limit = max(100, float(data["value"].max()) + 15)
     x = altair.X("signed:Q", title="Disagree ← per cent → Agree" if narrow else
                  "Disagree ← per cent of respondents → Agree",
@@ -387,15 +462,13 @@ def agree_disagree(frame: pd.DataFrame, *, alt: str | None = None, label: str = 
                          legend=altair.Legend(orient="top", direction="horizontal"))
     base = altair.Chart(chart_data)
     tooltip = _tooltip("Statement", "Answer")
-    bars = base.mark_bar(height={"band": 0.7}).encode(y=y, x=x, color=color, tooltip=tooltip)
-    left = base.transform_filter("datum.signed < 0").mark_text(align="right", baseline="middle", dx=-4).encode(
+    bars = base.mark_bar(**bar).encode(y=y, x=x, color=color, tooltip=tooltip)
+    left = base.transform_filter("datum.signed < 0").mark_text(**shift, align="right", baseline="middle", dx=-4).encode(
         y=y, x=x, text="shown:N", tooltip=tooltip)
-    right = base.transform_filter("datum.signed >= 0").mark_text(align="left", baseline="middle", dx=4).encode(
+    right = base.transform_filter("datum.signed >= 0").mark_text(**shift, align="left", baseline="middle", dx=4).encode(
         y=y, x=x, text="shown:N", tooltip=tooltip)
     rule = altair.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color="#0b0c0c").encode(x="zero:Q")
-    rows = len(order)
-    # Every row gets the height of the longest label, so wrapped labels never overlap.
-    height = max(60, rows * (max(len(s.split("|")) for s in order) * 15 + 8))
+    height = max(60, len(order) * step)
     chart = (bars + left + right + rule).properties(width=width, height=height)
     alt = alt or describe_agreement(frame, label)
     return Figure(chart, alt, note if note is not None else source_note(frame), frame)
@@ -411,7 +484,7 @@ def bars(frame: pd.DataFrame, *, alt: str, label: str = "category", color: str =
          narrow: bool = False) -> Figure:
     """Horizontal bars of one value per label, with direct labels."""
     if narrow:
-        wrap_at, width = NARROW_WRAP, 180
+        wrap_at, width = ABOVE_WRAP, 300
     data = frame.sort_values("order").copy()
     data["shown"] = data["value"].map(lambda v: _shown(v, percent))
     data = _tips(data, label, percent)
@@ -419,13 +492,14 @@ def bars(frame: pd.DataFrame, *, alt: str, label: str = "category", color: str =
     order = list(dict.fromkeys(data["row"]))
     lines = max(len(s.split("|")) for s in order) if order else 1
     base = altair.Chart(data[["row", "value", "shown"] + TIP_COLUMNS])
-    y = altair.Y("row:N", sort=order, title=None, axis=_label_axis())
-    x = altair.X("value:Q", title=title or None, scale=altair.Scale(domainMin=0, nice=True),
+    axis, step, bar, shift = _layout(narrow, lines, max(26, 15 * lines + 8))
+    y = altair.Y("row:N", sort=order, title=None, axis=axis)
+    x = altair.X("value:Q", title=_title(title, narrow), scale=altair.Scale(domainMin=0, nice=True),
                  axis=_value_axis(percent, title, narrow))
     tooltip = _tooltip("Category")
-    chart = (base.mark_bar(color=color, height={"band": 0.7}).encode(y=y, x=x, tooltip=tooltip)
-             + base.mark_text(align="left", baseline="middle", dx=4).encode(y=y, x=x, text="shown:N", tooltip=tooltip)
-             ).properties(width=width, height=max(40, max(26, 15 * lines + 8) * len(order)))
+    chart = (base.mark_bar(color=color, **bar).encode(y=y, x=x, tooltip=tooltip)
+             + base.mark_text(**shift, align="left", baseline="middle", dx=4).encode(y=y, x=x, text="shown:N", tooltip=tooltip)
+             ).properties(width=width, height=max(40, step * len(order)))
     return Figure(chart, alt, note if note is not None else source_note(frame), frame)
 
 
@@ -444,7 +518,7 @@ def grouped_bars(frame: pd.DataFrame, *, alt: str, label: str = "category", grou
     groups = groups or list(dict.fromkeys(data[group]))
     chart_data = data[["label", group, "value", "shown"] + TIP_COLUMNS].rename(columns={group: "group"})
     y = altair.Y("label:N", sort=order, title=None, axis=_label_axis())
-    x = altair.X("value:Q", title=title or None, scale=altair.Scale(domainMin=0, nice=True),
+    x = altair.X("value:Q", title=_title(title, narrow), scale=altair.Scale(domainMin=0, nice=True),
                  axis=_value_axis(percent, title, narrow))
     color = altair.Color("group:N", title=None, sort=groups, scale=altair.Scale(domain=groups, range=PALETTE[:len(groups)]),
                          legend=altair.Legend(orient="top", direction="vertical", labelLimit=0))
@@ -483,7 +557,7 @@ def likert(frame: pd.DataFrame, *, categories: list[str], negative: list[str], n
     `group`, the groups sit side by side (stacked on a phone).
     """
     if narrow:
-        wrap_at, width = NARROW_WRAP, 180
+        wrap_at, width = ABOVE_WRAP, 300
     data = frame[frame["category"].isin(categories)].dropna(subset=["value"]).copy()
     data["statement"] = data[label].map(lambda t: _lines(t, wrap_at))
     keys = ["statement"] + ([group] if group else [])
@@ -510,23 +584,25 @@ def likert(frame: pd.DataFrame, *, categories: list[str], negative: list[str], n
     domain = [c for c in categories if c in palette]
     columns = ["statement", "category", "value", "x0", "x1", "shown"] + TIP_COLUMNS + ([group] if group else [])
     base = altair.Chart(laid[columns])
-    y = altair.Y("statement:N", sort=order, title=None, axis=_label_axis())
+    lines = max(len(s.split("|")) for s in order) if order else 1
+    axis, step, bar, shift = _layout(narrow, lines, lines * 15 + 10, band=0.75)
+    y = altair.Y("statement:N", sort=order, title=None, axis=axis)
     x = altair.X("x0:Q", title="← disagree   per cent   agree →", scale=altair.Scale(domain=[-100, 100]),
                  axis=altair.Axis(labelExpr="abs(datum.value) + '%'", labelOverlap="greedy",
                                   values=[-100, 0, 100] if narrow or group else [-100, -50, 0, 50, 100]))
     color = altair.Color("category:N", title=None, sort=domain,
                          scale=altair.Scale(domain=domain, range=[palette[c] for c in domain]),
-                         legend=altair.Legend(orient="top", direction="horizontal", columns=2 if narrow else 3))
+                         legend=altair.Legend(orient="top", direction="horizontal",
+                                              columns=1 if narrow else _legend_columns(domain)))
     tooltip = _tooltip("Statement and answer", "Group" if group else None)
-    bars = base.mark_bar(height={"band": 0.75}).encode(y=y, x=x, x2="x1:Q", color=color, tooltip=tooltip)
+    bars = base.mark_bar(**bar).encode(y=y, x=x, x2="x1:Q", color=color, tooltip=tooltip)
     text = base.transform_filter(f"datum.value / 200 * plot_width >= {_LABEL_ROOM}").transform_calculate(
-        mid="(datum.x0 + datum.x1) / 2").mark_text(fontSize=9).encode(
+        mid="(datum.x0 + datum.x1) / 2").mark_text(**shift, fontSize=9).encode(
         y=y, x="mid:Q", text="shown:N", tooltip=tooltip,
         color=altair.condition(altair.FieldOneOfPredicate(field="category", oneOf=dark),
                                altair.value("white"), altair.value("#0b0c0c")))
-    lines = max(len(s.split("|")) for s in order) if order else 1
     layer = (bars + text + altair.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color="#0b0c0c").encode(x="zero:Q"))
-    height = len(order) * (lines * 15 + 10)
+    height = len(order) * step
     if group:
         groups = list(dict.fromkeys(data[group]))   # as the frame lists them
         header = altair.Header(labelFontWeight="bold", labelAnchor="start", labelAngle=0, labelOrient="top")
@@ -546,21 +622,24 @@ def dot_plot(frame: pd.DataFrame, *, alt: str, label: str = "question", scale: t
              narrow: bool = False) -> Figure:
     """Ranked dots of one value per item (e.g. mean scores out of 10), highest first."""
     if narrow:
-        wrap_at, width = NARROW_WRAP, 170
+        wrap_at, width = ABOVE_WRAP, 300
     data = frame.dropna(subset=["value"]).sort_values("value", ascending=False).copy()
     data["shown"] = data["value"].map(lambda v: f"{v:g}")
     data = _tips(data, label, False)
     data["item"] = data[label].map(lambda t: _lines(t, wrap_at))
     order = list(dict.fromkeys(data["item"]))
     base = altair.Chart(data[["item", "value", "shown"] + TIP_COLUMNS])
-    y = altair.Y("item:N", sort=order, title=None, axis=_label_axis(grid=True))
-    x = altair.X("value:Q", title=title, scale=altair.Scale(domain=list(scale)),
-                 axis=altair.Axis(tickCount=3 if narrow else 5, labelOverlap="greedy"))
     lines = max(len(s.split("|")) for s in order) if order else 1
+    axis, step, _, shift = _layout(narrow, lines, lines * 15 + 10)
+    if not narrow:
+        axis = _label_axis(grid=True)
+    y = altair.Y("item:N", sort=order, title=None, axis=axis)
+    x = altair.X("value:Q", title=_title(title, narrow), scale=altair.Scale(domain=list(scale)),
+                 axis=altair.Axis(tickCount=3 if narrow else 5, labelOverlap="greedy"))
     tooltip = _tooltip("Item")
-    chart = (base.mark_circle(size=90, color=PALETTE[0], opacity=1).encode(y=y, x=x, tooltip=tooltip)
-             + base.mark_text(align="left", dx=8, fontSize=10).encode(y=y, x=x, text="shown:N", tooltip=tooltip)
-             ).properties(width=width, height=len(order) * (lines * 15 + 10))
+    chart = (base.mark_circle(**shift, size=90, color=PALETTE[0], opacity=1).encode(y=y, x=x, tooltip=tooltip)
+             + base.mark_text(**shift, align="left", dx=8, fontSize=10).encode(y=y, x=x, text="shown:N", tooltip=tooltip)
+             ).properties(width=width, height=len(order) * step)
     return Figure(chart, alt, note if note is not None else source_note(frame), frame)
 
 
@@ -577,7 +656,7 @@ def paired_dots(frame: pd.DataFrame, *, alt: str, label: str, series: str, note:
     close dots never share a label's place.
     """
     if narrow:
-        wrap_at, width = NARROW_WRAP, 170
+        wrap_at, width = ABOVE_WRAP, 300
     data = frame.copy()
     data["tip_what"] = data[label].map(_plain)
     data["tip_group"] = data[series].astype(str)
@@ -590,21 +669,24 @@ def paired_dots(frame: pd.DataFrame, *, alt: str, label: str, series: str, note:
     order = list(dict.fromkeys(data["item"]))
     base = altair.Chart(data[["item", series, "value", "shown", "side", "label"] + TIP_COLUMNS]
                         .rename(columns={series: "series"}))
-    y = altair.Y("item:N", sort=order, title=None, axis=_label_axis(grid=True))
-    x = altair.X("value:Q", title=title, scale=altair.Scale(domain=[0, 100]),
+    lines = max(len(s.split("|")) for s in order) if order else 1
+    axis, step, _, shift = _layout(narrow, lines, lines * 15 + 8)
+    if not narrow:
+        axis = _label_axis(grid=True)
+    y = altair.Y("item:N", sort=order, title=None, axis=axis)
+    x = altair.X("value:Q", title=_title(title, narrow), scale=altair.Scale(domain=[0, 100]),
                  axis=altair.Axis(labelExpr="datum.label + '%'", tickCount=3 if narrow else 5, labelOverlap="greedy"))
     color = altair.Color("series:N", title=None, sort=series_order,
                          scale=altair.Scale(domain=series_order, range=PALETTE[:len(series_order)]),
                          legend=altair.Legend(orient="top", direction="horizontal"))
-    lines = max(len(s.split("|")) for s in order) if order else 1
     tooltip = _tooltip("Statement", "Survey")
-    chart = (base.mark_line(color="#b1b4b6").encode(y=y, x=x, detail="item:N")
-             + base.mark_circle(size=110, opacity=1).encode(y=y, x=x, color=color, tooltip=tooltip)
-             + base.transform_filter("datum.side == 'left'").mark_text(align="right", dx=-8, fontSize=11).encode(
+    chart = (base.mark_line(**shift, color="#b1b4b6").encode(y=y, x=x, detail="item:N")
+             + base.mark_circle(**shift, size=110, opacity=1).encode(y=y, x=x, color=color, tooltip=tooltip)
+             + base.transform_filter("datum.side == 'left'").mark_text(**shift, align="right", dx=-8, fontSize=11).encode(
                  y=y, x=x, text="label:N", color=color, tooltip=tooltip)
-             + base.transform_filter("datum.side == 'right'").mark_text(align="left", dx=8, fontSize=11).encode(
+             + base.transform_filter("datum.side == 'right'").mark_text(**shift, align="left", dx=8, fontSize=11).encode(
                  y=y, x=x, text="label:N", color=color, tooltip=tooltip)
-             ).properties(width=width, height=len(order) * (lines * 15 + 8))
+             ).properties(width=width, height=len(order) * step)
     return Figure(chart, alt, note, observations)
 
 
@@ -619,7 +701,7 @@ def panel_bars(frame: pd.DataFrame, *, alt: str, panel: str, label: str = "categ
     number (a status such as `low` or `x`) are not drawn: show them in a table.
     """
     if narrow:
-        wrap_at, width = NARROW_WRAP, 170
+        wrap_at, width = ABOVE_WRAP, 300
     data = frame.dropna(subset=["value"]).sort_values("order", kind="stable").copy()
     data["shown"] = data["value"].map(lambda v: _shown(v, percent))
     data["panel"] = data[panel]
@@ -629,20 +711,21 @@ def panel_bars(frame: pd.DataFrame, *, alt: str, panel: str, label: str = "categ
     data["position"] = data.groupby("panel", sort=False).cumcount()
     lines = max(len(s.split("|")) for s in data["row"]) if len(data) else 1
     base = altair.Chart()
-    y = altair.Y("row:N", sort=altair.EncodingSortField("position", order="ascending"), title=None, axis=_label_axis())
-    x = altair.X("value:Q", title=title or None, scale=altair.Scale(domainMin=0, nice=True),
+    axis, step, bar, shift = _layout(narrow, lines, lines * 15 + 8)
+    y = altair.Y("row:N", sort=altair.EncodingSortField("position", order="ascending"), title=None, axis=axis)
+    x = altair.X("value:Q", title=_title(title, narrow), scale=altair.Scale(domainMin=0, nice=True),
                  axis=_value_axis(percent, title, narrow))
     tooltip = _tooltip("Category", "Panel")
     layer = altair.layer(
-        base.mark_bar(color=PALETTE[0], height={"band": 0.7}).encode(y=y, x=x, tooltip=tooltip),
-        base.mark_text(align="left", baseline="middle", dx=4).encode(y=y, x=x, text="shown:N", tooltip=tooltip),
-    ).properties(width=width, height=altair.Step(lines * 15 + 8))
-    header = altair.Header(labelFontWeight="bold", labelAnchor="start", labelAngle=0, labelOrient="top", labelLimit=0)
-    if narrow:   # a long panel title wraps over the panel's own width
-        data["panel"] = data["panel"].map(lambda t: _lines(t, 40))
-        panels = [_lines(p, 40) for p in panels]
-        header = altair.Header(labelFontWeight="bold", labelAnchor="start", labelAngle=0, labelOrient="top",
-                               labelLimit=0, labelExpr="split(datum.label, '|')")
+        base.mark_bar(color=PALETTE[0], **bar).encode(y=y, x=x, tooltip=tooltip),
+        base.mark_text(**shift, align="left", baseline="middle", dx=4).encode(y=y, x=x, text="shown:N", tooltip=tooltip),
+    ).properties(width=width, height=altair.Step(step))
+    # A long panel title wraps over the panel's own width (it would otherwise squeeze the bars).
+    title_wrap = NARROW_PANEL_WRAP if narrow else PANEL_WRAP
+    data["panel"] = data["panel"].map(lambda t: _lines(t, title_wrap))
+    panels = [_lines(p, title_wrap) for p in panels]
+    header = altair.Header(labelFontWeight="bold", labelAnchor="start", labelAngle=0, labelOrient="top",
+                           labelLimit=0, labelExpr="split(datum.label, '|')")
     chart = altair.FacetChart(
         data=data[["panel", "row", "position", "value", "shown"] + TIP_COLUMNS], spec=layer,
         facet=altair.Facet("panel:N", sort=panels, title=None, header=header),
@@ -654,6 +737,12 @@ def panel_bars(frame: pd.DataFrame, *, alt: str, panel: str, label: str = "categ
 ORDINAL_BLUES = ["#12436D", "#2F6A9E", "#5B8FC2", "#94B8DB", "#C9DBEC"]
 _NEUTRAL_WORDS = re.compile(r"^(neither|no opinion|not sure|neutral)", re.I)
 _UNKNOWN_WORDS = re.compile(r"(don.t know|not stated|not known|no answer|no response|not applicable|n/a)", re.I)
+
+
+def _legend_columns(labels: list[str]) -> int:
+    """As many legend columns as the column width holds for these labels."""
+    longest = max((len(str(c)) for c in labels), default=0)
+    return 3 if longest <= 28 else 2 if longest <= 44 else 1
 
 
 def _composition_colours(categories: list[str], ordinal: bool) -> list[str]:
@@ -697,11 +786,13 @@ def composition_bars(frame: pd.DataFrame, *, alt: str, categories: list[str], la
     A segment too narrow for its label keeps its value in the tooltip.
     """
     if narrow:
-        wrap_at, width = NARROW_WRAP, 180
+        wrap_at, width = ABOVE_WRAP, 300
     data = frame[frame["category"].isin(categories) & frame["value"].notna()].copy()
     if "status" in data.columns:
         data = data[data["status"].fillna("") == ""]
     data["bar"] = data[label].map(lambda t: _lines(t, wrap_at))
+    if facet:
+        data[facet] = data[facet].map(lambda t: _lines(t, NARROW_PANEL_WRAP if narrow else PANEL_WRAP))
     rank = {c: i for i, c in enumerate(categories)}
     keys = ([facet] if facet else []) + ["bar"]
     pieces = []
@@ -718,30 +809,31 @@ def composition_bars(frame: pd.DataFrame, *, alt: str, categories: list[str], la
     dark = [c for c, col in zip(categories, colours) if col in ("#12436D", "#2F6A9E", "#801650", "#3D3D3D")]
     columns = ["bar", "category", "value", "x0", "x1", "shown"] + TIP_COLUMNS + ([facet] if facet else [])
     base = altair.Chart(laid[columns])
-    y = altair.Y("bar:N", sort=order, title=None, axis=_label_axis())
-    x = altair.X("x0:Q", title=title, scale=altair.Scale(domain=[0, 102], nice=False),
+    lines = max(len(s.split("|")) for s in order) if order else 1
+    axis, step, bar, shift = _layout(narrow, lines, lines * 15 + 10, band=0.75)
+    y = altair.Y("bar:N", sort=order, title=None, axis=axis)
+    x = altair.X("x0:Q", title=_title(title, narrow), scale=altair.Scale(domain=[0, 102], nice=False),
                  axis=altair.Axis(labelExpr="datum.value + '%'", labelOverlap="greedy",
                                   values=[0, 50, 100] if narrow else [0, 25, 50, 75, 100]))
     color = altair.Color("category:N", title=None, sort=categories,
                          scale=altair.Scale(domain=categories, range=colours),
-                         legend=altair.Legend(orient="top", direction="horizontal", columns=1 if narrow else 3,
-                                              labelLimit=0))
+                         legend=altair.Legend(orient="top", direction="horizontal", labelLimit=0,
+                                              columns=1 if narrow else _legend_columns(categories)))
     tooltip = _tooltip("Who or what", "Category")
-    bars = base.mark_bar(height={"band": 0.75}).encode(y=y, x=x, x2="x1:Q", color=color, tooltip=tooltip)
+    bars = base.mark_bar(**bar).encode(y=y, x=x, x2="x1:Q", color=color, tooltip=tooltip)
     text = base.transform_filter(f"datum.value / 102 * plot_width >= {_LABEL_ROOM}").transform_calculate(
-        mid="(datum.x0 + datum.x1) / 2").mark_text(fontSize=10).encode(
+        mid="(datum.x0 + datum.x1) / 2").mark_text(**shift, fontSize=10).encode(
         y=y, x="mid:Q", text="shown:N", tooltip=tooltip,
         color=altair.condition(altair.FieldOneOfPredicate(field="category", oneOf=dark),
                                altair.value("white"), altair.value("#0b0c0c")))
-    lines = max(len(s.split("|")) for s in order) if order else 1
-    step = lines * 15 + 10
     layer = bars + text
     if facet:
         panels = list(dict.fromkeys(laid[facet]))
         chart = layer.properties(width=width, height=altair.Step(step)).facet(
             row=altair.Row(f"{facet}:N", title=None, sort=panels,
                            header=altair.Header(labelAngle=0, labelAlign="left", labelAnchor="start",
-                                                labelOrient="top", labelFontWeight="bold", labelLimit=0))
+                                                labelOrient="top", labelFontWeight="bold", labelLimit=0,
+                                                labelExpr=f"split(datum.label, '|')"))
         ).resolve_scale(y="independent")
     else:
         chart = layer.properties(width=width, height=step * len(order))
@@ -783,7 +875,7 @@ def _words_block(lines: list[tuple[str, str]], width: int, wrap_at: int, charted
     for heading, sentence in lines:
         if heading:
             out.append({"text": heading, "bold": True})
-        for n, part in enumerate(wrap(sentence, int(width / 5.9))):
+        for n, part in enumerate(wrap(sentence, int(width / 6.8))):   # 12 px type on screen
             out.append({"text": ("• " if n == 0 else "  ") + part, "bold": False})
     data = pd.DataFrame(out).reset_index().rename(columns={"index": "row"})
     y = altair.Y("row:Q", axis=None, scale=altair.Scale(domain=[-0.2, len(data)], reverse=True, nice=False))
@@ -792,11 +884,11 @@ def _words_block(lines: list[tuple[str, str]], width: int, wrap_at: int, charted
         base.transform_filter("datum.bold").mark_text(align="left", baseline="top", fontSize=10, fontWeight="bold",
                                                        color="#0b0c0c"),
         base.transform_filter("!datum.bold").mark_text(align="left", baseline="top", fontSize=10, color="#0b0c0c"))
-    return words.properties(width=width, height=14 * len(data), view=altair.ViewBackground(stroke=None),
-                            title=altair.TitleParams("Not on these axes: other kinds of measure, in their own words"
-                                                     if charted else "No two sources here measure the same thing "
-                                                     "the same way: each value in its own words",
-                                                     anchor="start", fontSize=11, fontWeight="bold"))
+    heading = ("Not on these axes: other kinds of measure, in their own words" if charted else
+               "No two sources here measure the same thing the same way: each value in its own words")
+    return words.properties(width=width, height=15 * len(data), view=altair.ViewBackground(stroke=None),
+                            title=altair.TitleParams(wrap(heading, int(width / 7)), anchor="start", fontSize=11,
+                                                     fontWeight="bold"))
 
 
 @responsive
@@ -829,9 +921,10 @@ def timeline(frame: pd.DataFrame, *, alt: str, note: str, width: int = 430, wrap
     colour = altair.Color("population:N", title="Who answered", sort=list(colours),
                           scale=altair.Scale(domain=list(colours), range=list(colours.values())),
                           legend=altair.Legend(orient="top", direction="vertical", labelLimit=0))
+    # On a phone the two legends go one above and one under the panels: side by side they are too wide.
     shape = altair.Shape("comparability_label:N", title="Comparability", sort=list(shapes),
                          scale=altair.Scale(domain=list(shapes), range=list(shapes.values())),
-                         legend=altair.Legend(orient="top", direction="vertical"))
+                         legend=altair.Legend(orient="bottom" if narrow else "top", direction="vertical"))
     years = sorted(set(on_axis["year"]))
     domain = [years[0] - 0.6, years[-1] + 0.9] if years else [2009, 2021]
     groups = list(on_axis.groupby("indicator", sort=False))
