@@ -509,28 +509,52 @@ def grouped_bars(frame: pd.DataFrame, *, alt: str, label: str = "category", grou
                  note: str | None = None, groups: list[str] | None = None, narrow: bool = False) -> Figure:
     """Horizontal bars of one value per label and group (e.g. CSD beside DASS), directly labelled."""
     if narrow:
-        wrap_at, width = NARROW_WRAP, 170
+        wrap_at, width = ABOVE_WRAP, 300
     data = frame.sort_values("order").dropna(subset=["value"]).copy()
     data["shown"] = data["value"].map(lambda v: _shown(v, percent))
     data = _tips(data, label, percent, group)
-    data["label"] = data[label].map(lambda t: _lines(t, wrap_at))
-    order = list(dict.fromkeys(data["label"]))
     groups = groups or list(dict.fromkeys(data[group]))
+    present = data.groupby(label, sort=False)[group].nunique()
+    sparse = bool((present < len(groups)).any())
+    if sparse:
+        # Not every row has every group (a report that states only some shares): side-by-side slots
+        # would leave gaps and set bars off their labels, so each bar gets its own labelled row.
+        data["label"] = [_lines(f"{_plain(r[label])}: {str(r[group])[:1].lower()}{str(r[group])[1:]}", wrap_at)
+                         for _, r in data.iterrows()]
+    else:
+        data["label"] = data[label].map(lambda t: _lines(t, wrap_at))
+    order = list(dict.fromkeys(data["label"]))
     chart_data = data[["label", group, "value", "shown"] + TIP_COLUMNS].rename(columns={group: "group"})
-    y = altair.Y("label:N", sort=order, title=None, axis=_label_axis())
+    lines = max(len(s.split("|")) for s in order) if order else 1
+    bar = {"height": {"band": 0.7}} if sparse else {}
+    offset = {} if sparse else {"yOffset": altair.YOffset("group:N", sort=groups)}
+    # Each group's bar is at least 17 px high, so value labels one above another never touch.
+    step = max(15 * lines + 8, 17 * (1 if sparse else len(groups)) + 8)
+    axis = _label_axis()
+    if narrow and sparse:
+        axis, step, bar, _ = _layout(True, lines, step)
+    elif narrow:
+        # The label above, the group's bars under it, one beneath another, across the whole width.
+        top = lines * _LINE + 6
+        step = top + 17 * len(groups) + 8
+        axis = altair.Axis(labelExpr="split(datum.label, '|')", labelLimit=0, ticks=False, domain=False,
+                           labelAlign="left", labelBaseline="bottom", labelPadding=0, labelLineHeight=_LINE,
+                           labelOffset=altair.ExprRef(f"{top - 3 - step / 2:g} - {_LINE} * "
+                                                      "(length(split(datum.label, '|')) - 1)"))
+        offset = {"yOffset": altair.YOffset("group:N", sort=groups,
+                                            scale=altair.Scale(range=[top, top + 17 * len(groups)]))}
+    y = altair.Y("label:N", sort=order, title=None, axis=axis)
     x = altair.X("value:Q", title=_title(title, narrow), scale=altair.Scale(domainMin=0, nice=True),
                  axis=_value_axis(percent, title, narrow))
     color = altair.Color("group:N", title=None, sort=groups, scale=altair.Scale(domain=groups, range=PALETTE[:len(groups)]),
                          legend=altair.Legend(orient="top", direction="vertical", labelLimit=0))
-    offset = altair.YOffset("group:N", sort=groups)
     base = altair.Chart(chart_data)
-    lines = max(len(s.split("|")) for s in order) if order else 1
-    # Each group's bar is at least 17 px high, so value labels one above another never touch.
-    step = max(15 * lines + 8, 17 * len(groups) + 8)
     tooltip = _tooltip("Category", "Group")
-    chart = (base.mark_bar().encode(y=y, x=x, color=color, yOffset=offset, tooltip=tooltip)
-             + base.mark_text(align="left", baseline="middle", dx=3, fontSize=10).encode(
-                 y=y, x=x, yOffset=offset, text="shown:N", tooltip=tooltip)
+    chart = (base.mark_bar(**bar).encode(
+                 y=y, x=x, color=color, tooltip=tooltip, **offset)
+             + base.mark_text(align="left", baseline="middle", dx=3, fontSize=10,
+                              **({"yOffset": bar["yOffset"]} if "yOffset" in bar else {})).encode(
+                 y=y, x=x, text="shown:N", tooltip=tooltip, **offset)
              ).properties(width=width, height=step * len(order))
     return Figure(chart, alt, note if note is not None else source_note(frame), frame)
 
@@ -873,8 +897,8 @@ def _words_block(lines: list[tuple[str, str]], width: int, wrap_at: int, charted
     """The values not on any axis, in their own words, as text under the panels (in the SVG and the page alike)."""
     out = []
     for heading, sentence in lines:
-        if heading:
-            out.append({"text": heading, "bold": True})
+        if heading:   # bold type is wider: its lines are shorter
+            out.extend({"text": part, "bold": True} for part in wrap(heading, int(width / 7.6)))
         for n, part in enumerate(wrap(sentence, int(width / 6.8))):   # 12 px type on screen
             out.append({"text": ("• " if n == 0 else "  ") + part, "bold": False})
     data = pd.DataFrame(out).reset_index().rename(columns={"index": "row"})
