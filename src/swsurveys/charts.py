@@ -670,7 +670,7 @@ def dot_plot(frame: pd.DataFrame, *, alt: str, label: str = "question", scale: t
 @responsive
 def paired_dots(frame: pd.DataFrame, *, alt: str, label: str, series: str, note: str,
                 series_order: list[str], observations: pd.DataFrame, title: str = "Per cent agreeing",
-                width: int = 300, wrap_at: int = 46, narrow: bool = False) -> Figure:
+                width: int = 300, wrap_at: int = 64, narrow: bool = False) -> Figure:
     """One row per item and one dot per series (e.g. 2010 beside 2011), joined by a line, each dot labelled.
 
     `frame` needs columns `label`, `series`, `value` and `shown` (the text
