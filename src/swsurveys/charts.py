@@ -417,6 +417,13 @@ def _layout(narrow: bool, lines: int, wide_step: float, band: float = 0.7):
     return _label_axis(), wide_step, {"height": {"band": band}}, {}
 
 
+def _zero_line(base, y, narrow: bool, shift: dict):
+    """The line at zero: full height beside labels; on a phone a short tick at each bar, clear of the labels above."""
+    if narrow:
+        return base.mark_tick(color="#0b0c0c", thickness=1, size=_BAR + 6, **shift).encode(y=y, x=altair.datum(0))
+    return altair.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color="#0b0c0c").encode(x="zero:Q")
+
+
 def describe_agreement(frame: pd.DataFrame, label: str = "question") -> str:
     """Alt text that reads out every plotted value, statement by statement."""
     parts = []
@@ -467,7 +474,7 @@ def agree_disagree(frame: pd.DataFrame, *, alt: str | None = None, label: str = 
         y=y, x=x, text="shown:N", tooltip=tooltip)
     right = base.transform_filter("datum.signed >= 0").mark_text(**shift, align="left", baseline="middle", dx=4).encode(
         y=y, x=x, text="shown:N", tooltip=tooltip)
-    rule = altair.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color="#0b0c0c").encode(x="zero:Q")
+    rule = _zero_line(base, y, narrow, shift)
     height = max(60, len(order) * step)
     chart = (bars + left + right + rule).properties(width=width, height=height)
     alt = alt or describe_agreement(frame, label)
@@ -625,7 +632,7 @@ def likert(frame: pd.DataFrame, *, categories: list[str], negative: list[str], n
         y=y, x="mid:Q", text="shown:N", tooltip=tooltip,
         color=altair.condition(altair.FieldOneOfPredicate(field="category", oneOf=dark),
                                altair.value("white"), altair.value("#0b0c0c")))
-    layer = (bars + text + altair.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color="#0b0c0c").encode(x="zero:Q"))
+    layer = bars + text + _zero_line(base, y, narrow, shift)
     height = len(order) * step
     if group:
         groups = list(dict.fromkeys(data[group]))   # as the frame lists them
