@@ -112,3 +112,14 @@ def test_a_stacked_segment_tooltip_names_the_category_value_and_source_line(brow
     assert "Category" in text and "Value as printed" in text and "%" in text
     assert "2009 workload survey" in text and "line " in text and "null" not in text and "|" not in text
     page.close()
+
+
+def test_a_chart_redraws_for_the_new_width_when_the_window_narrows(browser, site):   # noqa: F811
+    page = drawn_page(browser, site.base + "chapters/ofsted-2010.html", DESKTOP)
+    chart = page.locator(".sw-chart").first
+    assert chart.get_attribute("data-layout") == "wide"
+    page.set_viewport_size({"width": PHONE, "height": 900})
+    page.wait_for_function("document.querySelector('.sw-chart').dataset.layout === 'narrow'", timeout=20_000)
+    page.wait_for_function("(c => c.querySelector('svg').getAttribute('width') == c.clientWidth)"
+                           "(document.querySelector('.sw-chart'))", timeout=20_000)
+    page.close()
