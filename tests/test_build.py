@@ -42,7 +42,8 @@ def test_figures_are_numbered_captioned_and_sourced(built):
     number = next(p.number for p in project.load(built).pages if p.relative == "chapters/ofsted-2010.qmd")
     assert chapter.count('class="sw-chart"') == 10
     assert f"<strong>Figure {number}.1:</strong> Induction" in chapter
-    assert chapter.count('<p class="source-note">Source: Ofsted') == 10
+    # Each figure names its report once, by its short title and publisher.
+    assert chapter.count('<p class="source-note">Source: 2010 Ofsted practitioner survey (Ofsted') == 10
     assert f'href="#sec-ofsted-2010-notes">Section {number}.4</a>' in chapter     # cross-reference resolved
     assert f"Table {number}.1: Results stated in the body text" in chapter
     assert "4,141" in chapter and "3,514" in chapter                       # inline values from the data
@@ -61,7 +62,7 @@ def test_pdf_has_the_chapters_figures_and_source_notes(built):
     assert len(pdf.pages) >= 10
     for title in ("Preface", "The 2010 Ofsted practitioner survey", "How the surveys compare", "The data package"):
         assert title in text
-    assert "Figure 1.1" in text and "Source: Ofsted" in text
+    assert "Figure 1.1" in text and "Source: 2010 Ofsted practitioner survey" in text
     figures = sum(1 for page in pdf.pages
                   for name in (page.get("/Resources", {}).get("/XObject", {}) or {}))
     assert figures >= 10                                # charts embedded as (vector) form objects

@@ -24,8 +24,10 @@ def test_figure_bundle_has_html_svg_and_metadata():
     assert "51%" in texts and "27%" in texts          # direct labels on the bars
     meta = bundle[charts.FIGURE_MIME]
     assert "51% agree, 27% disagree" in meta["alt"]      # alt text reads out the values
-    assert meta["source_note"].startswith("Source: Ofsted")
+    # Short title and publisher once, the table, its pages and lines; no base sentence about Q3, not drawn here.
+    assert meta["source_note"].startswith("Source: 2010 Ofsted practitioner survey (Ofsted")
     assert "pages 40-45" in meta["source_note"] and "lines 278-364" in meta["source_note"]
+    assert "Q3" not in meta["source_note"] and "newly qualified" not in meta["source_note"]
     assert {row["line"] for row in meta["observations"]} == {283, 284}
 
 
@@ -35,7 +37,7 @@ def test_html_chart_uses_local_vega_and_house_palette():
     assert spec["config"]["range"]["category"][0] == "#12436D"
     assert "src=" not in html                              # no CDN: the page's own bundle draws it
     assert 'role="img" aria-label="' in html
-    assert '<p class="source-note">Source: Ofsted' in html
+    assert '<p class="source-note">Source: 2010 Ofsted practitioner survey' in html
 
 
 def test_data_text_cannot_break_out_of_the_page():
@@ -106,3 +108,22 @@ def test_every_helper_draws_a_valid_vega_lite_spec():
     for figure in _every_kind_of_figure():
         figure.chart.to_dict(validate=True)
         assert figure.spec() is figure.spec()               # built once, shared by the HTML and the SVG
+
+
+def test_a_note_over_several_tables_names_the_report_once():
+    tables = [t for t in swsurveys.tables("swtf-2009")["table"]][:3]
+    frames = [swsurveys.load("swtf-2009", t) for t in tables if t in set(swsurveys.load("swtf-2009")["table"])][:2]
+    note = charts.source_note(*frames)
+    assert note.count("2009 workload survey") == 1 and note.count("Social Work Task Force") == 1
+    assert all((f.attrs["table"]["number"] or f.attrs["table"]["title"]) in note for f in frames)
+
+
+def test_the_phone_layout_wraps_labels_above_full_width_bars_with_fewer_ticks():
+    figure = _figure()
+    wide, narrow = figure.spec(), figure.spec(narrow=True)
+    assert narrow != wide and figure.svg() == charts.with_note(__import__("vl_convert").vegalite_to_svg(wide), figure.note)
+    axis = narrow["layer"][0]["encoding"]["y"]["axis"]
+    assert axis["labelAlign"] == "left"                   # the label sits over the bar, not beside it
+    assert len(narrow["layer"][0]["encoding"]["x"]["axis"]["values"]) < len(wide["layer"][0]["encoding"]["x"]["axis"]["values"])
+    html = figure.html()
+    assert 'data-narrow="true"' in html and 'data-narrow="false"' in html

@@ -127,7 +127,7 @@ def test_a_figures_html_output_draws_with_only_the_declared_resources(tmp_path):
 def test_the_svg_output_carries_the_source_note():
     bundle = _figure()._repr_mimebundle_()
     assert '<g class="source-note"' in bundle["image/svg+xml"]
-    assert "Source: Ofsted" in bundle["image/svg+xml"]
+    assert "Source: 2010 Ofsted practitioner survey" in bundle["image/svg+xml"]   # the short source note
 
 
 def _run_post_render(root: Path, out: Path, pages: list[str]) -> subprocess.CompletedProcess:

@@ -14,6 +14,7 @@ displays as a bundle of:
 """
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -41,8 +42,11 @@ VEGA_BUNDLE = "assets/vega-bundle.js"
 # Draws one chart. The bundle is loaded once per page from the site root: Quarto's
 # <meta name="quarto:offset"> (swbook's pages carry it too) when there is one, else
 # the page's folder and its parents in turn. No network: the bundle is the site's own file.
+# The chart is re-laid out, never scaled: under NARROW px the narrow spec (wrapped labels,
+# fewer ticks, stacked panels) is drawn; either spec's plot widths are then widened or
+# narrowed so the whole chart takes the container's width, and it is redrawn on resize.
 _DRAW = """(function () {
-  var id = "IDENT", w = window;
+  var id = "IDENT", w = window, drawn = 0, busy = false, again = 0;
   function fail(error) { document.getElementById(id).textContent = "The chart could not be drawn: " + error; }
   if (!w.swVega) {
     w.swVega = w.vegaEmbed ? Promise.resolve() : new Promise(function (ok, no) {
@@ -58,13 +62,61 @@ _DRAW = """(function () {
       })(0);
     });
   }
+  function spec(narrow) {
+    var el = document.querySelector('script.sw-spec[data-for="' + id + '"][data-narrow="' + narrow + '"]')
+      || document.querySelector('script.sw-spec[data-for="' + id + '"]');
+    return JSON.parse(el.textContent);
+  }
+  // Adds `by` px to every plot width (shared among side-by-side panels), never below 120 px.
+  function widen(node, by) {
+    if (!node || typeof node !== "object") return;
+    var columns = (node.usermeta && node.usermeta.columns) || 1;
+    if (typeof node.width === "number") node.width = Math.max(120, Math.round(node.width + by / columns));
+    if (node.spec) widen(node.spec, by / columns);
+    (node.vconcat || []).forEach(function (n) { widen(n, by); });
+    (node.params || []).forEach(function (p) {
+      if (p.name === "plot_width") p.value = Math.max(120, Math.round(p.value + by / columns));
+    });
+  }
+  function natural(target) {
+    var svg = target.querySelector("svg");
+    return svg ? parseFloat(svg.getAttribute("width")) : 0;
+  }
+  // The chart is drawn into an inner box (vega-embed makes its target shrink to the chart),
+  // so the outer box's width is the room the page gives it.
+  function draw() {
+    var host = document.getElementById(id), room = host.clientWidth;
+    if (!room || room === drawn || busy) return Promise.resolve();
+    var target = host.querySelector(".sw-plot");
+    if (!target) { target = document.createElement("div"); target.className = "sw-plot"; host.appendChild(target); }
+    busy = true; drawn = room;
+    var s = spec(room < NARROW), opts = { renderer: "svg", actions: false };
+    return w.vegaEmbed(target, s, opts).then(function (result) {
+      var by = room - natural(target);
+      if (Math.abs(by) < 2) return result;
+      result.finalize(); widen(s, by);
+      return w.vegaEmbed(target, s, opts).then(function (again) {
+        var over = natural(target) - room;
+        if (over <= 1) return again;
+        again.finalize(); widen(s, -over);   // text that cannot shrink (a legend, a title) took more room
+        return w.vegaEmbed(target, s, opts);
+      });
+    }).then(function () {
+      host.dataset.drawn = "true"; host.dataset.layout = room < NARROW ? "narrow" : "wide"; busy = false;
+      // The page may have moved as the chart grew (a scroll bar came): fit once more, not for ever.
+      if (host.clientWidth !== drawn && again++ < 2) return draw();
+    }, function (error) { busy = false; throw error; });
+  }
   w.swVega.then(function () {
-    var target = document.getElementById(id);
-    var spec = JSON.parse(document.querySelector('script.sw-spec[data-for="' + id + '"]').textContent);
-    return w.vegaEmbed(target, spec, { renderer: "svg", actions: false })
-      .then(function () { target.dataset.drawn = "true"; });
+    var timer;
+    w.addEventListener("resize", function () {
+      clearTimeout(timer); timer = setTimeout(function () { again = 0; draw().catch(fail); }, 150);
+    });
+    return draw();
   }).catch(fail);
 })();"""
+# Below this container width (px) a chart is drawn from its narrow spec.
+NARROW = 600
 ROW_COLUMNS = ("survey", "table", "question", "category", "group", "measure", "value",
                "printed", "status", "base", "line", "lines", "derived", "shown", "note")
 
@@ -169,6 +221,18 @@ def print_svg(spec: dict) -> str:
     return svg
 
 
+def screen(spec: dict, smallest: int = 12) -> dict:
+    """A copy of `spec` for the screen: no text smaller than `smallest` px (the print SVG keeps its own sizes)."""
+    def lift(node):
+        if isinstance(node, dict):
+            return {k: (max(v, smallest) if k.endswith("ontSize") and isinstance(v, (int, float)) else lift(v))
+                    for k, v in node.items()}
+        if isinstance(node, list):
+            return [lift(v) for v in node]
+        return node
+    return lift(spec)
+
+
 def house_config() -> dict:
     """Vega-Lite config: plain axes, no chart junk, readable type."""
     return {
@@ -187,23 +251,44 @@ def house_config() -> dict:
 _published = format_month   # the name a chapter still calls
 
 
-def source_note(frame: pd.DataFrame, base: str | None = None) -> str:
-    """The line under a figure: report, table number, page, source lines and base.
+_CODE = re.compile(r"^\s*(Q\d+[a-z]?)\b")
 
-    Built from the metadata that `swsurveys.load` attaches to `frame`.
+
+def _base_for(base: str, frame: pd.DataFrame) -> str:
+    """The base, without its sentences about questions the figure does not draw ("Q3: newly qualified only")."""
+    drawn = {m.group(1) for q in frame.get("question", pd.Series(dtype=str)).dropna().astype(str)
+             if (m := _CODE.match(q))}
+    sentences = [x.strip() for x in re.split(r"(?<=\.)\s+", str(base)) if x.strip()]
+    kept = [x for x in sentences if not ((m := re.match(r"(Q\d+[a-z]?):", x)) and m.group(1) not in drawn)]
+    return " ".join(kept)
+
+
+def _where(table: dict) -> str:
+    pages = str(table.get("page", "") or "")
+    return ", ".join(x for x in (
+        table.get("number") or table.get("title", ""),
+        f"{'pages' if '-' in pages else 'page'} {pages}" if pages else "",
+        f"lines {table.get('lines', '')}" if table.get("lines") else "") if x)
+
+
+def source_note(frame: pd.DataFrame, *more: pd.DataFrame, base: str | None = None) -> str:
+    """The line under a figure: the report's short title, then each table's number, page and lines, and the base.
+
+    Built from the metadata that `swsurveys.load` attaches to each frame. The
+    report is named once however many of its tables the figure draws; the
+    base keeps only what applies to the questions drawn.
     """
+    frames = (frame, *more)
     survey = frame.attrs.get("survey", {})
-    table = frame.attrs.get("table", {})
-    pieces = [f"Source: {survey.get('publisher', '')}, {survey.get('title', '')} "
-              f"({_published(survey.get('published', ''))})"]
-    if table:
-        pages = table.get("page", "")
-        pieces.append(", ".join(x for x in (
-            table.get("number") or table.get("title", ""),
-            f"{'pages' if '-' in pages else 'page'} {pages}" if pages else "",
-            f"lines {table.get('lines', '')} of the text") if x))
-    text = "; ".join(pieces) + "."
-    base = table.get("base", "") if base is None else base
+    text = (f"Source: {survey.get('short_title') or survey.get('title', '')} "
+            f"({survey.get('publisher', '')}, {_published(survey.get('published', ''))})")
+    places = [_where(f.attrs["table"]) for f in frames if f.attrs.get("table")]
+    if places:
+        text += ": " + "; ".join(dict.fromkeys(places))
+    text += "."
+    if base is None:
+        bases = [_base_for(f.attrs["table"].get("base", "") or "", f) for f in frames if f.attrs.get("table")]
+        base = "; ".join(b.rstrip(".") for b in dict.fromkeys(bases) if b)
     if base:
         text += f" Base: {base.rstrip('.')}."
     return text
@@ -217,17 +302,23 @@ class Figure:
     alt: str
     note: str
     data: pd.DataFrame = field(default_factory=pd.DataFrame)
-    _spec: dict | None = field(default=None, init=False, repr=False, compare=False)
+    narrow: altair.TopLevelMixin | None = None
+    _specs: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
-    def spec(self) -> dict:
-        """The Vega-Lite spec with the house style applied (built once; the HTML and the SVG share it)."""
-        if self._spec is None:
+    def spec(self, narrow: bool = False) -> dict:
+        """The Vega-Lite spec with the house style applied (built once; the HTML and the SVG share the wide one).
+
+        `narrow=True` gives the phone layout (wrapped labels, fewer ticks,
+        stacked panels) where the helper made one, else the wide spec.
+        """
+        narrow = narrow and self.narrow is not None
+        if narrow not in self._specs:
             # Schema validation is most of altair's cost; the helpers' specs are validated once in the tests.
-            spec = self.chart.to_dict(validate=False)
+            spec = (self.narrow if narrow else self.chart).to_dict(validate=False)
             spec["config"] = {**house_config(), **spec.get("config", {})}
             spec["description"] = self.alt
-            self._spec = spec
-        return self._spec
+            self._specs[narrow] = spec
+        return self._specs[narrow]
 
     def svg(self) -> str:
         """The chart drawn for print, as a standalone SVG (vector) image with its source note under it.
@@ -249,10 +340,13 @@ class Figure:
         step can write the figure's CSV from the published pages alone.
         """
         ident = f"sw-chart-{next(_ids)}"
-        draw = _DRAW.replace("IDENT", ident).replace("BUNDLE", VEGA_BUNDLE)
+        draw = _DRAW.replace("IDENT", ident).replace("BUNDLE", VEGA_BUNDLE).replace("NARROW", str(NARROW))
         return (f'<div class="sw-chart" id="{ident}" role="img" aria-label="{html.escape(self.alt, quote=True)}">'
                 f'<noscript>This chart needs JavaScript; its values are in the data table.</noscript></div>\n'
-                f'<script type="application/json" class="sw-spec" data-for="{ident}">{_script_json(self.spec())}</script>\n'
+                f'<script type="application/json" class="sw-spec" data-for="{ident}" data-narrow="false">'
+                f'{_script_json(screen(self.spec()))}</script>\n'
+                f'<script type="application/json" class="sw-spec" data-for="{ident}" data-narrow="true">'
+                f'{_script_json(screen(self.spec(narrow=True), smallest=11))}</script>\n'
                 f'<script type="application/json" class="sw-data" data-for="{ident}">{_script_json(self.rows())}</script>\n'
                 f'<script>{draw}</script>\n'
                 f'<p class="source-note">{escape_html(self.note)}</p>')
@@ -272,6 +366,139 @@ def wrap(text: str, width: int = 48) -> list[str]:
     return textwrap.wrap(str(text), width) or [""]
 
 
+# Labels wrap this narrow on a phone, so the bars keep most of the width.
+NARROW_WRAP = 22
+# On a phone a label sits above its bar and wraps this wide, so the bar takes the whole width.
+ABOVE_WRAP = 44
+_LINE, _BAR = 15, 18     # px per label line (12 px type) and bar height in that layout
+# A value label is drawn inside a segment only when the segment is at least this wide (px).
+_LABEL_ROOM = 30
+
+
+def _lines(text, wrap_at: int) -> str:
+    """A label as wrapped lines joined by "|" (split again by the axis' labelExpr)."""
+    return "|".join(wrap(" ".join(str(text).split()), wrap_at))
+
+
+def _plain(text) -> str:
+    return " ".join(str(text).split())
+
+
+def responsive(helper):
+    """Make a figure helper also build its phone layout: the same call with `narrow=True`."""
+    @functools.wraps(helper)
+    def both(*args, **kwargs):
+        figure = helper(*args, **kwargs)
+        if figure.narrow is None and not kwargs.get("narrow"):
+            figure.narrow = helper(*args, **{**kwargs, "narrow": True}).chart
+        return figure
+    return both
+
+
+def _source_of(survey: str, table: str, line) -> str:
+    """Where a value is printed, for its tooltip: short title, table number, line."""
+    from .catalogue import survey as survey_row, table_info
+
+    try:
+        short = survey_row(survey)["short_title"]
+        info = table_info(survey, table)
+        where = info.get("number") or info.get("title") or table
+    except KeyError:
+        short, where = survey, table
+    return f"{short}, {where}" + (f", line {int(line)}" if pd.notna(line) and str(line) != "" else "")
+
+
+def _printed(row, percent: bool) -> str:
+    """The value as the source printed it (its own precision), with its unit."""
+    printed = str(getattr(row, "printed", "") or "").strip()
+    if printed in ("", "nan", "None"):
+        return row.shown
+    if percent and not printed.endswith("%") and re.fullmatch(r"[\d.,]+", printed):
+        return printed + "%"
+    return printed
+
+
+def _tips(data: pd.DataFrame, label: str, percent: bool, group: str | None = None) -> pd.DataFrame:
+    """Adds the tooltip fields: what (statement or category), group, value as printed, source and line."""
+    data = data.copy()
+    data["tip_what"] = data[label].map(_plain)
+    data["tip_group"] = data[group].map(_plain) if group else ""
+    data["tip_value"] = [_printed(r, percent) for r in data.itertuples()]
+    has = {"survey", "table", "line"} <= set(data.columns)
+    data["tip_source"] = ([_source_of(r.survey, r.table, r.line) for r in data.itertuples()] if has else "")
+    return data
+
+
+TIP_COLUMNS = ["tip_what", "tip_group", "tip_value", "tip_source"]
+
+
+def _tooltip(what: str, group: str | None = None) -> list:
+    """The tooltip every helper shows: what it is, the group, the printed value, where it is printed."""
+    tips = [altair.Tooltip("tip_what:N", title=what)]
+    if group:
+        tips.append(altair.Tooltip("tip_group:N", title=group))
+    return tips + [altair.Tooltip("tip_value:N", title="Value as printed"),
+                   altair.Tooltip("tip_source:N", title="Source")]
+
+
+def _title(title: str, narrow: bool):
+    """An axis title in lines that fit the plot (a long one would set the chart's width)."""
+    if not title:
+        return None
+    lines = wrap(title, 40 if narrow else 72)
+    return lines if len(lines) > 1 else lines[0]
+
+
+# Panel titles wrap to about the plot's width (the bars' column) at 12 px bold.
+PANEL_WRAP, NARROW_PANEL_WRAP = 60, 40
+
+
+def _value_axis(percent: bool, title, narrow: bool, **extra):
+    """A value axis whose tick labels never collide: few ticks, overlapping ones dropped."""
+    return altair.Axis(format=".0f", labelExpr="datum.label + '%'" if percent else "datum.label",
+                       tickCount=3 if narrow else 5, labelOverlap="greedy", labelFlush=True, **extra)
+
+
+def _label_axis(**extra):
+    return altair.Axis(labelExpr="split(datum.label, '|')", labelLimit=0, ticks=False, labelPadding=6, **extra)
+
+
+def _rows_above(lines: int, bar: int = _BAR):
+    """The phone layout of a bar chart's rows: each label above its bar, left-aligned over the plot.
+
+    Returns the y axis, the row step and the y offset that moves a bar (and its
+    value label) to the foot of its row, under its label.
+    """
+    step = lines * _LINE + bar + 12
+    shift = step / 2 - bar / 2 - 4
+    # The label's last line sits just above its bar, so a short label never floats between two bars.
+    axis = altair.Axis(labelExpr="split(datum.label, '|')", labelLimit=0, ticks=False, domain=False,
+                       labelAlign="left", labelBaseline="bottom", labelPadding=0,
+                       labelOffset=altair.ExprRef(f"{shift - bar / 2 - 3:g} - {_LINE} * "
+                                                  "(length(split(datum.label, '|')) - 1)"),
+                       labelLineHeight=_LINE)
+    return axis, step, shift
+
+
+def _layout(narrow: bool, lines: int, wide_step: float, band: float = 0.7):
+    """Rows of a bar chart: labels left of the bars (wide) or above them (narrow).
+
+    Returns the y axis, the row step, the bar mark's height and the offset
+    encoding that every mark of a row shares.
+    """
+    if narrow:
+        axis, step, shift = _rows_above(lines)
+        return axis, step, {"height": _BAR, "yOffset": shift}, {"yOffset": shift}
+    return _label_axis(), wide_step, {"height": {"band": band}}, {}
+
+
+def _zero_line(base, y, narrow: bool, shift: dict):
+    """The line at zero: full height beside labels; on a phone a short tick at each bar, clear of the labels above."""
+    if narrow:
+        return base.mark_tick(color="#0b0c0c", thickness=1, size=_BAR + 6, **shift).encode(y=y, x=altair.datum(0))
+    return altair.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color="#0b0c0c").encode(x="zero:Q")
+
+
 def describe_agreement(frame: pd.DataFrame, label: str = "question") -> str:
     """Alt text that reads out every plotted value, statement by statement."""
     parts = []
@@ -283,109 +510,162 @@ def describe_agreement(frame: pd.DataFrame, label: str = "question") -> str:
             f"{len(parts)} statement{'s' if len(parts) != 1 else ''}. " + "; ".join(parts) + ".")
 
 
+@responsive
 def agree_disagree(frame: pd.DataFrame, *, alt: str | None = None, label: str = "question", width: int = 340,
-                   wrap_at: int = 52, note: str | None = None) -> Figure:
+                   wrap_at: int = 52, note: str | None = None, narrow: bool = False) -> Figure:
     """Diverging bars: agree to the right, disagree to the left, one row per statement.
 
     `frame` holds observations with `category` Agree/Disagree and `value` in
     per cent. The unprinted remainder (neutral, don't know, not stated) is
     left blank: it is not a published value.
     """
+    if narrow:
+        wrap_at, width = ABOVE_WRAP, 300
     data = frame[frame["category"].isin(["Agree", "Disagree"])].copy()
-    data["statement"] = data[label].map(lambda s: " ".join(str(s).split()))
-    order = list(dict.fromkeys(data.sort_values("order")["statement"]))
+    data["statement"] = data[label].map(_plain)
     data["signed"] = data.apply(lambda r: -r["value"] if r["category"] == "Disagree" else r["value"], axis=1)
     data["shown"] = data["value"].map(lambda v: f"{v:g}%")
+    data = _tips(data, "statement", True, "category")
     # Vega draws a multi-line axis label from an array: join wrapped lines with "|", split in labelExpr.
-    data["statement"] = data["statement"].map(lambda t: "|".join(wrap(t, wrap_at)))
-    order = ["|".join(wrap(t, wrap_at)) for t in order]
-    chart_data = data[["statement", "category", "value", "signed", "shown", "printed", "line"]]
-    y = altair.Y("statement:N", sort=order, title=None,
-              axis=altair.Axis(labelExpr="split(datum.label, '|')", labelLimit=0, labelPadding=6, ticks=False))
-    limit = max(100, float(data["value"].max()) + 15)
-    x = altair.X("signed:Q", title="Disagree ← per cent of respondents → Agree",
-              scale=altair.Scale(domain=[-limit, limit]),
-              axis=altair.Axis(labelExpr="abs(datum.value) + '%'", values=[-100, -75, -50, -25, 0, 25, 50, 75, 100],
-                            grid=True))
-    color = altair.Color("category:N", title=None, scale=altair.Scale(domain=["Disagree", "Agree"], range=[DISAGREE, AGREE]),
-                      legend=altair.Legend(orient="top", direction="horizontal"))
-    base = altair.Chart(chart_data)
-    bars = base.mark_bar(height={"band": 0.7}).encode(
-        y=y, x=x, color=color,
-        tooltip=[altair.Tooltip("statement:N", title="Statement"), altair.Tooltip("category:N", title="Answer"),
-                 altair.Tooltip("shown:N", title="Per cent"), altair.Tooltip("line:Q", title="Source line")])
-    left = base.transform_filter("datum.signed < 0").mark_text(align="right", baseline="middle", dx=-4).encode(
-        y=y, x=x, text="shown:N")
-    right = base.transform_filter("datum.signed >= 0").mark_text(align="left", baseline="middle", dx=4).encode(
-        y=y, x=x, text="shown:N")
-    rule = altair.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color="#0b0c0c").encode(x="zero:Q")
-    rows = len(order)
+    data["statement"] = data["statement"].map(lambda t: _lines(t, wrap_at))
+    order = list(dict.fromkeys(data.sort_values("order")["statement"]))
+    chart_data = data[["statement", "category", "value", "signed", "shown"] + TIP_COLUMNS]
+    lines = max(len(s.split("|")) for s in order)
     # Every row gets the height of the longest label, so wrapped labels never overlap.
-    height = max(60, rows * (max(len(s.split("|")) for s in order) * 14 + 8))
+    axis, step, bar, shift = _layout(narrow, lines, lines * 15 + 8)
+    y = altair.Y("statement:N", sort=order, title=None, axis=axis)
+    limit = max(100, float(data["value"].max()) + 15)
+    x = altair.X("signed:Q", title="Disagree ← per cent → Agree" if narrow else
+                 "Disagree ← per cent of respondents → Agree",
+                 scale=altair.Scale(domain=[-limit, limit]),
+                 axis=altair.Axis(labelExpr="abs(datum.value) + '%'", grid=True, labelOverlap="greedy",
+                                  values=[-100, -50, 0, 50, 100] if narrow else [-100, -75, -50, -25, 0, 25, 50, 75, 100]))
+    color = altair.Color("category:N", title=None, scale=altair.Scale(domain=["Disagree", "Agree"], range=[DISAGREE, AGREE]),
+                         legend=altair.Legend(orient="top", direction="horizontal"))
+    base = altair.Chart(chart_data)
+    tooltip = _tooltip("Statement", "Answer")
+    bars = base.mark_bar(**bar).encode(y=y, x=x, color=color, tooltip=tooltip)
+    left = base.transform_filter("datum.signed < 0").mark_text(**shift, align="right", baseline="middle", dx=-4).encode(
+        y=y, x=x, text="shown:N", tooltip=tooltip)
+    right = base.transform_filter("datum.signed >= 0").mark_text(**shift, align="left", baseline="middle", dx=4).encode(
+        y=y, x=x, text="shown:N", tooltip=tooltip)
+    rule = _zero_line(base, y, narrow, shift)
+    height = max(60, len(order) * step)
     chart = (bars + left + right + rule).properties(width=width, height=height)
     alt = alt or describe_agreement(frame, label)
     return Figure(chart, alt, note if note is not None else source_note(frame), frame)
 
 
+def _shown(v, percent: bool) -> str:
+    return f"{v:g}%" if percent else f"{v:,.0f}" if v == int(v) else f"{v:,g}"
+
+
+@responsive
 def bars(frame: pd.DataFrame, *, alt: str, label: str = "category", color: str = PALETTE[0],
-         title: str = "", percent: bool = False, width: int = 360, note: str | None = None) -> Figure:
+         title: str = "", percent: bool = False, width: int = 360, wrap_at: int = 44, note: str | None = None,
+         narrow: bool = False) -> Figure:
     """Horizontal bars of one value per label, with direct labels."""
+    if narrow:
+        wrap_at, width = ABOVE_WRAP, 300
     data = frame.sort_values("order").copy()
-    data["shown"] = data["value"].map(lambda v: f"{v:g}%" if percent else f"{v:,.0f}" if v == int(v) else f"{v:g}")
-    order = list(dict.fromkeys(data[label]))
-    chart_data = data[[label, "value", "shown", "printed", "line"]]
-    base = altair.Chart(chart_data)
-    y = altair.Y(f"{label}:N", sort=order, title=None, axis=altair.Axis(labelLimit=320, ticks=False))
-    x = altair.X("value:Q", title=title or None, scale=altair.Scale(domainMin=0, nice=True),
-              axis=altair.Axis(format=".0f", labelExpr="datum.label + '%'" if percent else "datum.label"))
-    chart = (base.mark_bar(color=color, height={"band": 0.7}).encode(
-        y=y, x=x, tooltip=[altair.Tooltip(f"{label}:N", title="Label"), altair.Tooltip("shown:N", title="Value"),
-                           altair.Tooltip("line:Q", title="Source line")])
-        + base.mark_text(align="left", baseline="middle", dx=4).encode(y=y, x=x, text="shown:N")
-    ).properties(width=width, height=max(40, 26 * len(order)))
+    data["shown"] = data["value"].map(lambda v: _shown(v, percent))
+    data = _tips(data, label, percent)
+    data["row"] = data[label].map(lambda t: _lines(t, wrap_at))
+    order = list(dict.fromkeys(data["row"]))
+    lines = max(len(s.split("|")) for s in order) if order else 1
+    base = altair.Chart(data[["row", "value", "shown"] + TIP_COLUMNS])
+    axis, step, bar, shift = _layout(narrow, lines, max(26, 15 * lines + 8))
+    y = altair.Y("row:N", sort=order, title=None, axis=axis)
+    x = altair.X("value:Q", title=_title(title, narrow), scale=altair.Scale(domainMin=0, nice=True),
+                 axis=_value_axis(percent, title, narrow))
+    tooltip = _tooltip("Category")
+    chart = (base.mark_bar(color=color, **bar).encode(y=y, x=x, tooltip=tooltip)
+             + base.mark_text(**shift, align="left", baseline="middle", dx=4).encode(y=y, x=x, text="shown:N", tooltip=tooltip)
+             ).properties(width=width, height=max(40, step * len(order)))
     return Figure(chart, alt, note if note is not None else source_note(frame), frame)
 
 
+@responsive
 def grouped_bars(frame: pd.DataFrame, *, alt: str, label: str = "category", group: str = "group",
                  percent: bool = False, title: str = "", width: int = 340, wrap_at: int = 40,
-                 note: str | None = None, groups: list[str] | None = None) -> Figure:
+                 note: str | None = None, groups: list[str] | None = None, narrow: bool = False) -> Figure:
     """Horizontal bars of one value per label and group (e.g. CSD beside DASS), directly labelled."""
+    if narrow:
+        wrap_at, width = ABOVE_WRAP, 300
     data = frame.sort_values("order").dropna(subset=["value"]).copy()
-    data["shown"] = data["value"].map(lambda v: f"{v:g}%" if percent else f"{v:,.0f}" if v == int(v) else f"{v:g}")
-    data["label"] = data[label].map(lambda t: "|".join(wrap(" ".join(str(t).split()), wrap_at)))
-    order = list(dict.fromkeys(data["label"]))
+    data["shown"] = data["value"].map(lambda v: _shown(v, percent))
+    data = _tips(data, label, percent, group)
     groups = groups or list(dict.fromkeys(data[group]))
-    chart_data = data[["label", group, "value", "shown", "printed", "line"]].rename(columns={group: "group"})
-    y = altair.Y("label:N", sort=order, title=None,
-                 axis=altair.Axis(labelExpr="split(datum.label, '|')", labelLimit=0, ticks=False, labelPadding=6))
-    x = altair.X("value:Q", title=title or None, scale=altair.Scale(domainMin=0, nice=True),
-                 axis=altair.Axis(labelExpr="datum.label + '%'" if percent else "datum.label"))
+    present = data.groupby(label, sort=False)[group].nunique()
+    sparse = bool((present < len(groups)).any())
+    if sparse:
+        # Not every row has every group (a report that states only some shares): side-by-side slots
+        # would leave gaps and set bars off their labels, so each bar gets its own labelled row.
+        data["label"] = [_lines(f"{_plain(r[label])}: {str(r[group])[:1].lower()}{str(r[group])[1:]}", wrap_at)
+                         for _, r in data.iterrows()]
+    else:
+        data["label"] = data[label].map(lambda t: _lines(t, wrap_at))
+    order = list(dict.fromkeys(data["label"]))
+    chart_data = data[["label", group, "value", "shown"] + TIP_COLUMNS].rename(columns={group: "group"})
+    lines = max(len(s.split("|")) for s in order) if order else 1
+    bar = {"height": {"band": 0.7}} if sparse else {}
+    offset = {} if sparse else {"yOffset": altair.YOffset("group:N", sort=groups)}
+    # Each group's bar is at least 17 px high, so value labels one above another never touch.
+    step = max(15 * lines + 8, 17 * (1 if sparse else len(groups)) + 8)
+    axis = _label_axis()
+    if narrow and sparse:
+        axis, step, bar, _ = _layout(True, lines, step)
+    elif narrow:
+        # The label above, the group's bars under it, one beneath another, across the whole width.
+        top = lines * _LINE + 6
+        step = top + 17 * len(groups) + 8
+        axis = altair.Axis(labelExpr="split(datum.label, '|')", labelLimit=0, ticks=False, domain=False,
+                           labelAlign="left", labelBaseline="bottom", labelPadding=0, labelLineHeight=_LINE,
+                           labelOffset=altair.ExprRef(f"{top - 3 - step / 2:g} - {_LINE} * "
+                                                      "(length(split(datum.label, '|')) - 1)"))
+        offset = {"yOffset": altair.YOffset("group:N", sort=groups,
+                                            scale=altair.Scale(range=[top, top + 17 * len(groups)]))}
+    y = altair.Y("label:N", sort=order, title=None, axis=axis)
+    x = altair.X("value:Q", title=_title(title, narrow), scale=altair.Scale(domainMin=0, nice=True),
+                 axis=_value_axis(percent, title, narrow))
     color = altair.Color("group:N", title=None, sort=groups, scale=altair.Scale(domain=groups, range=PALETTE[:len(groups)]),
                          legend=altair.Legend(orient="top", direction="vertical", labelLimit=0))
-    offset = altair.YOffset("group:N", sort=groups)
     base = altair.Chart(chart_data)
-    lines = max(len(s.split("|")) for s in order) if order else 1
-    step = max(14 * lines + 6, 16 * len(groups) + 8)
-    chart = (base.mark_bar().encode(y=y, x=x, color=color, yOffset=offset,
-                                    tooltip=[altair.Tooltip("group:N", title="Group"), altair.Tooltip("shown:N", title="Value"),
-                                             altair.Tooltip("line:Q", title="Source line")])
-             + base.mark_text(align="left", baseline="middle", dx=3, fontSize=10).encode(
-                 y=y, x=x, yOffset=offset, text="shown:N")
+    tooltip = _tooltip("Category", "Group")
+    chart = (base.mark_bar(**bar).encode(
+                 y=y, x=x, color=color, tooltip=tooltip, **offset)
+             + base.mark_text(align="left", baseline="middle", dx=3, fontSize=10,
+                              **({"yOffset": bar["yOffset"]} if "yOffset" in bar else {})).encode(
+                 y=y, x=x, text="shown:N", tooltip=tooltip, **offset)
              ).properties(width=width, height=step * len(order))
     return Figure(chart, alt, note if note is not None else source_note(frame), frame)
 
 
+# Greys for the answers that are neither side: clearly apart, the lighter for "don't know"/"not stated".
+NEUTRAL_GREYS = ["#A6A6A6", "#DCDCDC"]
+
+
+def _plot_width(width: int):
+    """The plot width as a chart parameter: the page's draw script updates it when it fits the chart."""
+    return altair.param(name="plot_width", value=width)
+
+
+@responsive
 def likert(frame: pd.DataFrame, *, categories: list[str], negative: list[str], neutral: list[str],
            alt: str, label: str = "question", group: str | None = None, width: int = 320, wrap_at: int = 46,
-           note: str | None = None) -> Figure:
+           note: str | None = None, narrow: bool = False) -> Figure:
     """Diverging stacked bars of a full answer scale, agreement to the right of zero.
 
     `categories` lists every answer in printed order; `negative` are drawn to
     the left, `neutral` ones are split evenly across zero, the rest go right.
-    The bar positions are layout only: every label shows a printed value.
+    The bar positions are layout only: every label shows a printed value. A
+    segment too narrow for its label keeps its value in the tooltip. With
+    `group`, the groups sit side by side (stacked on a phone).
     """
+    if narrow:
+        wrap_at, width = ABOVE_WRAP, 300
     data = frame[frame["category"].isin(categories)].dropna(subset=["value"]).copy()
-    data["statement"] = data[label].map(lambda t: "|".join(wrap(" ".join(str(t).split()), wrap_at)))
+    data["statement"] = data[label].map(lambda t: _lines(t, wrap_at))
     keys = ["statement"] + ([group] if group else [])
     rank = {c: i for i, c in enumerate(categories)}
     pieces = []
@@ -398,130 +678,206 @@ def likert(frame: pd.DataFrame, *, categories: list[str], negative: list[str], n
             left += row.value
     laid = pd.DataFrame(pieces)
     laid["shown"] = laid["value"].map(lambda v: f"{v:g}%")
+    laid = _tips(laid, label, True, group)
+    laid["tip_what"] = laid["tip_what"] + " — " + laid["category"]
     order = list(dict.fromkeys(data.sort_values("order")["statement"]))
     # The strongest answers get the darkest colours; white labels only on dark segments.
     palette = {c: col for c, col in zip(negative, [DISAGREE, "#F9A77C"])}
-    palette.update({c: NEUTRAL if i == 0 else "#8C8C8C" for i, c in enumerate(neutral)})
+    palette.update({c: NEUTRAL_GREYS[min(i, 1)] for i, c in enumerate(neutral)})
     positive = [c for c in categories if c not in negative and c not in neutral]
     palette.update({c: col for c, col in zip(positive, ["#6E93B8", AGREE])})
     dark = [c for c in (negative[:1] + positive[-1:])]
     domain = [c for c in categories if c in palette]
-    columns = ["statement", "category", "value", "x0", "x1", "shown", "printed", "line"] + ([group] if group else [])
+    columns = ["statement", "category", "value", "x0", "x1", "shown"] + TIP_COLUMNS + ([group] if group else [])
     base = altair.Chart(laid[columns])
-    y = altair.Y("statement:N", sort=order, title=None,
-                 axis=altair.Axis(labelExpr="split(datum.label, '|')", labelLimit=0, ticks=False, labelPadding=6))
+    lines = max(len(s.split("|")) for s in order) if order else 1
+    axis, step, bar, shift = _layout(narrow, lines, lines * 15 + 10, band=0.75)
+    y = altair.Y("statement:N", sort=order, title=None, axis=axis)
     x = altair.X("x0:Q", title="← disagree   per cent   agree →", scale=altair.Scale(domain=[-100, 100]),
-                 axis=altair.Axis(labelExpr="abs(datum.value) + '%'", values=[-100, -50, 0, 50, 100]))
+                 axis=altair.Axis(labelExpr="abs(datum.value) + '%'", labelOverlap="greedy",
+                                  values=[-100, 0, 100] if narrow or group else [-100, -50, 0, 50, 100]))
     color = altair.Color("category:N", title=None, sort=domain,
                          scale=altair.Scale(domain=domain, range=[palette[c] for c in domain]),
-                         legend=altair.Legend(orient="top", direction="horizontal", columns=3))
-    bars = base.mark_bar(height={"band": 0.75}).encode(
-        y=y, x=x, x2="x1:Q", color=color,
-        tooltip=[altair.Tooltip("category:N", title="Answer"), altair.Tooltip("shown:N", title="Per cent"),
-                 altair.Tooltip("line:Q", title="Source line")])
-    text = base.transform_filter("datum.value >= 8").transform_calculate(mid="(datum.x0 + datum.x1) / 2").mark_text(
-        fontSize=9).encode(y=y, x="mid:Q", text="shown:N",
-                           color=altair.condition(altair.FieldOneOfPredicate(field="category", oneOf=dark),
-                                                  altair.value("white"), altair.value("#0b0c0c")))
-    lines = max(len(s.split("|")) for s in order) if order else 1
-    layer = (bars + text + altair.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color="#0b0c0c").encode(x="zero:Q"))
-    height = len(order) * (lines * 14 + 10)
+                         legend=altair.Legend(orient="top", direction="horizontal",
+                                              columns=1 if narrow else _legend_columns(domain)))
+    tooltip = _tooltip("Statement and answer", "Group" if group else None)
+    bars = base.mark_bar(**bar).encode(y=y, x=x, x2="x1:Q", color=color, tooltip=tooltip)
+    text = base.transform_filter(f"datum.value / 200 * plot_width >= {_LABEL_ROOM}").transform_calculate(
+        mid="(datum.x0 + datum.x1) / 2").mark_text(**shift, fontSize=9).encode(
+        y=y, x="mid:Q", text="shown:N", tooltip=tooltip,
+        color=altair.condition(altair.FieldOneOfPredicate(field="category", oneOf=dark),
+                               altair.value("white"), altair.value("#0b0c0c")))
+    layer = bars + text + _zero_line(base, y, narrow, shift)
+    height = len(order) * step
     if group:
         groups = list(dict.fromkeys(data[group]))   # as the frame lists them
-        chart = layer.properties(width=width, height=height).facet(
-            column=altair.Column(f"{group}:N", title=None, sort=groups, header=altair.Header(labelFontWeight="bold")))
+        header = altair.Header(labelFontWeight="bold", labelAnchor="start", labelAngle=0, labelOrient="top")
+        facet = (altair.Row(f"{group}:N", title=None, sort=groups, header=header) if narrow else
+                 altair.Column(f"{group}:N", title=None, sort=groups, header=altair.Header(labelFontWeight="bold")))
+        chart = layer.properties(width=width, height=height).facet(**({"row": facet} if narrow else {"column": facet}))
+        if not narrow:
+            chart = chart.properties(usermeta={"columns": len(groups)})
     else:
         chart = layer.properties(width=width, height=height)
-    return Figure(chart, alt, note if note is not None else source_note(frame), frame)
+    return Figure(chart.add_params(_plot_width(width)), alt, note if note is not None else source_note(frame), frame)
 
 
+@responsive
 def dot_plot(frame: pd.DataFrame, *, alt: str, label: str = "question", scale: tuple[float, float] = (0, 10),
-             title: str = "Mean score", width: int = 320, wrap_at: int = 48, note: str | None = None) -> Figure:
+             title: str = "Mean score", width: int = 320, wrap_at: int = 48, note: str | None = None,
+             narrow: bool = False) -> Figure:
     """Ranked dots of one value per item (e.g. mean scores out of 10), highest first."""
+    if narrow:
+        wrap_at, width = ABOVE_WRAP, 300
     data = frame.dropna(subset=["value"]).sort_values("value", ascending=False).copy()
-    data["item"] = data[label].map(lambda t: "|".join(wrap(" ".join(str(t).split()), wrap_at)))
     data["shown"] = data["value"].map(lambda v: f"{v:g}")
+    data = _tips(data, label, False)
+    data["item"] = data[label].map(lambda t: _lines(t, wrap_at))
     order = list(dict.fromkeys(data["item"]))
-    base = altair.Chart(data[["item", "value", "shown", "printed", "line"]])
-    y = altair.Y("item:N", sort=order, title=None,
-                 axis=altair.Axis(labelExpr="split(datum.label, '|')", labelLimit=0, ticks=False, grid=True))
-    x = altair.X("value:Q", title=title, scale=altair.Scale(domain=list(scale)))
+    base = altair.Chart(data[["item", "value", "shown"] + TIP_COLUMNS])
     lines = max(len(s.split("|")) for s in order) if order else 1
-    chart = (base.mark_circle(size=90, color=PALETTE[0], opacity=1).encode(
-        y=y, x=x, tooltip=[altair.Tooltip("shown:N", title=title), altair.Tooltip("line:Q", title="Source line")])
-        + base.mark_text(align="left", dx=8, fontSize=10).encode(y=y, x=x, text="shown:N")
-    ).properties(width=width, height=len(order) * (lines * 13 + 10))
+    axis, step, _, shift = _layout(narrow, lines, lines * 15 + 10)
+    if not narrow:
+        axis = _label_axis(grid=True)
+    y = altair.Y("item:N", sort=order, title=None, axis=axis)
+    x = altair.X("value:Q", title=_title(title, narrow), scale=altair.Scale(domain=list(scale)),
+                 axis=altair.Axis(tickCount=3 if narrow else 5, labelOverlap="greedy"))
+    tooltip = _tooltip("Item")
+    chart = (base.mark_circle(**shift, size=90, color=PALETTE[0], opacity=1).encode(y=y, x=x, tooltip=tooltip)
+             + base.mark_text(**shift, align="left", dx=8, fontSize=10).encode(y=y, x=x, text="shown:N", tooltip=tooltip)
+             ).properties(width=width, height=len(order) * step)
     return Figure(chart, alt, note if note is not None else source_note(frame), frame)
 
 
+@responsive
 def paired_dots(frame: pd.DataFrame, *, alt: str, label: str, series: str, note: str,
                 series_order: list[str], observations: pd.DataFrame, title: str = "Per cent agreeing",
-                width: int = 300, wrap_at: int = 46) -> Figure:
-    """One row per item and one dot per series (e.g. 2010 beside 2011), joined by a line.
+                width: int = 300, wrap_at: int = 64, narrow: bool = False) -> Figure:
+    """One row per item and one dot per series (e.g. 2010 beside 2011), joined by a line, each dot labelled.
 
     `frame` needs columns `label`, `series`, `value` and `shown` (the text
     beside each dot, e.g. "51%" or "63% (derived)"); `observations` are the
-    published values behind it, offered as the figure's data and table.
+    published values behind it, offered as the figure's data and table. The
+    lower value's label sits left of its dot and the higher's right, so two
+    close dots never share a label's place.
     """
+    if narrow:
+        wrap_at, width = ABOVE_WRAP, 300
     data = frame.copy()
-    data["item"] = data[label].map(lambda t: "|".join(wrap(" ".join(str(t).split()), wrap_at)))
+    data["tip_what"] = data[label].map(_plain)
+    data["tip_group"] = data[series].astype(str)
+    data["tip_value"] = data["shown"]
+    data["tip_source"] = data["source"] if "source" in data.columns else ""
+    data["item"] = data[label].map(lambda t: _lines(t, wrap_at))
+    data["side"] = data.groupby("item")["value"].rank(method="first").map(lambda r: "right" if r > 1 else "left")
+    data.loc[data.groupby("item")["value"].transform("count") == 1, "side"] = "right"
+    data["label"] = data["shown"].map(lambda s: str(s).split(" ")[0])   # the number; "(derived)" is in the tooltip
     order = list(dict.fromkeys(data["item"]))
-    base = altair.Chart(data[["item", series, "value", "shown"]].rename(columns={series: "series"}))
-    y = altair.Y("item:N", sort=order, title=None,
-                 axis=altair.Axis(labelExpr="split(datum.label, '|')", labelLimit=0, ticks=False, grid=True))
-    x = altair.X("value:Q", title=title, scale=altair.Scale(domain=[0, 100]),
-                 axis=altair.Axis(labelExpr="datum.label + '%'"))
+    base = altair.Chart(data[["item", series, "value", "shown", "side", "label"] + TIP_COLUMNS]
+                        .rename(columns={series: "series"}))
+    lines = max(len(s.split("|")) for s in order) if order else 1
+    axis, step, _, shift = _layout(narrow, lines, lines * 15 + 8)
+    if not narrow:
+        axis = _label_axis(grid=True)
+    y = altair.Y("item:N", sort=order, title=None, axis=axis)
+    x = altair.X("value:Q", title=_title(title, narrow), scale=altair.Scale(domain=[0, 100]),
+                 axis=altair.Axis(labelExpr="datum.label + '%'", tickCount=3 if narrow else 5, labelOverlap="greedy"))
     color = altair.Color("series:N", title=None, sort=series_order,
                          scale=altair.Scale(domain=series_order, range=PALETTE[:len(series_order)]),
                          legend=altair.Legend(orient="top", direction="horizontal"))
-    lines = max(len(s.split("|")) for s in order) if order else 1
-    chart = (base.mark_line(color="#b1b4b6").encode(y=y, x=x, detail="item:N")
-             + base.mark_circle(size=110, opacity=1).encode(
-                 y=y, x=x, color=color, tooltip=[altair.Tooltip("series:N", title="Survey"),
-                                                 altair.Tooltip("shown:N", title="Agreeing")])
-             ).properties(width=width, height=len(order) * (lines * 14 + 12))
+    tooltip = _tooltip("Statement", "Survey")
+    chart = (base.mark_line(**shift, color="#b1b4b6").encode(y=y, x=x, detail="item:N")
+             + base.mark_circle(**shift, size=110, opacity=1).encode(y=y, x=x, color=color, tooltip=tooltip)
+             + base.transform_filter("datum.side == 'left'").mark_text(**shift, align="right", dx=-8, fontSize=11).encode(
+                 y=y, x=x, text="label:N", color=color, tooltip=tooltip)
+             + base.transform_filter("datum.side == 'right'").mark_text(**shift, align="left", dx=8, fontSize=11).encode(
+                 y=y, x=x, text="label:N", color=color, tooltip=tooltip)
+             ).properties(width=width, height=len(order) * step)
     return Figure(chart, alt, note, observations)
 
 
+@responsive
 def panel_bars(frame: pd.DataFrame, *, alt: str, panel: str, label: str = "category", percent: bool = False,
                title: str = "", width: int = 360, wrap_at: int = 44, note: str | None = None,
-               panels: list[str] | None = None) -> Figure:
+               panels: list[str] | None = None, narrow: bool = False) -> Figure:
     """Horizontal bars in stacked panels (one per `panel` value, e.g. one per published table), directly labelled.
 
     Each panel keeps its own rows and order (`order` within the panel); the
     value axis is shared, so panels must hold the same unit. Rows without a
     number (a status such as `low` or `x`) are not drawn: show them in a table.
     """
+    if narrow:
+        wrap_at, width = ABOVE_WRAP, 300
     data = frame.dropna(subset=["value"]).sort_values("order", kind="stable").copy()
-    data["row"] = data[label].map(lambda t: "|".join(wrap(" ".join(str(t).split()), wrap_at)))
-    data["shown"] = data["value"].map(lambda v: f"{v:g}%" if percent else f"{v:,.0f}" if v == int(v) else f"{v:g}")
+    data["shown"] = data["value"].map(lambda v: _shown(v, percent))
     data["panel"] = data[panel]
+    data = _tips(data, label, percent, "panel")
+    data["row"] = data[label].map(lambda t: _lines(t, wrap_at))
     panels = panels or list(dict.fromkeys(data["panel"]))
     data["position"] = data.groupby("panel", sort=False).cumcount()
     lines = max(len(s.split("|")) for s in data["row"]) if len(data) else 1
     base = altair.Chart()
-    y = altair.Y("row:N", sort=altair.EncodingSortField("position", order="ascending"), title=None,
-                 axis=altair.Axis(labelExpr="split(datum.label, '|')", labelLimit=0, ticks=False, labelPadding=6))
-    x = altair.X("value:Q", title=title or None, scale=altair.Scale(domainMin=0, nice=True),
-                 axis=altair.Axis(format=".0f", labelExpr="datum.label + '%'" if percent else "datum.label"))
+    axis, step, bar, shift = _layout(narrow, lines, lines * 15 + 8)
+    y = altair.Y("row:N", sort=altair.EncodingSortField("position", order="ascending"), title=None, axis=axis)
+    x = altair.X("value:Q", title=_title(title, narrow), scale=altair.Scale(domainMin=0, nice=True),
+                 axis=_value_axis(percent, title, narrow))
+    tooltip = _tooltip("Category", "Panel")
     layer = altair.layer(
-        base.mark_bar(color=PALETTE[0], height={"band": 0.7}).encode(
-            y=y, x=x, tooltip=[altair.Tooltip("row:N", title="Label"), altair.Tooltip("shown:N", title="Value"),
-                               altair.Tooltip("line:Q", title="Source line")]),
-        base.mark_text(align="left", baseline="middle", dx=4).encode(y=y, x=x, text="shown:N"),
-    ).properties(width=width, height=altair.Step(lines * 14 + 8))
+        base.mark_bar(color=PALETTE[0], **bar).encode(y=y, x=x, tooltip=tooltip),
+        base.mark_text(**shift, align="left", baseline="middle", dx=4).encode(y=y, x=x, text="shown:N", tooltip=tooltip),
+    ).properties(width=width, height=altair.Step(step))
+    # A long panel title wraps over the panel's own width (it would otherwise squeeze the bars).
+    title_wrap = NARROW_PANEL_WRAP if narrow else PANEL_WRAP
+    data["panel"] = data["panel"].map(lambda t: _lines(t, title_wrap))
+    panels = [_lines(p, title_wrap) for p in panels]
+    header = altair.Header(labelFontWeight="bold", labelAnchor="start", labelAngle=0, labelOrient="top",
+                           labelLimit=0, labelExpr="split(datum.label, '|')")
     chart = altair.FacetChart(
-        data=data[["panel", "row", "position", "value", "shown", "printed", "line"]], spec=layer,
-        facet=altair.Facet("panel:N", sort=panels, title=None,
-                           header=altair.Header(labelFontWeight="bold", labelAnchor="start", labelAngle=0,
-                                                labelOrient="top", labelLimit=0)),
+        data=data[["panel", "row", "position", "value", "shown"] + TIP_COLUMNS], spec=layer,
+        facet=altair.Facet("panel:N", sort=panels, title=None, header=header),
         columns=1).resolve_scale(y="independent")
     return Figure(chart, alt, note if note is not None else source_note(frame), frame)
 
 
+# Answer scales drawn as a scale: one hue, darkest at the best answer (then greys for the rest).
+ORDINAL_BLUES = ["#12436D", "#2F6A9E", "#5B8FC2", "#94B8DB", "#C9DBEC"]
+_NEUTRAL_WORDS = re.compile(r"^(neither|no opinion|not sure|neutral)", re.I)
+_UNKNOWN_WORDS = re.compile(r"(don.t know|not stated|not known|no answer|no response|not applicable|n/a)", re.I)
+
+
+def _legend_columns(labels: list[str]) -> int:
+    """As many legend columns as the column width holds for these labels."""
+    longest = max((len(str(c)) for c in labels), default=0)
+    return 3 if longest <= 28 else 2 if longest <= 44 else 1
+
+
+def _composition_colours(categories: list[str], ordinal: bool) -> list[str]:
+    """Colours for stacked segments: a sequential scale for an ordered answer scale, greys for the middle and unknown."""
+    unknown = [c for c in categories if _UNKNOWN_WORDS.search(c)]
+    middle = [c for c in categories if _NEUTRAL_WORDS.search(c)]
+    if not ordinal:
+        colours, n = {}, 0
+        for c in categories:
+            if c in unknown:
+                colours[c] = NEUTRAL_GREYS[1]
+            elif c in middle:
+                colours[c] = NEUTRAL_GREYS[0]
+            else:
+                colours[c] = PALETTE[n % len(PALETTE)]
+                n += 1
+        return [colours[c] for c in categories]
+    scale = [c for c in categories if c not in unknown]
+    ramp = ORDINAL_BLUES if len(scale) > 3 else ORDINAL_BLUES[::2]
+    colours = {c: ramp[min(i, len(ramp) - 1)] for i, c in enumerate(scale)}
+    colours.update({c: NEUTRAL_GREYS[1] for c in unknown})
+    return [colours[c] for c in categories]
+
+
+@responsive
 def composition_bars(frame: pd.DataFrame, *, alt: str, categories: list[str], label: str = "group",
                      facet: str | None = None, width: int = 420, wrap_at: int = 34, note: str | None = None,
-                     title: str = "Per cent of recorded working time") -> Figure:
+                     title: str = "Per cent of recorded working time", ordinal: bool = False,
+                     narrow: bool = False) -> Figure:
     """Horizontal stacked bars: one bar per `label` (e.g. a setting), one segment per category.
 
     Made for compositions such as the share of working time in each diary
@@ -531,12 +887,18 @@ def composition_bars(frame: pd.DataFrame, *, alt: str, categories: list[str], la
     table. Segments are stacked from the printed values, so a bar may end a
     little short of or beyond 100 because of the source's rounding. With
     `facet`, the bars are split into panels by that column (e.g. one panel
-    per published table), each with its own rows.
+    per published table), each with its own rows. With `ordinal`, the
+    categories are an ordered answer scale (best first), drawn in one hue.
+    A segment too narrow for its label keeps its value in the tooltip.
     """
+    if narrow:
+        wrap_at, width = ABOVE_WRAP, 300
     data = frame[frame["category"].isin(categories) & frame["value"].notna()].copy()
     if "status" in data.columns:
         data = data[data["status"].fillna("") == ""]
-    data["bar"] = data[label].map(lambda t: "|".join(wrap(" ".join(str(t).split()), wrap_at)))
+    data["bar"] = data[label].map(lambda t: _lines(t, wrap_at))
+    if facet:
+        data[facet] = data[facet].map(lambda t: _lines(t, NARROW_PANEL_WRAP if narrow else PANEL_WRAP))
     rank = {c: i for i, c in enumerate(categories)}
     keys = ([facet] if facet else []) + ["bar"]
     pieces = []
@@ -547,39 +909,41 @@ def composition_bars(frame: pd.DataFrame, *, alt: str, categories: list[str], la
             left += row.value
     laid = pd.DataFrame(pieces)
     laid["shown"] = laid["value"].map(lambda v: f"{v:g}%")
+    laid = _tips(laid, label, True, "category")
     order = list(dict.fromkeys(laid["bar"]))
-    colours = (PALETTE * 2)[:len(categories)]
-    light = [c for c, col in zip(categories, colours) if col in ("#F46A25", "#A285D1", "#28A197")]
-    columns = ["bar", "category", "value", "x0", "x1", "shown", "printed", "line"] + ([facet] if facet else [])
+    colours = _composition_colours(categories, ordinal)
+    dark = [c for c, col in zip(categories, colours) if col in ("#12436D", "#2F6A9E", "#801650", "#3D3D3D")]
+    columns = ["bar", "category", "value", "x0", "x1", "shown"] + TIP_COLUMNS + ([facet] if facet else [])
     base = altair.Chart(laid[columns])
-    y = altair.Y("bar:N", sort=order, title=None,
-                 axis=altair.Axis(labelExpr="split(datum.label, '|')", labelLimit=0, ticks=False, labelPadding=6))
-    x = altair.X("x0:Q", title=title, scale=altair.Scale(domain=[0, 102], nice=False),
-                 axis=altair.Axis(labelExpr="datum.value + '%'", values=[0, 25, 50, 75, 100]))
+    lines = max(len(s.split("|")) for s in order) if order else 1
+    axis, step, bar, shift = _layout(narrow, lines, lines * 15 + 10, band=0.75)
+    y = altair.Y("bar:N", sort=order, title=None, axis=axis)
+    x = altair.X("x0:Q", title=_title(title, narrow), scale=altair.Scale(domain=[0, 102], nice=False),
+                 axis=altair.Axis(labelExpr="datum.value + '%'", labelOverlap="greedy",
+                                  values=[0, 50, 100] if narrow else [0, 25, 50, 75, 100]))
     color = altair.Color("category:N", title=None, sort=categories,
                          scale=altair.Scale(domain=categories, range=colours),
-                         legend=altair.Legend(orient="top", direction="horizontal", columns=3, labelLimit=0))
-    bars = base.mark_bar(height={"band": 0.75}).encode(
-        y=y, x=x, x2="x1:Q", color=color,
-        tooltip=[altair.Tooltip("bar:N", title="Who"), altair.Tooltip("category:N", title="Category"),
-                 altair.Tooltip("shown:N", title="Per cent"), altair.Tooltip("line:Q", title="Source line")])
-    text = base.transform_filter("datum.value >= 6").transform_calculate(mid="(datum.x0 + datum.x1) / 2").mark_text(
-        fontSize=10).encode(y=y, x="mid:Q", text="shown:N",
-                            color=altair.condition(altair.FieldOneOfPredicate(field="category", oneOf=light),
-                                                   altair.value("#0b0c0c"), altair.value("white")))
-    lines = max(len(s.split("|")) for s in order) if order else 1
-    step = lines * 14 + 10
+                         legend=altair.Legend(orient="top", direction="horizontal", labelLimit=0,
+                                              columns=1 if narrow else _legend_columns(categories)))
+    tooltip = _tooltip("Who or what", "Category")
+    bars = base.mark_bar(**bar).encode(y=y, x=x, x2="x1:Q", color=color, tooltip=tooltip)
+    text = base.transform_filter(f"datum.value / 102 * plot_width >= {_LABEL_ROOM}").transform_calculate(
+        mid="(datum.x0 + datum.x1) / 2").mark_text(**shift, fontSize=10).encode(
+        y=y, x="mid:Q", text="shown:N", tooltip=tooltip,
+        color=altair.condition(altair.FieldOneOfPredicate(field="category", oneOf=dark),
+                               altair.value("white"), altair.value("#0b0c0c")))
     layer = bars + text
     if facet:
         panels = list(dict.fromkeys(laid[facet]))
         chart = layer.properties(width=width, height=altair.Step(step)).facet(
             row=altair.Row(f"{facet}:N", title=None, sort=panels,
                            header=altair.Header(labelAngle=0, labelAlign="left", labelAnchor="start",
-                                                labelOrient="top", labelFontWeight="bold", labelLimit=0))
+                                                labelOrient="top", labelFontWeight="bold", labelLimit=0,
+                                                labelExpr=f"split(datum.label, '|')"))
         ).resolve_scale(y="independent")
     else:
         chart = layer.properties(width=width, height=step * len(order))
-    return Figure(chart, alt, note if note is not None else source_note(frame), frame)
+    return Figure(chart.add_params(_plot_width(width)), alt, note if note is not None else source_note(frame), frame)
 
 
 SURVEY_YEARS = [2009, 2010, 2011, 2018, 2021]   # fieldwork years of the five sources: the axis ticks
@@ -609,7 +973,9 @@ def _y_scale(kind: str, rows: pd.DataFrame):
     return altair.Scale(domainMin=0, nice=True), "datum.label"
 
 
-def timeline(frame: pd.DataFrame, *, alt: str, note: str, width: int = 430, wrap_at: int = 60) -> Figure:
+@responsive
+def timeline(frame: pd.DataFrame, *, alt: str, note: str, width: int = 430, wrap_at: int = 60,
+             narrow: bool = False) -> Figure:
     """Each indicator's linked values on a fieldwork-year axis, one small panel per indicator.
 
     `frame` is `swsurveys.crosswalk.linked()` output. A panel holds only the
@@ -620,8 +986,11 @@ def timeline(frame: pd.DataFrame, *, alt: str, note: str, width: int = 430, wrap
     in its own words (`crosswalk.beside`), never drawn as a point. Colour names who answered, marker shape
     the comparability rating; a printed bound ("over 50 percent") is an open
     marker with an arrow and its words. The year axis spans only the years
-    that have plotted values.
+    that have plotted values. A value's label sits above its marker, or below
+    it when the year before has a label too, so labels a year apart never meet.
     """
+    if narrow:
+        width, wrap_at = 250, 34
     if "place" not in frame.columns:
         raise ValueError("timeline() needs linked values placed on their axes: pass swsurveys.crosswalk.linked() "
                          "output (its `place` column says which are drawn)")
@@ -633,9 +1002,10 @@ def timeline(frame: pd.DataFrame, *, alt: str, note: str, width: int = 430, wrap
     colour = altair.Color("population:N", title="Who answered", sort=list(colours),
                           scale=altair.Scale(domain=list(colours), range=list(colours.values())),
                           legend=altair.Legend(orient="top", direction="vertical", labelLimit=0))
+    # On a phone the two legends go one above and one under the panels: side by side they are too wide.
     shape = altair.Shape("comparability_label:N", title="Comparability", sort=list(shapes),
                          scale=altair.Scale(domain=list(shapes), range=list(shapes.values())),
-                         legend=altair.Legend(orient="top", direction="vertical"))
+                         legend=altair.Legend(orient="bottom" if narrow else "top", direction="vertical"))
     years = sorted(set(on_axis["year"]))
     domain = [years[0] - 0.6, years[-1] + 0.9] if years else [2009, 2021]
     groups = list(on_axis.groupby("indicator", sort=False))
@@ -643,16 +1013,27 @@ def timeline(frame: pd.DataFrame, *, alt: str, note: str, width: int = 430, wrap
     for number, (indicator, rows) in enumerate(groups, start=1):
         x = altair.X("year:Q", title="Fieldwork year" if number == len(groups) else None,
                      scale=altair.Scale(domain=domain, nice=False),
-                     axis=altair.Axis(values=years, format="d", grid=False, labelOverlap=False, labelFontSize=11))
+                     axis=altair.Axis(values=years, format="d", grid=False, labelOverlap=False, labelFontSize=11,
+                                      # on a phone a year a tick apart fits only as '09
+                                      **({"labelExpr": "'\u2019' + slice(datum.label, 2)"} if narrow else {})))
         kind = rows["kind"].iloc[0]
         scale, label = _y_scale(kind, rows)
         y = altair.Y("value:Q", title=_axis_title(kind), scale=scale, axis=altair.Axis(tickCount=3, labelExpr=label))
         data = rows[["year", "value", "shown", "source", "population", "comparability_label", "lines", "bound"]].copy()
+        data["indicator"] = _plain(indicator)
+        data = data.sort_values(["year", "value"], kind="stable")
+        below, last = [], None
+        for year in data["year"]:
+            flip = last is not None and year - last[0] < 2 and not last[1]
+            below.append(flip)
+            last = (year, flip)
+        data["below"] = below
         reach = (scale.domain[1] if scale.domain is not altair.Undefined else data["value"].max()) / 8
         data["tip"] = data["value"] + data["bound"].map(_BOUND_TIP).fillna(0) * reach
         base = altair.Chart(data)
         exact, bounded = "datum.bound == ''", "datum.bound != ''"
-        tooltip = [altair.Tooltip("source:N", title="Source"), altair.Tooltip("shown:N", title="Value"),
+        tooltip = [altair.Tooltip("indicator:N", title="Indicator"), altair.Tooltip("source:N", title="Source"),
+                   altair.Tooltip("shown:N", title="Value as printed"),
                    altair.Tooltip("population:N", title="Who answered"),
                    altair.Tooltip("comparability_label:N", title="Comparability"),
                    altair.Tooltip("lines:N", title="Source line(s)")]
@@ -665,10 +1046,13 @@ def timeline(frame: pd.DataFrame, *, alt: str, note: str, width: int = 430, wrap
             .encode(x=x, y=y, color=colour, shape=shape, tooltip=tooltip),
             base.transform_filter(bounded).mark_point(shape="triangle", size=40, filled=True, opacity=1)
             .encode(x=x, y="tip:Q", color=colour),
-            base.mark_text(align="left", dx=9, fontSize=10).encode(x=x, y=y, text="shown:N"),
+            base.transform_filter("!datum.below").mark_text(baseline="bottom", dy=-9, fontSize=10)
+            .encode(x=x, y=y, text="shown:N", tooltip=tooltip),
+            base.transform_filter("datum.below").mark_text(baseline="top", dy=9, fontSize=10)
+            .encode(x=x, y=y, text="shown:N", tooltip=tooltip),
         ]
         panel = altair.layer(*layers).properties(
-            width=width, height=90,
+            width=width, height=100,
             title=altair.TitleParams(wrap(indicator, wrap_at), anchor="start", fontSize=12, fontWeight="bold"))
         panels.append(panel)
     beside = frame[frame["place"] != "axis"]

@@ -45,25 +45,32 @@ class MarkdownTable:
         # pandoc reads relative column widths from the dashes, so give long text more room.
         numeric = pd.api.types.is_numeric_dtype(self.frame[column])
         side = self.align.get(column, "right" if numeric else "left")
-        longest = max([len(str(column))] + [len(self._cell(v)) for v in self.frame[column]])
+        longest = max([len(str(column))] + [len(self._cell(v, column)) for v in self.frame[column]])
         dashes = "-" * max(3, min(longest, 60))
         return f"{dashes}:" if side == "right" else f":{dashes}"
 
     def _linked(self, column: str, value: object, row: dict) -> str:
         """Source line numbers ("283" or "705; 706") become links to those lines in the source viewer."""
         if not self.source_lines or column != self.source_lines[0]:
-            return self._cell(value)
+            return self._cell(value, column)
         survey = row[self.survey_column] if self.survey_column else self.source_lines[1]
         lines = [part.strip() for part in str(value).split(";")]
         if not all(line.isdigit() for line in lines):
-            return self._cell(value)
+            return self._cell(value, column)
         # Tables stand in chapters, one folder below the site root.
         return "; ".join(f"[{line}]({source_href(survey, [int(line)], root='../')})" for line in lines)
 
     @staticmethod
-    def _cell(value: object) -> str:
+    def _cell(value: object, column: str = "") -> str:
+        """A cell as the book prints numbers: thousands separated (1,153) as in the text, except
+        in columns of line numbers, years and page numbers, which are labels, not quantities."""
+        label = any(word in str(column).lower() for word in ("line", "year", "page"))
         if isinstance(value, float) and not pd.isna(value):
-            return f"{value:g}"
+            if label:
+                return f"{value:g}"
+            return f"{int(value):,}" if value.is_integer() else f"{value:,}"
+        if isinstance(value, int) and not isinstance(value, bool) and not label:
+            return f"{value:,}"
         return escape_markdown(value)
 
     def __str__(self) -> str:

@@ -1,0 +1,125 @@
+"""Charts and tables as a reader sees them on a phone (390 px) and a desktop (1300 px), in a real browser."""
+from __future__ import annotations
+
+import pytest
+
+from test_browser import book_pages, browser, site   # noqa: F401 (fixtures shared with the site tests)
+
+PHONE, DESKTOP = 390, 1300
+# Figures whose value labels sit close together: diverging stacks, grouped bars, stacked panels, timelines.
+CROWDED = ["chapters/swtf-2009.html", "chapters/swtf-2009-time.html", "chapters/ofsted-2012.html",
+           "chapters/lga-2018.html", "chapters/sources-compared.html", "chapters/across-workload.html"]
+
+# Every chart's text: its rendered size (font size times the SVG's scale on screen) and its box.
+_CHART_TEXT = """() => [...document.querySelectorAll('.sw-chart')].map(chart => {
+  const svg = chart.querySelector('svg');
+  const texts = [...chart.querySelectorAll('svg text')].filter(t => t.textContent.trim());
+  return {
+    figure: (chart.closest('[id^=fig-]') || chart).id,
+    room: chart.clientWidth,
+    width: svg ? svg.getBoundingClientRect().width : 0,
+    texts: texts.map(t => {
+      const m = t.getScreenCTM(), r = t.getBoundingClientRect();
+      return {text: t.textContent, px: parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b),
+              box: [r.left, r.top, r.right, r.bottom], mark: !!t.closest('.mark-text')};
+    }),
+  };
+})"""
+
+
+def chapters(built) -> list[str]:
+    return [p for p in book_pages(built) if p.startswith("chapters/") or p == "index.html"]
+
+
+def drawn_page(browser, url: str, width: int):   # noqa: F811
+    """The page at `width` px, once every chart on it is drawn."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(url, wait_until="load")
+    charts = page.locator(".sw-chart").count()
+    if charts:
+        page.wait_for_function(f"document.querySelectorAll('.sw-chart[data-drawn=true]').length === {charts}",
+                               timeout=30_000)
+    return page
+
+
+def overlaps(texts: list[dict]) -> list[tuple[str, str]]:
+    """Pairs of drawn labels whose boxes overlap by more than a pixel each way."""
+    found = []
+    marks = [t for t in texts if t["mark"]]
+    for i, a in enumerate(marks):
+        for b in marks[i + 1:]:
+            (l1, t1, r1, b1), (l2, t2, r2, b2) = a["box"], b["box"]
+            if l1 < r2 - 1 and l2 < r1 - 1 and t1 < b2 - 1 and t2 < b1 - 1:
+                found.append((a["text"], b["text"]))
+    return found
+
+
+def test_on_a_phone_charts_are_relaid_out_readable_and_never_widen_the_page(browser, site, built):   # noqa: F811
+    problems = []
+    for path in chapters(built):
+        page = drawn_page(browser, site.base + path, PHONE)
+        for chart in page.evaluate(_CHART_TEXT):
+            small = sorted({round(t["px"], 1) for t in chart["texts"] if t["px"] < 11})
+            if small:
+                problems.append(f"{path} {chart['figure']}: chart text at {small} px (under 11)")
+            if chart["width"] > chart["room"] + 1:
+                problems.append(f"{path} {chart['figure']}: chart {chart['width']:.0f} px wide in {chart['room']} px")
+        # Open every Table toggle too: a wide table scrolls in its own box, the page never scrolls sideways.
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        if wide > PHONE:
+            problems.append(f"{path}: the page is {wide} px wide at {PHONE} px")
+        page.close()
+    assert problems == [], "\n".join(problems)
+
+
+def test_on_a_desktop_charts_fill_the_column_with_readable_labels(browser, site, built):   # noqa: F811
+    problems = []
+    for path in chapters(built):
+        page = drawn_page(browser, site.base + path, DESKTOP)
+        for chart in page.evaluate(_CHART_TEXT):
+            small = sorted({round(t["px"], 1) for t in chart["texts"] if t["px"] < 12})
+            if small:
+                problems.append(f"{path} {chart['figure']}: chart text at {small} px (under 12)")
+            if not chart["room"] * 0.95 <= chart["width"] <= chart["room"] + 1:
+                problems.append(f"{path} {chart['figure']}: chart {chart['width']:.0f} px wide in a "
+                                f"{chart['room']} px column")
+        page.close()
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("width", [PHONE, DESKTOP])
+def test_value_and_axis_labels_never_overlap(browser, site, width):   # noqa: F811
+    problems = []
+    for path in CROWDED:
+        page = drawn_page(browser, site.base + path, width)
+        for chart in page.evaluate(_CHART_TEXT):
+            for a, b in overlaps(chart["texts"]):
+                problems.append(f"{path} {chart['figure']}: {a!r} overlaps {b!r}")
+        page.close()
+    assert problems == [], "\n".join(problems[:40])
+
+
+def test_a_stacked_segment_tooltip_names_the_category_value_and_source_line(browser, site):   # noqa: F811
+    page = drawn_page(browser, site.base + "chapters/swtf-2009-time.html", DESKTOP)
+    segment = page.locator("#fig-swtf-2009-time-setting .sw-chart .mark-rect path").nth(3)
+    segment.scroll_into_view_if_needed()
+    box = segment.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    tip = page.locator("#vg-tooltip-element")
+    tip.wait_for(state="visible")
+    text = tip.inner_text()
+    assert "Category" in text and "Value as printed" in text and "%" in text
+    assert "2009 workload survey" in text and "line " in text and "null" not in text and "|" not in text
+    page.close()
+
+
+def test_a_chart_redraws_for_the_new_width_when_the_window_narrows(browser, site):   # noqa: F811
+    page = drawn_page(browser, site.base + "chapters/ofsted-2010.html", DESKTOP)
+    chart = page.locator(".sw-chart").first
+    assert chart.get_attribute("data-layout") == "wide"
+    page.set_viewport_size({"width": PHONE, "height": 900})
+    page.wait_for_function("document.querySelector('.sw-chart').dataset.layout === 'narrow'", timeout=20_000)
+    page.wait_for_function("(c => c.querySelector('svg').getAttribute('width') == c.clientWidth)"
+                           "(document.querySelector('.sw-chart'))", timeout=20_000)
+    page.close()
