@@ -939,7 +939,7 @@ def composition_bars(frame: pd.DataFrame, *, alt: str, categories: list[str], la
             row=altair.Row(f"{facet}:N", title=None, sort=panels,
                            header=altair.Header(labelAngle=0, labelAlign="left", labelAnchor="start",
                                                 labelOrient="top", labelFontWeight="bold", labelLimit=0,
-                                                labelExpr=f"split(datum.label, '|')"))
+                                                labelExpr="split(datum.label, '|')"))
         ).resolve_scale(y="independent")
     else:
         chart = layer.properties(width=width, height=step * len(order))
