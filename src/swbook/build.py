@@ -19,7 +19,7 @@ from pathlib import Path
 
 from . import html as html_writer
 from . import pdf as pdf_writer
-from . import project, qmd, scripts
+from . import project, qmd, scripts, snapshot
 from .assemble import Assembler
 from .cache import ChapterCache, FileHashes, build_key
 from .crossref import Registry
@@ -70,6 +70,7 @@ def render(root: Path, to: tuple[str, ...] = ("html", "pdf"), quiet: bool = Fals
         report.unchanged, report.output = True, target
         report.seconds = time.perf_counter() - started
         log(f"nothing changed since the last build of {target} ({report.seconds:.1f} s)")
+        snapshot.unchanged(target)
         return report
 
     documents = {page: qmd.parse(page.source) for page in book.pages}
@@ -112,6 +113,8 @@ def render(root: Path, to: tuple[str, ...] = ("html", "pdf"), quiet: bool = Fals
         shutil.rmtree(work, ignore_errors=True)
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(json.dumps({"key": key, "output": str(target)}), encoding="utf-8")
+    if "html" in to:   # what changed for a reader, read back from the published pages
+        snapshot.report(target, stamp.parent, [page.html for page in book.pages], quiet)
     report.seconds = time.perf_counter() - started
     report.output = target
     log(f"built {target} in {report.seconds:.1f} s: {len(report.executed)} chapter(s) executed, "

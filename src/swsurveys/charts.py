@@ -28,6 +28,7 @@ import vl_convert
 from swbook.mime import FIGURE_MIME
 
 from .dates import format_month
+from . import svgcache
 from .display import escape_html
 from .vocabulary import COMPARABILITY, COMPARABILITY_LABEL, KIND_LABEL, POPULATION
 
@@ -156,8 +157,13 @@ class Figure:
         return self._spec
 
     def svg(self) -> str:
-        """The chart as a standalone SVG (vector) image, its source note under it."""
-        return with_note(vl_convert.vegalite_to_svg(self.spec()), self.note)
+        """The chart as a standalone SVG (vector) image, its source note under it.
+
+        Drawing is most of a chapter's time, so each drawing is kept by the hash
+        of its spec (see `svgcache`): a re-run chapter redraws only the figures
+        whose data or style changed.
+        """
+        return with_note(svgcache.draw(self.spec(), vl_convert.vegalite_to_svg), self.note)
 
     def rows(self) -> list[dict]:
         """The observations the figure plots, with printed, line, status and base."""
