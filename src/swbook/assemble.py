@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from .crossref import Registry
+from swsurveys.display import escape_markdown
 from swsurveys.values import source_href
 
 from .errors import BuildError
@@ -232,7 +233,9 @@ class Assembler:
                     f"{_raw('html', chart + chr(10) + tools)}\n:::")
         # The source note is part of the SVG (as Quarto's PDF shows it), so it is not added again here.
         svg = self._write(page, cell, 0, "svg", data["image/svg+xml"])
-        return f"![{caption}]({svg}){{#{label} {_pdf_size(data['image/svg+xml'])}}}"
+        # A figure's notices (a correction to a value it plots) stand right under it, as in the HTML.
+        notices = "".join(f"\n\n**Correction.** {escape_markdown(n)}" for n in meta.get("notices", []))
+        return f"![{caption}]({svg}){{#{label} {_pdf_size(data['image/svg+xml'])}}}" + notices
 
     # --------------------------------------------------------------- tables
 

@@ -28,7 +28,7 @@ import vl_convert
 from swbook.mime import FIGURE_MIME
 
 from .dates import format_month
-from . import svgcache
+from . import corrections, svgcache
 from .display import escape_html
 from .vocabulary import COMPARABILITY, COMPARABILITY_LABEL, KIND_LABEL, POPULATION
 
@@ -183,14 +183,24 @@ class Figure:
                 f'<script type="application/json" class="sw-spec" data-for="{ident}">{_script_json(self.spec())}</script>\n'
                 f'<script type="application/json" class="sw-data" data-for="{ident}">{_script_json(self.rows())}</script>\n'
                 f'<script>{draw}</script>\n'
-                f'<p class="source-note">{escape_html(self.note)}</p>')
+                f'<p class="source-note">{escape_html(self.note)}</p>' + self._notices_html())
+
+    def notices(self) -> list[dict]:
+        """The corrections logged for values this figure plots (shown beside it, see `swsurveys.corrections`)."""
+        return corrections.matching(self.data) if {"survey", "table"} <= set(self.data.columns) else []
+
+    def _notices_html(self) -> str:
+        return "".join(f'\n<p class="correction-notice" role="note" data-correction="{corrections.anchor(c)}">'
+                       f'<strong>Correction.</strong> {escape_html(corrections.notice(c))}</p>'
+                       for c in self.notices())
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         rows = self.rows()
         return {
             "text/html": self.html(),
             "image/svg+xml": self.svg(),
-            FIGURE_MIME: {"alt": self.alt, "source_note": self.note, "observations": rows},
+            FIGURE_MIME: {"alt": self.alt, "source_note": self.note, "observations": rows,
+                          "notices": [corrections.notice(c) for c in self.notices()]},
             "text/plain": f"<Figure: {self.alt}>",
         }
 

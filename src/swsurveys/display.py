@@ -6,6 +6,7 @@ import re
 
 import pandas as pd
 
+from . import corrections
 from .values import source_href
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|@$~^&])")
@@ -39,7 +40,14 @@ class MarkdownTable:
         rule = "|" + "|".join(self._rule(c) for c in columns) + "|"
         rows = ["| " + " | ".join(self._linked(column, row[column], row) for column in columns) + " |"
                 for row in self.frame.to_dict("records")]
-        return "\n".join([header, rule, *rows])
+        # The notice of a corrected value stands under the table (after its caption in the book).
+        notices = [f"**Correction.** {escape_markdown(corrections.notice(c))}" for c in self._notices()]
+        return "\n".join([header, rule, *rows]) + "".join(f"\n\n{n}" for n in notices)
+
+    def _notices(self) -> list[dict]:
+        if not set(corrections.KEY) <= set(self.frame.columns):
+            return []   # a table that does not list observations by their key shows no notice of its own
+        return corrections.matching(self.frame)
 
     def _rule(self, column: str) -> str:
         # pandoc reads relative column widths from the dashes, so give long text more room.
