@@ -116,6 +116,8 @@ class _PageReader(HTMLParser):
                 self._value = {"section": self._current_section(), "source": source_of(href), "text": []}
 
     def handle_endtag(self, tag):
+        if all(open_tag != tag for open_tag, _ in self._stack):
+            return   # a stray end tag closes nothing (a browser ignores it too)
         while self._stack:
             open_tag, _ = self._stack.pop()
             self._close(open_tag, len(self._stack) + 1)
