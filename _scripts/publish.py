@@ -268,7 +268,7 @@ def _figure_row(row: dict) -> dict:
 
 _NOTICE = re.compile(r'<[^>]*\bdata-correction="(correction-[0-9a-f]+)"')
 _PLACES = re.compile(r'<span class="correction-places" data-for="(correction-[0-9a-f]+)">.*?</span>', re.S)
-_ANCHOR = re.compile(r'\bid="((?:fig|tbl|sec)-[\w-]+?)"')
+_ANCHOR = re.compile(r'\bid="((?:fig|tbl|sec)-[\w-]+?)(?:-cap(?:tion)?)?"')   # a figure, not its caption
 _HEADING = re.compile(r'<h1[^>]*>(.*?)</h1>', re.S)
 
 

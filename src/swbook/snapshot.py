@@ -14,6 +14,7 @@ sees (a note, a comment) reports exactly that.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -210,13 +211,22 @@ def read_page(text: str) -> dict:
     return {"figures": figures, "tables": tables, "values": values}
 
 
-def take(out: Path, pages: list[str]) -> dict:
-    """The reader snapshot of a built site: page (as published) -> what it shows."""
+def take(out: Path, pages: list[str], previous: dict | None = None) -> dict:
+    """The reader snapshot of a built site: page (as published) -> what it shows.
+
+    A page whose text is byte for byte that of `previous` keeps its snapshot
+    unread, so a one-value fix reads only the pages it changed.
+    """
     snapshot = {}
     for page in pages:
         path = out / page
-        if path.is_file():
-            snapshot[page] = read_page(path.read_text(encoding="utf-8"))
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        known = (previous or {}).get(page)
+        snapshot[page] = known if known and known.get("sha") == digest else {
+            **read_page(data.decode("utf-8")), "sha": digest}
     return snapshot
 
 
@@ -323,13 +333,13 @@ def report(out: Path, cache: Path, pages: list[str], quiet: bool = False) -> lis
     Prints every change (only the summary line when `quiet`), writes
     `out/changes.json`, and keeps this build's snapshot in `cache` for the next.
     """
-    now = take(out, pages)
     path = cache / SNAPSHOT
     try:
         saved = json.loads(path.read_text(encoding="utf-8"))
         before = saved["pages"] if saved.get("output") == str(out) else None   # another folder: not "last"
     except (OSError, ValueError, KeyError, AttributeError):
         before = None
+    now = take(out, pages, before)
     changes = [] if before is None else compare(before, now)
     line = summary(changes, first=before is None)
     print(line, flush=True)
