@@ -191,16 +191,15 @@ def read_page(text: str) -> dict:
     tables = {}
     for ident, table in reader.tables.items():
         header = [text for text, _ in table["rows"][0]] if table["rows"] else []
-        cells = {}
+        cells, names = {}, set()
         for number, row in enumerate(table["rows"][1:], 1):
             name = row[0][0] if row and row[0][0] else f"row {number}"
+            name = f"{name} (row {number})" if name in names else name   # two rows with one label: keep both
+            names.add(name)
             source = next((s for _, s in row if s), "")
             for column, (text, cell_source) in enumerate(row):
                 heading = header[column] if column < len(header) else f"column {column + 1}"
-                label = f"{name} · {heading}" if column else name
-                while label in cells:   # two rows with one label: keep both
-                    label += " (again)"
-                cells[label] = {"text": text, "source": cell_source or source}
+                cells[f"{name} · {heading}" if column else name] = {"text": text, "source": cell_source or source}
         tables[ident] = {"section": table["section"], "caption": table["caption"], "cells": cells}
     values: dict[str, dict] = {}
     seen: dict[tuple, int] = {}
