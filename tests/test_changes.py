@@ -73,7 +73,7 @@ def test_a_swap_is_reported_for_every_figure_and_value_that_shows_it_and_no_othe
     assert len(text_changes) == len(values)
     assert {(v["values"][0]["old"], v["values"][0]["new"]) for v in text_changes} <= {("51%", "27%"), ("27%", "51%")}
     assert report["summary"] in printed and "changed since the last build" in report["summary"]
-    print(printed)   # the report as the author saw it (pytest -rP shows it)
+    (root / "change-report.txt").write_text(printed, encoding="utf-8")   # as the author saw it, kept for a reviewer
 
     # Logged as corrections, the swap is shown where the reader meets it, in the page and in the PDF.
     corrections = root / "data" / "corrections.csv"

@@ -78,3 +78,23 @@ def notice(correction: dict) -> str:
     reason = correction["reason"].strip().rstrip(".")
     return (f"Corrected on {format_date(correction['date'])}: {what(correction)} was {correction['old_value']}, "
             f"now {correction['new_value']}. Why: {reason}.")
+
+
+def at_lines(places: set[tuple[str, int]]) -> list[dict]:
+    """The corrections of observations printed on these (survey, line) places: for a table that links lines."""
+    folder = data_dir()
+    surveys = {survey for survey, _ in places}
+    candidates = [c for c in _all(folder) if c["survey"] in surveys]
+    if not candidates:
+        record_read(folder / "corrections.csv")   # a correction logged later must re-run the chapter
+        return []
+    from .catalogue import load
+
+    found: dict[str, dict] = {}
+    for correction in candidates:
+        rows = load(correction["survey"], correction["table"])
+        for row in rows.to_dict("records"):
+            if key_of(row) == key_of(correction) and (correction["survey"], int(row["line"])) in places:
+                found.setdefault(anchor(correction), correction)
+    record_read(folder / "corrections.csv")
+    return sorted(found.values(), key=lambda c: (c["date"], key_of(c)))
