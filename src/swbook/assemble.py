@@ -234,7 +234,7 @@ class Assembler:
         # The source note is part of the SVG (as Quarto's PDF shows it), so it is not added again here.
         svg = self._write(page, cell, 0, "svg", data["image/svg+xml"])
         # A figure's notices (a correction to a value it plots) stand right under it, as in the HTML.
-        notices = "".join(f"\n\n**Correction.** {escape_markdown(n)}" for n in meta.get("notices", []))
+        notices = "".join(f"\n\n**{escape_markdown(first)}** {escape_markdown(rest)}" for first, rest in meta.get("notices", []))
         return f"![{caption}]({svg}){{#{label} {_pdf_size(data['image/svg+xml'])}}}" + notices
 
     # --------------------------------------------------------------- tables

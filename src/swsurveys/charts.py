@@ -27,8 +27,8 @@ import vl_convert
 
 from swbook.mime import FIGURE_MIME
 
-from .dates import format_month
 from . import corrections, svgcache
+from .dates import format_month
 from .display import escape_html
 from .vocabulary import COMPARABILITY, COMPARABILITY_LABEL, KIND_LABEL, POPULATION
 
@@ -191,7 +191,7 @@ class Figure:
 
     def _notices_html(self) -> str:
         return "".join(f'\n<p class="correction-notice" role="note" data-correction="{corrections.anchor(c)}">'
-                       f'<strong>Correction.</strong> {escape_html(corrections.notice(c))}</p>'
+                       f'<strong>{escape_html(corrections.heading(c))}</strong> {escape_html(corrections.detail(c))}</p>'
                        for c in self.notices())
 
     def _repr_mimebundle_(self, include=None, exclude=None):
@@ -200,7 +200,7 @@ class Figure:
             "text/html": self.html(),
             "image/svg+xml": self.svg(),
             FIGURE_MIME: {"alt": self.alt, "source_note": self.note, "observations": rows,
-                          "notices": [corrections.notice(c) for c in self.notices()]},
+                          "notices": [[corrections.heading(c), corrections.detail(c)] for c in self.notices()]},
             "text/plain": f"<Figure: {self.alt}>",
         }
 

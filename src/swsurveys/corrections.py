@@ -73,11 +73,20 @@ def what(correction: dict) -> str:
     return ", ".join(parts) or correction["table"]
 
 
-def notice(correction: dict) -> str:
-    """The notice as a sentence: what changed, when and why."""
+def heading(correction: dict) -> str:
+    """The notice's first words, shown in bold: 'Corrected on 1 December 2026:'."""
+    return f"Corrected on {format_date(correction['date'])}:"
+
+
+def detail(correction: dict) -> str:
+    """The rest of the notice: what changed and why."""
     reason = correction["reason"].strip().rstrip(".")
-    return (f"Corrected on {format_date(correction['date'])}: {what(correction)} was {correction['old_value']}, "
-            f"now {correction['new_value']}. Why: {reason}.")
+    return f"{what(correction)} was {correction['old_value']}, now {correction['new_value']}. Why: {reason}."
+
+
+def notice(correction: dict) -> str:
+    """The notice as a sentence: when, what changed and why."""
+    return f"{heading(correction)} {detail(correction)}"
 
 
 def at_lines(places: set[tuple[str, int]]) -> list[dict]:

@@ -41,7 +41,7 @@ class MarkdownTable:
         rows = ["| " + " | ".join(self._linked(column, row[column], row) for column in columns) + " |"
                 for row in self.frame.to_dict("records")]
         # The notice of a corrected value stands under the table (after its caption in the book).
-        notices = [f'[**Correction.** {escape_markdown(corrections.notice(c))}]'
+        notices = [f'[**{escape_markdown(corrections.heading(c))}** {escape_markdown(corrections.detail(c))}]'
                    f'{{.correction-notice data-correction="{corrections.anchor(c)}"}}' for c in self._notices()]
         return "\n".join([header, rule, *rows]) + "".join(f"\n\n{n}" for n in notices)
 

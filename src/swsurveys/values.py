@@ -97,7 +97,7 @@ class Value:
             attributes.append('data-lines="' + " ".join(source_href(self.survey, [n], root) for n in self.lines) + '"')
         link = f'[{_escape(self.text)}]({self.href()} "{tooltip}"){{{" ".join(attributes)}}}'
         # A corrected value says so where it stands, in the page and the PDF alike.
-        return link + "".join(f' [(Correction. {_escape(corrections.notice(c))})]{{.correction-notice '
+        return link + "".join(f' [({_escape(corrections.notice(c))})]{{.correction-notice '
                               f'data-correction="{corrections.anchor(c)}"}}' for c in self.notices)
 
     def __str__(self) -> str:
