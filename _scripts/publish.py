@@ -33,8 +33,9 @@ import sys
 import zipfile
 from pathlib import Path
 
+from swsurveys.release import current, data_zip
+
 MASK = "<Council Name>"
-ZIP_NAME = "childrens-social-work-surveys-data.zip"
 NOT_PUBLISHED = {"redactions"}          # data package resources that are never published
 PROJECT_DOWNLOADS = ("CITATION.cff", "LICENSE")
 FIGURE_COLUMNS = ["survey", "table", "question", "category", "group", "measure", "value", "printed",
@@ -231,9 +232,10 @@ def write_data(root: Path, out: Path, redactions: Redactions) -> None:
     for name in PROJECT_DOWNLOADS:
         if (root / name).exists():
             (target / name).write_text(redactions.mask((root / name).read_text(encoding="utf-8")), encoding="utf-8")
-    with zipfile.ZipFile(target / ZIP_NAME, "w", zipfile.ZIP_DEFLATED) as archive:
+    zip_name = data_zip(current(root))   # named with this release's version (CITATION.cff)
+    with zipfile.ZipFile(target / zip_name, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(target.rglob("*")):
-            if path.is_file() and path.name != ZIP_NAME:
+            if path.is_file() and path.name != zip_name:
                 archive.write(path, f"childrens-social-work-surveys-data/{path.relative_to(target).as_posix()}")
 
 
@@ -262,6 +264,48 @@ def _figure_row(row: dict) -> dict:
     if row.get("derived") is True:
         row["status"] = "derived"
     return row
+
+
+_NOTICE = re.compile(r'<[^>]*\bdata-correction="(correction-[0-9a-f]+)"')
+_PLACES = re.compile(r'<span class="correction-places" data-for="(correction-[0-9a-f]+)">.*?</span>', re.S)
+_ANCHOR = re.compile(r'\bid="((?:fig|tbl|sec)-[\w-]+?)(?:-cap(?:tion)?)?"')   # a figure, not its caption
+_HEADING = re.compile(r'<h1[^>]*>(.*?)</h1>', re.S)
+
+
+def write_correction_places(out: Path, pages: list[Path]) -> None:
+    """Fill the Corrections appendix's "where it appears" cells with links to each notice's figure or section.
+
+    Every notice carries its correction's id (`data-correction`); the place is
+    the figure, table or section it stands in. The appendix marks each cell to
+    fill as `span.correction-places[data-for]`.
+    """
+    places: dict[str, list[tuple[str, str]]] = {}
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        title = _HEADING.search(text)
+        chapter = _plain(re.sub(r'<span class="chapter-number">(.*?)</span>', r"\1", title.group(1))) if title else ""
+        url = page.relative_to(out).as_posix()
+        for match in _NOTICE.finditer(text):
+            anchors = _ANCHOR.findall(text, 0, match.start())
+            anchor = anchors[-1] if anchors else ""
+            kind = {"fig": "figure", "tbl": "table"}.get(anchor.split("-")[0], "text")
+            place = (f"{url}#{anchor}" if anchor else url, f"{chapter} ({kind})")
+            entry = places.setdefault(match.group(1), [])
+            if place not in entry:
+                entry.append(place)
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        if "correction-places" not in text:
+            continue
+        here = page.parent
+
+        def links(match: re.Match) -> str:
+            found = places.get(match.group(1), [])
+            inner = "; ".join(f'<a href="{html.escape(os.path.relpath(out / target.split("#")[0], here))}'
+                              f'{"#" + target.split("#")[1] if "#" in target else ""}">{html.escape(label)}</a>'
+                              for target, label in found) or "not shown in this release"
+            return f'<span class="correction-places" data-for="{match.group(1)}">{inner}</span>'
+        page.write_text(_PLACES.sub(links, text), encoding="utf-8")
 
 
 _MAIN = re.compile(r"<main\b[^>]*>(.*)</main>", re.S)
@@ -330,6 +374,20 @@ def mask_pages(pages: list[Path], redactions: Redactions) -> None:
 
 # ----------------------------------------------------------------------------- the scan
 
+def pdf_text(path: Path) -> str:
+    """The PDF's text: poppler's pdftotext when it is installed (a tenth of pypdf's time on the book), else pypdf."""
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext"):
+        done = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True)
+        if done.returncode == 0:
+            return done.stdout.decode("utf-8", "replace")
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+
+
 def published_texts(out: Path):
     """(where, text) for every published file: zip members and the PDF's text included."""
     for path in sorted(out.rglob("*")):
@@ -341,9 +399,7 @@ def published_texts(out: Path):
                 for member in archive.namelist():
                     yield f"{where}:{member}", archive.read(member).decode("utf-8", "replace")
         elif path.suffix == ".pdf":
-            from pypdf import PdfReader
-
-            yield where, "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+            yield where, pdf_text(path)
         elif path.suffix in TEXT_SUFFIXES:
             text = path.read_text(encoding="utf-8", errors="replace")
             yield where, text
@@ -387,6 +443,7 @@ def publish(root: Path, out: Path) -> None:
     write_data(root, out, redactions)
     write_figure_data(out, pages, redactions)
     write_search_index(out, pages)
+    write_correction_places(out, pages)
     leaks = scan(out, redactions, read_csv(root / "data" / "surveys.csv"))
     if leaks:
         raise Failed(f"{len(leaks)} published file(s) name what a source meant to redact; nothing may be "

@@ -151,7 +151,7 @@ def test_the_post_render_script_alone_makes_the_source_viewer_and_downloads(tmp_
     done = _run_post_render(ROOT, out, pages)
     assert done.returncode == 0, done.stderr
     assert (out / "sources/lga-2018.html").read_text(encoding="utf-8").count("&lt;Council Name&gt;") > 9
-    assert (out / "data/childrens-social-work-surveys-data.zip").stat().st_size > 10_000
+    assert next((out / "data").glob("childrens-social-work-surveys-data-*.zip")).stat().st_size > 10_000
     assert not (out / "data/redactions.csv").exists()
     with (out / "figures/fig-one.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from .crossref import Registry
+from swsurveys.display import escape_markdown
 from swsurveys.values import source_href
 
 from .errors import BuildError
@@ -237,7 +238,10 @@ class Assembler:
         # The source note is part of the SVG (as Quarto's PDF shows it), so it is not added again here.
         svg = self._write(page, cell, 0, "svg", data["image/svg+xml"])
         described = alt.replace("\\", "\\\\").replace('"', '\\"')   # read out by the tagged PDF
-        return f"![{caption}]({svg}){{#{label} {_pdf_size(data['image/svg+xml'])} fig-alt=\"{described}\"}}"
+        # A figure's notices (a correction to a value it plots) stand right under it, as in the HTML.
+        notices = "".join(f"\n\n**{escape_markdown(first)}** {escape_markdown(rest)}" for first, rest in meta.get("notices", []))
+        return (f"![{caption}]({svg}){{#{label} {_pdf_size(data['image/svg+xml'])} fig-alt=\"{described}\"}}"
+                + notices)
 
     # --------------------------------------------------------------- tables
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from . import html as html_writer
 from . import pdf as pdf_writer
-from . import crossref, project, qmd, scripts
+from . import crossref, project, qmd, scripts, snapshot
 from .assemble import Assembler
 from .cache import ChapterCache, FileHashes, build_key, prune_cache
 from .crossref import Registry
@@ -68,10 +68,11 @@ def render(root: Path, to: tuple[str, ...] = ("html", "pdf"), quiet: bool = Fals
     target = (out or book.output_dir).resolve()
     with render_lock(root):
         _clean_up_after_an_interrupted_build(root, target, log)
-        return _render(book, to, log, target, fresh, jobs, started)
+        return _render(book, to, log, target, fresh, jobs, started, quiet)
 
 
-def _render(book, to, log, target: Path, fresh: bool, jobs: int | None, started: float) -> Report:
+def _render(book, to, log, target: Path, fresh: bool, jobs: int | None, started: float,
+            quiet: bool = False) -> Report:
     root = book.root
     report = Report()
     hashes = FileHashes()
@@ -81,6 +82,7 @@ def _render(book, to, log, target: Path, fresh: bool, jobs: int | None, started:
         report.unchanged, report.output = True, target
         report.seconds = time.perf_counter() - started
         log(f"nothing changed since the last build of {target} ({report.seconds:.1f} s)")
+        snapshot.unchanged(target)
         return report
 
     documents = {page: qmd.parse(page.source) for page in book.pages}
@@ -140,6 +142,8 @@ def _render(book, to, log, target: Path, fresh: bool, jobs: int | None, started:
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(json.dumps({"key": key, "output": str(target), "files": _manifest(target)}), encoding="utf-8")
     prune_cache(root)
+    if "html" in to:   # what changed for a reader, read back from the published pages
+        snapshot.report(target, stamp.parent, [page.html for page in book.pages], quiet)
     report.seconds = time.perf_counter() - started
     report.output = target
     log(f"built {target} in {report.seconds:.1f} s: {len(report.executed)} chapter(s) executed, "

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import BuildError
-from .project import Book, Page
+from .project import Page
 from .qmd import Document, Markdown
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*(\{[^}]*\})?\s*$")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pypandoc
 
+from . import edition
 from .errors import BuildError
 from .project import Book, Page
 
@@ -75,6 +76,8 @@ def render_page(book: Book, page: Page, markdown: str, titles: dict[Page, str], 
         "pdf": book.pdf_name,
         "data-page": book.config.get("swbook", {}).get("data-page", "index.html"),
     }
+    release = edition.read(book.root)   # the footer and the "cite this" text name this release
+    variables.update({"version": release.version, "released": release.released, "edition": release.label})
     if page.number:
         variables["chapter-number"] = page.number
     args = ["--standalone", f"--template={_TEMPLATE}", f"--lua-filter={CALLOUTS}", "--toc", "--toc-depth=2", "--section-divs",
@@ -87,7 +90,8 @@ def render_page(book: Book, page: Page, markdown: str, titles: dict[Page, str], 
     if book.bibliography:
         args += ["--citeproc", f"--bibliography={book.bibliography}"]
     for key, value in variables.items():
-        args.append(f"--variable={key}:{value}")
+        if value:
+            args.append(f"--variable={key}:{value}")
     text = convert(book, markdown, "html5", args, page.relative)
     target = out_dir / page.html
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import typst
 
+from . import edition
 from .errors import BuildError
 from .assemble import typst_escape
 from .html import CALLOUTS, convert
@@ -84,6 +85,8 @@ def render_pdf(book: Book, chunks: list[tuple[Page, str]], work_dir: Path, targe
                   f"--metadata=title:{book.title}", f"--metadata=pagetitle:{book.title}",
                   f"--metadata=subtitle:{meta.get('subtitle', '')}",
                   f"--metadata=author:{meta.get('author', '')}", f"--metadata=date:{meta.get('date', '')}"]
+    release = edition.read(book.root)   # the title page names the release a reader can cite
+    frame_args += [f"--metadata=edition:{release.label}"] if release.label else []
     with ThreadPoolExecutor() as pool:   # each conversion is a pandoc process of its own
         frame = pool.submit(convert, book, _BODY, "typst", frame_args, "the PDF front matter")
         bodies = list(pool.map(lambda item: convert(book, item[1], "typst", _chapter_args(book, *item),

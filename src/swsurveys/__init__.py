@@ -13,5 +13,5 @@ from .validate import Problem, validate
 from .verify import verify
 
 __all__ = ["load", "resource", "format_date", "tables", "surveys", "survey", "table_info", "themes", "validate", "verify",
-           "Problem", "observation_surveys", "raw_lines", "clear_cache"]
+           "Problem", "observation_surveys", "raw_lines", "clear_cache", "derived"]
 __version__ = "0.1.0"

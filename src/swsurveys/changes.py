@@ -45,3 +45,27 @@ def unlogged_changes(project: Path, revision: str) -> list[Problem]:
                         f"a row in data/corrections.csv with this key, old_value {old[column]!r} and "
                         f"new_value {row[column]!r}"))
     return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m swsurveys.changes REV`: list published values changed since REV without a corrections row."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python -m swsurveys.changes REVISION (a commit or release tag)", file=sys.stderr)
+        return 2
+    problems = unlogged_changes(Path.cwd(), args[0])
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} published value(s) changed since the release {args[0]} with no row in "
+              f"data/corrections.csv: log each correction there (swbook check --since {args[0]} lists them)",
+              file=sys.stderr)
+        return 1
+    print(f"every published value changed since the release {args[0]} is logged in data/corrections.csv")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

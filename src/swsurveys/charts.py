@@ -28,6 +28,7 @@ import vl_convert
 
 from swbook.mime import FIGURE_MIME
 
+from . import corrections, svgcache
 from .dates import format_month
 from .display import escape_html
 from .vocabulary import COMPARABILITY, COMPARABILITY_LABEL, KIND_LABEL, POPULATION
@@ -199,6 +200,17 @@ def _svg_size(svg: str) -> tuple[float, float]:
     return (float(size.group(1)), float(size.group(2))) if size else (0.0, 0.0)
 
 
+def _code_digest() -> str:
+    """A digest of this module's code: a drawing cached by an older print layout is never reused."""
+    import hashlib
+    from pathlib import Path
+
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+_PRINT_CODE = _code_digest()
+
+
 def print_svg(spec: dict) -> str:
     """The spec drawn for print: text at PRINT_TYPE points, no wider than PRINT_WIDTH (plot areas narrowed).
 
@@ -325,8 +337,11 @@ class Figure:
 
         One SVG pixel is placed as one point, so every text lands at `PRINT_TYPE`
         points; the chart is re-laid out (not shrunk) to fit the text block.
+        Drawing is most of a chapter's time, so each drawing is kept by the hash
+        of its spec and of the print code (see `svgcache`): a re-run chapter
+        redraws only the figures whose data or style changed.
         """
-        return with_note(print_svg(self.spec()), self.note, PRINT_TYPE)
+        return with_note(svgcache.draw(self.spec(), print_svg, variant=_PRINT_CODE), self.note, PRINT_TYPE)
 
     def rows(self) -> list[dict]:
         """The observations the figure plots, with printed, line, status and base."""
@@ -349,14 +364,24 @@ class Figure:
                 f'{_script_json(screen(self.spec(narrow=True), smallest=11))}</script>\n'
                 f'<script type="application/json" class="sw-data" data-for="{ident}">{_script_json(self.rows())}</script>\n'
                 f'<script>{draw}</script>\n'
-                f'<p class="source-note">{escape_html(self.note)}</p>')
+                f'<p class="source-note">{escape_html(self.note)}</p>' + self._notices_html())
+
+    def notices(self) -> list[dict]:
+        """The corrections logged for values this figure plots (shown beside it, see `swsurveys.corrections`)."""
+        return corrections.matching(self.data) if {"survey", "table"} <= set(self.data.columns) else []
+
+    def _notices_html(self) -> str:
+        return "".join(f'\n<p class="correction-notice" role="note" data-correction="{corrections.anchor(c)}">'
+                       f'<strong>{escape_html(corrections.heading(c))}</strong> {escape_html(corrections.detail(c))}</p>'
+                       for c in self.notices())
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         rows = self.rows()
         return {
             "text/html": self.html(),
             "image/svg+xml": self.svg(),
-            FIGURE_MIME: {"alt": self.alt, "source_note": self.note, "observations": rows},
+            FIGURE_MIME: {"alt": self.alt, "source_note": self.note, "observations": rows,
+                          "notices": [[corrections.heading(c), corrections.detail(c)] for c in self.notices()]},
             "text/plain": f"<Figure: {self.alt}>",
         }
 

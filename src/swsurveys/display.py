@@ -6,6 +6,7 @@ import re
 
 import pandas as pd
 
+from . import corrections
 from .values import source_href
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|@$~^&])")
@@ -39,7 +40,23 @@ class MarkdownTable:
         rule = "|" + "|".join(self._rule(c) for c in columns) + "|"
         rows = ["| " + " | ".join(self._linked(column, row[column], row) for column in columns) + " |"
                 for row in self.frame.to_dict("records")]
-        return "\n".join([header, rule, *rows])
+        # The notice of a corrected value stands under the table (after its caption in the book).
+        notices = [f'[**{escape_markdown(corrections.heading(c))}** {escape_markdown(corrections.detail(c))}]'
+                   f'{{.correction-notice data-correction="{corrections.anchor(c)}"}}' for c in self._notices()]
+        return "\n".join([header, rule, *rows]) + "".join(f"\n\n{n}" for n in notices)
+
+    def _notices(self) -> list[dict]:
+        if set(corrections.KEY) <= set(self.frame.columns):
+            return corrections.matching(self.frame)
+        if self.source_lines and self.source_lines[0] in self.frame.columns:
+            # A table that links source lines: the corrections of values printed on those lines.
+            places = set()
+            for row in self.frame.to_dict("records"):
+                survey = row[self.survey_column] if self.survey_column else self.source_lines[1]
+                places |= {(survey, int(n)) for n in str(row[self.source_lines[0]]).replace(";", " ").split()
+                           if n.isdigit()}
+            return corrections.at_lines(places)
+        return []   # a table that shows neither keys nor source lines shows no notice of its own
 
     def _rule(self, column: str) -> str:
         # pandoc reads relative column widths from the dashes, so give long text more room.

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from . import corrections
 from .catalogue import load, raw_lines, survey_dict, table_info
 from .paths import data_dir
 
@@ -79,6 +80,7 @@ class Value:
     title: str
     how: str = ""
     number: float | None = field(default=None, compare=False)
+    notices: tuple[dict, ...] = field(default=(), compare=False)   # corrections of the values it stands on
 
     @property
     def derived(self) -> bool:
@@ -93,7 +95,10 @@ class Value:
         if len(self.lines) > 1:   # every line the value stands on, each addressable on its own
             root = site_root()
             attributes.append('data-lines="' + " ".join(source_href(self.survey, [n], root) for n in self.lines) + '"')
-        return f'[{_escape(self.text)}]({self.href()} "{tooltip}"){{{" ".join(attributes)}}}'
+        link = f'[{_escape(self.text)}]({self.href()} "{tooltip}"){{{" ".join(attributes)}}}'
+        # A corrected value says so where it stands, in the page and the PDF alike.
+        return link + "".join(f' [({_escape(corrections.notice(c))})]{{.correction-notice '
+                              f'data-correction="{corrections.anchor(c)}"}}' for c in self.notices)
 
     def __str__(self) -> str:
         return self.text
@@ -127,7 +132,8 @@ def of(row: pd.Series | dict, show: str = "value") -> Value:
     text = number_text(float(value), row.get("measure", ""), printed) if numeric and show == "value" else printed
     status = f" (status {row['status']})" if row.get("status") else ""
     title = f"Printed '{printed}'{status}: {_where(row['survey'], row.get('table'), (line,))}"
-    return Value(text, row["survey"], (line,), title, number=float(value) if numeric else None)
+    return Value(text, row["survey"], (line,), title, number=float(value) if numeric else None,
+                 notices=tuple(corrections.matching([row])))
 
 
 def find(frame: pd.DataFrame, category: str | None = "", group: str | None = "All", question: str | None = None,
@@ -184,7 +190,7 @@ def derived(number: float, rows: pd.DataFrame, how: str, measure: str = "percent
     text = f"{number:,.{decimals}f}" + ("%" if measure == "percent" else "")
     parts = " + ".join(f"'{p}'" for p in rows["printed"])
     title = f"Derived, not printed: {how} (from {parts}): {_where(survey, table, lines)}"
-    return Value(text, survey, lines, title, how=how, number=float(number))
+    return Value(text, survey, lines, title, how=how, number=float(number), notices=tuple(corrections.matching(rows)))
 
 
 def total(rows: pd.DataFrame, how: str | None = None) -> Value:

@@ -52,7 +52,7 @@ _HEADER_WORDS = {"Strongly", "agree", "Neither agree", "or disagree", "Neither a
 def annex_table(source: Source, slug: str, group: str, first: int, last: int) -> tuple[list[dict], list[dict]]:
     """Observations of one annex table, and the statements with their section heading."""
     rows, statements = [], []
-    lead, section = "", ""
+    lead, lead_line, section = "", 0, ""
     number = first
     while number <= last:
         text = source.text(number)

@@ -475,7 +475,6 @@ def parse_time(src: Source, spec: dict) -> list[dict]:
     groups, u_cols = spec["groups"], set(spec.get("u_cols", []))
     base_cells = parse_row_cells(src.cells(last)[1:])
     bases = [c[0]["value"] if c and c[0]["flag"] != "dash" else ("0" if c else "") for c in base_cells]
-    rows = []
     for number in range(first, last + 1):
         cells = src.cells(number)
         label = clean_label(cells[0])

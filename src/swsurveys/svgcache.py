@@ -1,0 +1,53 @@
+"""Figures drawn once: each SVG is kept under the hash of the Vega-Lite spec it was drawn from.
+
+vl-convert takes about a second for a large chart and a tenth of that for
+everything else a figure needs, so a chapter re-run after a one-value fix
+should redraw only the figures whose spec changed. The spec holds the data,
+the encodings and the house style, and the key adds vl-convert's version, so a
+hit is always the drawing vl-convert would make now.
+
+The drawings live in `.swbook-cache/svg/` beside the data package's project
+(or `$SWSURVEYS_SVG_CACHE`); the folder is safe to delete at any time, and a
+folder that cannot be written just means drawing every time.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Callable
+
+from .paths import data_dir
+
+
+def folder() -> Path:
+    """Where drawings are kept: $SWSURVEYS_SVG_CACHE, else .swbook-cache/svg beside the data folder."""
+    override = os.environ.get("SWSURVEYS_SVG_CACHE")
+    return Path(override) if override else data_dir().parent / ".swbook-cache" / "svg"
+
+
+def key(spec: dict, variant: str = "") -> str:
+    """The digest of a spec as drawn by this vl-convert (and `variant`: the drawing code's own version)."""
+    import vl_convert
+
+    text = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(f"{getattr(vl_convert, '__version__', '')}\0{variant}\0{text}".encode()).hexdigest()
+
+
+def draw(spec: dict, renderer: Callable[[dict], str], variant: str = "") -> str:
+    """The SVG of `spec`: from the cache when this spec was drawn before, else drawn by `renderer` and kept."""
+    path = folder() / f"{key(spec, variant)}.svg"
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        pass
+    svg = renderer(spec)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(svg, encoding="utf-8")
+        temporary.replace(path)   # atomic: two chapters drawing the same chart never see half a file
+    except OSError:
+        pass   # a read-only project still builds; it only draws every time
+    return svg
