@@ -391,7 +391,7 @@ def test_chapter_processes_end_with_a_killed_build(tiny):
 
 # ------------------------------------------------------------ the cache
 
-FIGURE = "from IPython.display import SVG, display\ndisplay(SVG('<svg xmlns=\"http://www.w3.org/2000/svg\" " \
+FIGURE = "#| fig-alt: a black square\nfrom IPython.display import SVG, display\ndisplay(SVG('<svg xmlns=\"http://www.w3.org/2000/svg\" " \
          "width=\"10\" height=\"10\"><rect width=\"10\" height=\"10\"/></svg>'))"
 
 

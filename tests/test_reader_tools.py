@@ -121,7 +121,7 @@ def test_a_figure_downloads_as_png_and_svg_with_its_caption_and_source(browser, 
     name, svg = download(page, figure.get_by_role("button", name="Image (SVG)"))
     text = svg.decode("utf-8")
     assert name == "fig-ofsted-2010-induction.svg" and text.startswith("<svg")
-    assert "Figure 4.1: Induction" in text and "Source: Ofsted" in text and "My induction prepared me" in text
+    assert "Figure 4.1: Induction" in text and "Source: 2010 Ofsted practitioner survey" in text and "My induction prepared me" in text
     assert page.errors == []
 
 

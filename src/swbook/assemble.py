@@ -187,10 +187,18 @@ class Assembler:
             return self._resolve(page, cell, data["text/markdown"])
         if self.target == "html" and "text/html" in data:
             return _raw("html", data["text/html"])
-        if "image/svg+xml" in data:
-            return f"![]({self._write(page, cell, number, 'svg', data['image/svg+xml'])})"
-        if "image/png" in data:
-            return f"![]({self._write(page, cell, number, 'png', base64.b64decode(data['image/png']))})"
+        if "image/svg+xml" in data or "image/png" in data:
+            # Every image needs alt text: readers of the site use it, and the PDF (PDF/UA-1) refuses one without.
+            alt = str(cell.options.get("fig-alt", "")).strip()
+            if not alt:
+                raise BuildError(f"{page.relative}:{cell.line}: cell {cell.index} displays an image with no alt "
+                                 f"text (expected a '#| fig-alt: …' option describing it)")
+            described = alt.replace("\\", "\\\\").replace('"', '\\"')
+            if "image/svg+xml" in data:
+                path = self._write(page, cell, number, "svg", data["image/svg+xml"])
+            else:
+                path = self._write(page, cell, number, "png", base64.b64decode(data["image/png"]))
+            return f'![]({path}){{fig-alt="{described}"}}'
         if "text/plain" in data:
             return f"```\n{data['text/plain']}\n```"
         return ""

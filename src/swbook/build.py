@@ -248,8 +248,9 @@ def _keep_formats_not_rebuilt(book, to: tuple[str, ...], target: Path, staging: 
 
 def _manifest(target: Path) -> dict[str, str]:
     """The digest of every published file, to tell later that the site is still whole."""
+    # changes.json is the build's report on itself, rewritten by every render: not part of the site's content.
     return {path.relative_to(target).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(target.rglob("*")) if path.is_file()}
+            for path in sorted(target.rglob("*")) if path.is_file() and path.relative_to(target).as_posix() != snapshot.REPORT}
 
 
 def _last_build(stamp: Path, target: Path, key: str) -> bool:

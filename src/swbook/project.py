@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from .errors import BuildError
+from .files import read_text
 
 
 @dataclass(frozen=True)
@@ -98,17 +99,6 @@ def load(root: Path) -> Book:
     if not pages:
         raise BuildError(f"{path}: book.chapters lists no chapters")
     return Book(root, config, tuple(pages))
-
-
-def read_text(path: Path) -> str:
-    """A source file's text; a byte that is not UTF-8 is an error naming its line."""
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[:error.start].count(b"\n") + 1
-        raise BuildError(f"{path}:{line}: byte 0x{data[error.start]:02x} is not UTF-8 "
-                         f"(save the file as UTF-8)") from None
 
 
 def read_yaml(path: Path) -> dict:

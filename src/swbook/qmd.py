@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from .errors import BuildError
-from .project import read_text
+from .files import read_text
 
 _FENCE = re.compile(r"^(`{3,})\{python\}\s*$")
 _INLINE = re.compile(r"`\{python\}\s+([^`]+?)`")

@@ -187,12 +187,14 @@ def _observation_problems(root: Path, raw: dict[str, list[str]], tables: dict, p
 def _check_row(path: str, line: int, row: dict, raw: dict, tables: dict) -> list[Problem]:
     """The rules one observation must keep on its own."""
     number = _float(row["value"])
-    if row["value"] != "" and number is None:
-        return []   # not a number at all: frictionless reports the type; "empty" would mislead
+    # A value that is not a number at all is frictionless's type error; "empty" would mislead, so only
+    # the rules about the printed token and its line are checked for it.
+    not_a_number = row["value"] != "" and number is None
     line_number = int(row["line"]) if row["line"].isdigit() else None
     out = [Problem(path, line, broken.column, broken.message, broken.expected)
            for broken in observation_problems(row["survey"], row["printed"], number, row["status"], line_number,
-                                              raw.get(row["survey"]))]
+                                              raw.get(row["survey"]))
+           if not (not_a_number and broken.column in {"value", "status"})]
     if number is not None:
         out += _check_range(path, line, row, number, tables)
     return out
