@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 AXE    := $(VENV)/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: book test check bench clean system-deps fonts
+.PHONY: book test test-fast lint check bench clean system-deps fonts
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,22 +26,32 @@ check: $(STAMP)
 
 # The browser tests drive Debian's Chromium (never a downloaded browser build); the PDF's sans and
 # its charts are set in Liberation Sans (fonts-liberation), its serif ships inside Typst.
+# pdfinfo/pdftotext (poppler-utils) read the PDF in the tests and the redaction scan.
 system-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "make test needs Debian's chromium: run 'sudo apt-get install chromium' once" >&2; exit 1; fi; }
+	@{ command -v chromium && command -v pdftotext; } >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
+	  else echo "make test needs Debian's chromium and poppler-utils: run 'sudo apt-get install chromium poppler-utils' once" >&2; exit 1; fi; }
 
 fonts:
-	@fc-list | grep -q LiberationSans || { \
-	  if [ "$$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-liberation >/dev/null; \
+	@{ command -v fc-list >/dev/null 2>&1 && fc-list | grep -q LiberationSans; } || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-liberation fontconfig >/dev/null; \
 	  else echo "the PDF needs Debian's fonts-liberation: run 'sudo apt-get install fonts-liberation' once" >&2; exit 1; fi; }
 
 # axe-core from the npm registry, injected into pages by the browser tests.
 $(AXE):
 	npm install --silent --no-audit --no-fund --prefix $(VENV)/axe axe-core@4
 
-test: $(STAMP) system-deps fonts $(AXE)
+# Everything, as CI runs it: lint and format check, then every test (unit, renders, browser, PDF).
+test: $(STAMP) system-deps fonts $(AXE) lint
 	AXE_CORE=$(AXE) $(BIN)/python -m pytest
+
+# The quick loop while editing: the unit tests, no whole-book render, no browser.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not e2e and not browser and not slow"
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests _scripts bench
+	$(BIN)/ruff format --check src tests _scripts bench
 
 # A benchmark, not a test: medians of whole builds, written to bench/results.md.
 bench: $(STAMP)

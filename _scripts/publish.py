@@ -21,6 +21,7 @@ listed name left fails the step with where it was found.
 
 Exit status 1 with `publish: file:line: problem (expected ...)` lines on failure.
 """
+
 from __future__ import annotations
 
 import csv
@@ -36,10 +37,22 @@ from pathlib import Path
 from swsurveys.release import current, data_zip
 
 MASK = "<Council Name>"
-NOT_PUBLISHED = {"redactions"}          # data package resources that are never published
+NOT_PUBLISHED = {"redactions"}  # data package resources that are never published
 PROJECT_DOWNLOADS = ("CITATION.cff", "LICENSE")
-FIGURE_COLUMNS = ["survey", "table", "question", "category", "group", "measure", "value", "printed",
-                  "status", "base", "line", "note"]
+FIGURE_COLUMNS = [
+    "survey",
+    "table",
+    "question",
+    "category",
+    "group",
+    "measure",
+    "value",
+    "printed",
+    "status",
+    "base",
+    "line",
+    "note",
+]
 TEXT_SUFFIXES = {".html", ".js", ".css", ".csv", ".json", ".txt", ".md", ".cff", ".xml", ".svg", ".bib", ""}
 
 
@@ -48,6 +61,7 @@ class Failed(Exception):
 
 
 # ----------------------------------------------------------------------------- redactions
+
 
 class Redactions:
     """The names a source meant to redact, and how to find them in any text.
@@ -96,8 +110,10 @@ def read_redactions(root: Path) -> Redactions:
     path = root / "data" / "redactions.csv"
     where = "data/redactions.csv"
     if not path.is_file():
-        raise Failed(f"{where}: not found (expected the names the sources meant to redact, with columns "
-                     f"source, line, name; an empty list needs the header line)")
+        raise Failed(
+            f"{where}: not found (expected the names the sources meant to redact, with columns "
+            f"source, line, name; an empty list needs the header line)"
+        )
     try:
         rows = read_csv(path)
     except (UnicodeDecodeError, csv.Error) as error:
@@ -112,31 +128,39 @@ def read_redactions(root: Path) -> Redactions:
             continue
         raw = root / "data" / "raw" / f"{row['source']}.txt"
         if not raw.is_file():
-            problems.append(f"{where}:{number}: source {row['source']!r} has no raw text (expected a survey id "
-                            f"with data/raw/{row['source']}.txt)")
+            problems.append(
+                f"{where}:{number}: source {row['source']!r} has no raw text (expected a survey id "
+                f"with data/raw/{row['source']}.txt)"
+            )
             continue
         lines = raw.read_text(encoding="utf-8").split("\n")
         if not row["line"].isdigit() or not 1 <= int(row["line"]) <= len(lines):
-            problems.append(f"{where}:{number}: line {row['line']!r} is not a line of {raw.name} "
-                            f"(expected 1 to {len(lines)})")
+            problems.append(
+                f"{where}:{number}: line {row['line']!r} is not a line of {raw.name} (expected 1 to {len(lines)})"
+            )
             continue
         text = lines[int(row["line"]) - 1]
         if len(row["name"]) <= 2:
             context = re.search(rf"(\w+)\s+{re.escape(row['name'])}\s+(\w+)", text)
             if not context:
-                problems.append(f"{where}:{number}: {row['name']!r} does not stand between two words on line "
-                                f"{row['line']} of {raw.name} (expected the abbreviation as the source prints it)")
+                problems.append(
+                    f"{where}:{number}: {row['name']!r} does not stand between two words on line "
+                    f"{row['line']} of {raw.name} (expected the abbreviation as the source prints it)"
+                )
                 continue
             row["context"] = context.groups()
         elif row["name"].lower() not in text.lower():
-            problems.append(f"{where}:{number}: {row['name']!r} is not on line {row['line']} of {raw.name} "
-                            f"(expected the name as the source prints it)")
+            problems.append(
+                f"{where}:{number}: {row['name']!r} is not on line {row['line']} of {raw.name} "
+                f"(expected the name as the source prints it)"
+            )
     if problems:
         raise Failed("\n".join(problems))
     return Redactions(rows)
 
 
 # ----------------------------------------------------------------------------- CSV
+
 
 def read_csv(path: Path) -> list[dict]:
     with path.open(encoding="utf-8", newline="") as handle:
@@ -186,6 +210,7 @@ def publish_csv(source: Path, target: Path, redactions: Redactions) -> None:
 
 # ----------------------------------------------------------------------------- parts
 
+
 def write_sources(root: Path, out: Path, redactions: Redactions) -> None:
     """Each raw source as a page of numbered, linkable lines (sources/<survey>.html#L12)."""
     template = (Path(__file__).with_name("source.html")).read_text(encoding="utf-8")
@@ -193,18 +218,24 @@ def write_sources(root: Path, out: Path, redactions: Redactions) -> None:
     for number, survey in enumerate(read_csv(root / "data" / "surveys.csv"), 2):
         path = (root / "data" / survey["raw_file"]).resolve()
         if raw_dir not in path.parents:
-            raise Failed(f"data/surveys.csv:{number}: raw_file {survey['raw_file']!r} is outside data/raw "
-                         f"(expected raw/<survey>.txt)")
+            raise Failed(
+                f"data/surveys.csv:{number}: raw_file {survey['raw_file']!r} is outside data/raw "
+                f"(expected raw/<survey>.txt)"
+            )
         text = redactions.mask(path.read_text(encoding="utf-8"), redactions.by_source.get(survey["id"], []))
         lines = text.split("\n")
-        body = "\n".join(f'<tr id="L{n}"><th scope="row"><a href="#L{n}">{n}</a></th><td>{html.escape(line)}</td></tr>'
-                         for n, line in enumerate(lines, 1))
-        page = (template.replace("$title$", html.escape(survey["title"]))
-                .replace("$short$", html.escape(survey.get("short_title") or survey["id"]))
-                .replace("$publisher$", html.escape(survey["publisher"]))
-                .replace("$count$", str(len(lines)))
-                .replace("$sha$", html.escape(survey["sha256"]))
-                .replace("$lines$", body))
+        body = "\n".join(
+            f'<tr id="L{n}"><th scope="row"><a href="#L{n}">{n}</a></th><td>{html.escape(line)}</td></tr>'
+            for n, line in enumerate(lines, 1)
+        )
+        page = (
+            template.replace("$title$", html.escape(survey["title"]))
+            .replace("$short$", html.escape(survey.get("short_title") or survey["id"]))
+            .replace("$publisher$", html.escape(survey["publisher"]))
+            .replace("$count$", str(len(lines)))
+            .replace("$sha$", html.escape(survey["sha256"]))
+            .replace("$lines$", body)
+        )
         (out / "sources").mkdir(parents=True, exist_ok=True)
         (out / "sources" / f"{survey['id']}.html").write_text(page, encoding="utf-8")
 
@@ -225,14 +256,16 @@ def write_data(root: Path, out: Path, redactions: Redactions) -> None:
             publish_csv(source / relative, target / relative, redactions)
         else:
             (target / relative).parent.mkdir(parents=True, exist_ok=True)
-            (target / relative).write_text(redactions.mask((source / relative).read_text(encoding="utf-8")),
-                                           encoding="utf-8")
+            (target / relative).write_text(
+                redactions.mask((source / relative).read_text(encoding="utf-8")), encoding="utf-8"
+            )
     (target / "datapackage.json").write_text(
-        redactions.mask(json.dumps(package, indent=2, ensure_ascii=False)) + "\n", encoding="utf-8")
+        redactions.mask(json.dumps(package, indent=2, ensure_ascii=False)) + "\n", encoding="utf-8"
+    )
     for name in PROJECT_DOWNLOADS:
         if (root / name).exists():
             (target / name).write_text(redactions.mask((root / name).read_text(encoding="utf-8")), encoding="utf-8")
-    zip_name = data_zip(current(root))   # named with this release's version (CITATION.cff)
+    zip_name = data_zip(current(root))  # named with this release's version (CITATION.cff)
     with zipfile.ZipFile(target / zip_name, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(target.rglob("*")):
             if path.is_file() and path.name != zip_name:
@@ -240,7 +273,7 @@ def write_data(root: Path, out: Path, redactions: Redactions) -> None:
 
 
 _FIGURE_DATA = re.compile(r'<script type="application/json" class="sw-data"[^>]*>(.*?)</script>', re.S)
-_FIGURE_ID = re.compile(r'id="(fig-[\w-]+?)(?:-cap(?:tion)?)?"')   # the figure, not its caption
+_FIGURE_ID = re.compile(r'id="(fig-[\w-]+?)(?:-cap(?:tion)?)?"')  # the figure, not its caption
 
 
 def write_figure_data(out: Path, pages: list[Path], redactions: Redactions) -> None:
@@ -250,8 +283,10 @@ def write_figure_data(out: Path, pages: list[Path], redactions: Redactions) -> N
         for match in _FIGURE_DATA.finditer(text):
             labels = _FIGURE_ID.findall(text, 0, match.start())
             if not labels:
-                raise Failed(f"{page.relative_to(out)}: a chart's data stands outside any figure "
-                             f"(expected it inside the element with its fig- id)")
+                raise Failed(
+                    f"{page.relative_to(out)}: a chart's data stands outside any figure "
+                    f"(expected it inside the element with its fig- id)"
+                )
             rows = json.loads(html.unescape(match.group(1)) if "&quot;" in match.group(1) else match.group(1))
             write_csv(out / "figures" / f"{labels[-1]}.csv", FIGURE_COLUMNS, [_figure_row(r) for r in rows], redactions)
 
@@ -268,8 +303,8 @@ def _figure_row(row: dict) -> dict:
 
 _NOTICE = re.compile(r'<[^>]*\bdata-correction="(correction-[0-9a-f]+)"')
 _PLACES = re.compile(r'<span class="correction-places" data-for="(correction-[0-9a-f]+)">.*?</span>', re.S)
-_ANCHOR = re.compile(r'\bid="((?:fig|tbl|sec)-[\w-]+?)(?:-cap(?:tion)?)?"')   # a figure, not its caption
-_HEADING = re.compile(r'<h1[^>]*>(.*?)</h1>', re.S)
+_ANCHOR = re.compile(r'\bid="((?:fig|tbl|sec)-[\w-]+?)(?:-cap(?:tion)?)?"')  # a figure, not its caption
+_HEADING = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S)
 
 
 def write_correction_places(out: Path, pages: list[Path]) -> None:
@@ -301,10 +336,16 @@ def write_correction_places(out: Path, pages: list[Path]) -> None:
 
         def links(match: re.Match) -> str:
             found = places.get(match.group(1), [])
-            inner = "; ".join(f'<a href="{html.escape(os.path.relpath(out / target.split("#")[0], here))}'
-                              f'{"#" + target.split("#")[1] if "#" in target else ""}">{html.escape(label)}</a>'
-                              for target, label in found) or "not shown in this release"
+            inner = (
+                "; ".join(
+                    f'<a href="{html.escape(os.path.relpath(out / target.split("#")[0], here))}'
+                    f'{"#" + target.split("#")[1] if "#" in target else ""}">{html.escape(label)}</a>'
+                    for target, label in found
+                )
+                or "not shown in this release"
+            )
             return f'<span class="correction-places" data-for="{match.group(1)}">{inner}</span>'
+
         page.write_text(_PLACES.sub(links, text), encoding="utf-8")
 
 
@@ -320,9 +361,12 @@ def _plain(fragment: str) -> str:
 
 # Not searched: chart code and its fallback, Table toggles, the download links under figures, and the chapter's own
 # header (its title is an entry's `title`).
-_NOT_SEARCHED = re.compile(r'<script.*?</script>|<noscript.*?</noscript>|<details.*?</details>'
-                           r'|<span class="figure-downloads">.*?</span>'
-                           r'|<header class="chapter-header">.*?</header>', re.S)
+_NOT_SEARCHED = re.compile(
+    r"<script.*?</script>|<noscript.*?</noscript>|<details.*?</details>"
+    r'|<span class="figure-downloads">.*?</span>'
+    r'|<header class="chapter-header">.*?</header>',
+    re.S,
+)
 
 
 def search_entries(page_html: str, url: str) -> list[dict]:
@@ -342,8 +386,15 @@ def search_entries(page_html: str, url: str) -> list[dict]:
     opening = body.split("<section", 1)[0]
     entries = [{"url": url, "title": title, "section": "", "captions": _captions(opening), "text": _plain(opening)}]
     for ident, section, text in _SECTION.findall(body):
-        entries.append({"url": f"{url}#{ident}", "title": title, "section": _plain(section),
-                        "captions": _captions(text), "text": _plain(text)})
+        entries.append(
+            {
+                "url": f"{url}#{ident}",
+                "title": title,
+                "section": _plain(section),
+                "captions": _captions(text),
+                "text": _plain(text),
+            }
+        )
     return [e for e in entries if e["text"] or e["section"]]
 
 
@@ -374,6 +425,7 @@ def mask_pages(pages: list[Path], redactions: Redactions) -> None:
 
 # ----------------------------------------------------------------------------- the scan
 
+
 def pdf_text(path: Path) -> str:
     """The PDF's text: poppler's pdftotext when it is installed (a tenth of pypdf's time on the book), else pypdf."""
     import shutil
@@ -403,7 +455,7 @@ def published_texts(out: Path):
         elif path.suffix in TEXT_SUFFIXES:
             text = path.read_text(encoding="utf-8", errors="replace")
             yield where, text
-            if path.suffix == ".html":   # names split by markup or written as entities
+            if path.suffix == ".html":  # names split by markup or written as entities
                 yield where, html.unescape(_TAGS.sub("", text))
 
 
@@ -415,7 +467,7 @@ def scan(out: Path, redactions: Redactions, surveys: list[dict]) -> list[str]:
         lower = text.lower()
         for row, (name, pattern) in zip(redactions.rows, redactions.everywhere):
             if name.lower() not in lower or viewers.get(where, row["source"]) != row["source"]:
-                continue   # the plain search first: most files hold no name at all
+                continue  # the plain search first: most files hold no name at all
             match = pattern.search(text)
             if match:
                 line = text.count("\n", 0, match.start()) + 1
@@ -424,6 +476,7 @@ def scan(out: Path, redactions: Redactions, surveys: list[dict]) -> list[str]:
 
 
 # ----------------------------------------------------------------------------- main
+
 
 def output_pages(out: Path) -> list[Path]:
     """The rendered pages, in book order when the renderer says which they are."""
@@ -446,8 +499,10 @@ def publish(root: Path, out: Path) -> None:
     write_correction_places(out, pages)
     leaks = scan(out, redactions, read_csv(root / "data" / "surveys.csv"))
     if leaks:
-        raise Failed(f"{len(leaks)} published file(s) name what a source meant to redact; nothing may be "
-                     f"published so:\n" + "\n".join(leaks))
+        raise Failed(
+            f"{len(leaks)} published file(s) name what a source meant to redact; nothing may be "
+            f"published so:\n" + "\n".join(leaks)
+        )
 
 
 def main() -> int:
@@ -456,8 +511,11 @@ def main() -> int:
         root = Path(__file__).resolve().parent.parent
     output = os.environ.get("QUARTO_PROJECT_OUTPUT_DIR")
     if not output:
-        print("publish: QUARTO_PROJECT_OUTPUT_DIR is not set (expected the rendered site's folder; "
-              "quarto render and swbook render set it)", file=sys.stderr)
+        print(
+            "publish: QUARTO_PROJECT_OUTPUT_DIR is not set (expected the rendered site's folder; "
+            "quarto render and swbook render set it)",
+            file=sys.stderr,
+        )
         return 1
     out = Path(output) if Path(output).is_absolute() else root / output
     try:

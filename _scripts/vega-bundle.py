@@ -8,6 +8,7 @@ made by vl-convert (a second or two) only when it is missing, incomplete,
 edited (its first line records the SHA-256 of the bundle) or from another
 vl-convert version.
 """
+
 import hashlib
 import os
 import sys
@@ -29,8 +30,8 @@ def main() -> int:
     try:
         current = target.read_text(encoding="utf-8")
         header, _, rest = current.partition("\n")
-        body = rest[:-len(END)]
-        if header.startswith(prefix) and rest.endswith(END) and header[len(prefix):] == _sha(body):
+        body = rest[: -len(END)]
+        if header.startswith(prefix) and rest.endswith(END) and header[len(prefix) :] == _sha(body):
             return 0
     except (OSError, ValueError):
         pass
@@ -38,7 +39,7 @@ def main() -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_suffix(f".{os.getpid()}.tmp")
     temporary.write_text(f"{prefix}{_sha(body)}\n{body}{END}", encoding="utf-8")
-    temporary.replace(target)   # atomic: a reader sees the old bundle or the whole new one
+    temporary.replace(target)  # atomic: a reader sees the old bundle or the whole new one
     return 0
 
 

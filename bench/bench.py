@@ -14,6 +14,7 @@ project and prints the medians of several runs.
 
 Results are printed and written to bench/results.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -62,9 +63,10 @@ def one_fix(root: Path, run: int) -> tuple[float, int]:
     def build():
         nonlocal report
         report = render(root, quiet=True)
+
     seconds = timed(build)
     path.write_text(text, encoding="utf-8")
-    render(root, quiet=True)                      # back to the committed state for the next run
+    render(root, quiet=True)  # back to the committed state for the next run
     return seconds, len(report.executed)
 
 
@@ -77,14 +79,19 @@ def one_value(root: Path) -> tuple[float, int]:
     path = root / VALUE_FILE
     text = path.read_text(encoding="utf-8")
     agree, disagree = VALUE_ROWS
-    path.write_text(text.replace(agree, agree.replace(",51,51,", ",27,27,"), 1)
-                    .replace(disagree, disagree.replace(",27,27,", ",51,51,"), 1), encoding="utf-8")
+    path.write_text(
+        text.replace(agree, agree.replace(",51,51,", ",27,27,"), 1).replace(
+            disagree, disagree.replace(",27,27,", ",51,51,"), 1
+        ),
+        encoding="utf-8",
+    )
     report = None
 
     def build():
         nonlocal report
-        with contextlib.redirect_stdout(io.StringIO()):   # the change report is the author's, not ours
+        with contextlib.redirect_stdout(io.StringIO()):  # the change report is the author's, not ours
             report = render(root, quiet=True)
+
     seconds = timed(build)
     path.write_text(text, encoding="utf-8")
     with contextlib.redirect_stdout(io.StringIO()):
@@ -111,12 +118,32 @@ def naive(root: Path, work: Path) -> float:
         path = work / f"{page.stem}.ipynb"
         nbformat.write(notebook, path)
         env = {**os.environ, "SWSURVEYS_DATA": str(root / "data")}
-        subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "markdown", "--execute",
-                        "--output-dir", str(work), str(path)], check=True, capture_output=True, env=env,
-                       cwd=page.source.parent)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "jupyter",
+                "nbconvert",
+                "--to",
+                "markdown",
+                "--execute",
+                "--output-dir",
+                str(work),
+                str(path),
+            ],
+            check=True,
+            capture_output=True,
+            env=env,
+            cwd=page.source.parent,
+        )
         markdown = (work / f"{page.stem}.md").read_text(encoding="utf-8")
-        pypandoc.convert_text(markdown, "html5", format="markdown", extra_args=["--standalone",
-                              f"--metadata=title:{document.title}"], outputfile=str(work / f"{page.stem}.html"))
+        pypandoc.convert_text(
+            markdown,
+            "html5",
+            format="markdown",
+            extra_args=["--standalone", f"--metadata=title:{document.title}"],
+            outputfile=str(work / f"{page.stem}.html"),
+        )
     return time.perf_counter() - began
 
 
@@ -137,7 +164,7 @@ def floor(root: Path) -> tuple[float, float, float]:
     """All chapters' code in this warm process, plus pandoc and Typst as a build does them."""
     book = project.load(root)
     with using_data(root / "data"):
-        clear_cache()   # a cold read of the data, as a chapter process has
+        clear_cache()  # a cold read of the data, as a chapter process has
         began = time.perf_counter()
         for page in book.pages:
             document = qmd.parse(page.source)
@@ -175,7 +202,7 @@ def main() -> None:
         results = {"a": [], "b": [], "c": [], "f": [], "d": [], "e": []}
         executed_on_fix, executed_on_value = set(), set()
         for run in range(args.runs):
-            with contextlib.redirect_stdout(io.StringIO()):   # each render's change report
+            with contextlib.redirect_stdout(io.StringIO()):  # each render's change report
                 results["a"].append(cold(root))
                 results["b"].append(timed(lambda: render(root, quiet=True)))
                 seconds, executed = one_fix(root, run)

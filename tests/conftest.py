@@ -1,4 +1,6 @@
-"""Shared fixtures: copies of the project or its data that a test may break freely."""
+"""Shared fixtures: copies of the project or its data that a test may break freely, the book built
+once, a browser and a local server; and the markers that let `make test-fast` leave the slow tests out."""
+
 from __future__ import annotations
 
 import shutil
@@ -6,21 +8,21 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-PROJECT_PARTS = ("_quarto.yml", "index.qmd", "references.bib", "CITATION.cff", "LICENSE", "chapters", "data",
-                 "_scripts")
+from helpers import ROOT, Site, copy_project
+
+SLOW_FILES = {"test_cache.py", "test_changes.py", "test_faults.py", "test_quarto.py"}  # renders of small books
 
 
-def copy_project(target: Path) -> Path:
-    """A copy of the book project (sources and data, no build outputs)."""
-    target.mkdir(parents=True, exist_ok=True)
-    for name in PROJECT_PARTS:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, target / name)
-    return target
+def pytest_collection_modifyitems(items):
+    """Mark what is slow: end-to-end tests (the whole book), browser tests and repeated renders."""
+    for item in items:
+        folder = Path(str(item.fspath)).parent.name
+        if folder == "e2e" or "built" in item.fixturenames:
+            item.add_marker(pytest.mark.e2e)
+        if "browser" in item.fixturenames:
+            item.add_marker(pytest.mark.browser)
+        if Path(str(item.fspath)).name in SLOW_FILES or "project_copy" in item.fixturenames:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture
@@ -35,13 +37,6 @@ def project_copy(tmp_path: Path) -> Path:
     return copy_project(tmp_path / "book")
 
 
-def replace_in_file(path: Path, old: str, new: str, count: int = 1) -> None:
-    """Edit a fixture file, failing loudly if the text to replace is not there."""
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, count), encoding="utf-8")
-
-
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
     """The whole book rendered once into a temporary copy of the project."""
@@ -50,3 +45,26 @@ def built(tmp_path_factory) -> Path:
     root = copy_project(tmp_path_factory.mktemp("book"))
     render(root, quiet=True)
     return root
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    from helpers import CHROMIUM_ARGS
+
+    executable = shutil.which("chromium")
+    assert executable, "make test installs Debian's chromium; it is missing"
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="module")
+def site(built):
+    """The built site served on a loopback port."""
+    served = Site(built / "_book")
+    yield served
+    served.close()

@@ -4,6 +4,7 @@ Cell outputs become markdown: figures from `swsurveys.charts` carry an
 interactive chart (HTML) and a vector image (SVG) plus their source note;
 tables arrive as markdown; anything else falls back to its plain text.
 """
+
 from __future__ import annotations
 
 import base64
@@ -12,10 +13,10 @@ import os
 import re
 from pathlib import Path
 
-from .crossref import Registry
 from swsurveys.display import escape_markdown
 from swsurveys.values import source_href
 
+from .crossref import Registry
 from .errors import BuildError
 from .execute import Executed
 from .mime import FIGURE_MIME
@@ -29,7 +30,7 @@ def typst_escape(text: str) -> str:
     """Escape text for Typst markup so that data can never become markup."""
     out = []
     for char in text:
-        if char in '\\#*_`$[]<>@~/=-+"\'':
+        if char in "\\#*_`$[]<>@~/=-+\"'":
             out.append("\\" + char)
         else:
             out.append(char)
@@ -57,8 +58,11 @@ def figure_tools(label: str, number: str, rows: list[dict], root: str) -> str:
     column per answer; each cell is the value as printed, linked to its line
     of the source text. Its id (`<label>-values`) makes it a link target.
     """
-    keys = [k for k in ("question", "group") if len({_text(r.get(k)) for r in rows}) > 1 or
-            (k == "question" and any(r.get(k) for r in rows))]
+    keys = [
+        k
+        for k in ("question", "group")
+        if len({_text(r.get(k)) for r in rows}) > 1 or (k == "question" and any(r.get(k) for r in rows))
+    ]
     categories = list(dict.fromkeys(_text(r.get("category")) or "Value" for r in rows))
     lines: dict[tuple, dict] = {}
     for row in rows:
@@ -71,18 +75,22 @@ def figure_tools(label: str, number: str, rows: list[dict], root: str) -> str:
     head += '<th scope="col">Base</th>' if with_base else ""
     body = []
     for key, entry in lines.items():
-        cells = "".join(f'<th scope="row">{html.escape(k)}</th>' if i == 0 else f"<td>{html.escape(k)}</td>"
-                        for i, k in enumerate(key))
+        cells = "".join(
+            f'<th scope="row">{html.escape(k)}</th>' if i == 0 else f"<td>{html.escape(k)}</td>"
+            for i, k in enumerate(key)
+        )
         cells += "".join(f"<td>{entry.get(c, '')}</td>" for c in categories)
         cells += f"<td>{html.escape(entry['base'])}</td>" if with_base else ""
         body.append(f"<tr>{cells}</tr>")
-    return (f'<div class="figure-tools" role="group" aria-label="{html.escape(number)}: downloads and table">'
-            f'<span class="figure-downloads">'
-            f'<a class="figure-data" href="{root}figures/{label}.csv" download>Data (CSV)</a></span>'
-            f'<details class="figure-table"><summary>Table</summary>'
-            f'<table id="{label}-values"><caption>Values plotted in {html.escape(number)}, as printed; each links to its line '
-            f'in the source</caption><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
-            f'</details></div>')
+    return (
+        f'<div class="figure-tools" role="group" aria-label="{html.escape(number)}: downloads and table">'
+        f'<span class="figure-downloads">'
+        f'<a class="figure-data" href="{root}figures/{label}.csv" download>Data (CSV)</a></span>'
+        f'<details class="figure-table"><summary>Table</summary>'
+        f'<table id="{label}-values"><caption>Values plotted in {html.escape(number)}, as printed; each links to its line '
+        f"in the source</caption><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        f"</details></div>"
+    )
 
 
 def row_lines(row: dict) -> list[str]:
@@ -104,12 +112,18 @@ def _linked_value(row: dict, root: str) -> str:
     # A derived value has no printed token of its own: show the value we computed.
     first = ("shown", "value") if status == "derived" else ("printed", "shown", "value")
     shown = html.escape(next((_text(row.get(k)) for k in first if _text(row.get(k))), ""))
-    if not numbers:   # nothing to link to: say so rather than link nowhere
-        return f"{shown} <span class=\"no-line\">(no source line)</span>"
+    if not numbers:  # nothing to link to: say so rather than link nowhere
+        return f'{shown} <span class="no-line">(no source line)</span>'
     href = source_href(survey, [int(n) for n in numbers], root)
     where = f"line{'s' if len(numbers) > 1 else ''} {', '.join(numbers)} of the source"
-    marker = (f' <abbr title="{"derived: " + html.escape(_text(row.get("note"))) if status == "derived" else "status " + html.escape(status)}">'
-              f"[{html.escape(status)}]</abbr>") if status else ""
+    marker = (
+        (
+            f' <abbr title="{"derived: " + html.escape(_text(row.get("note"))) if status == "derived" else "status " + html.escape(status)}">'
+            f"[{html.escape(status)}]</abbr>"
+        )
+        if status
+        else ""
+    )
     return f'<a href="{href}" title="{where}">{shown}</a>{marker}'
 
 
@@ -135,7 +149,7 @@ class Assembler:
         self.target = target
         self.figure_dir = figure_dir
         self.echo = echo
-        self.figure_data: dict[str, list[dict]] = {}   # figure label -> the observations it plots
+        self.figure_data: dict[str, list[dict]] = {}  # figure label -> the observations it plots
 
     def chapter(self, page: Page, document: Document, executed: Executed) -> str:
         """The whole chapter body as pandoc markdown."""
@@ -191,8 +205,10 @@ class Assembler:
             # Every image needs alt text: readers of the site use it, and the PDF (PDF/UA-1) refuses one without.
             alt = str(cell.options.get("fig-alt", "")).strip()
             if not alt:
-                raise BuildError(f"{page.relative}:{cell.line}: cell {cell.index} displays an image with no alt "
-                                 f"text (expected a '#| fig-alt: …' option describing it)")
+                raise BuildError(
+                    f"{page.relative}:{cell.line}: cell {cell.index} displays an image with no alt "
+                    f"text (expected a '#| fig-alt: …' option describing it)"
+                )
             described = alt.replace("\\", "\\\\").replace('"', '\\"')
             if "image/svg+xml" in data:
                 path = self._write(page, cell, number, "svg", data["image/svg+xml"])
@@ -226,8 +242,10 @@ class Assembler:
         if not caption:
             raise BuildError(f"{page.relative}:{cell.line}: figure {label} has no fig-cap")
         if len(figures) != 1:
-            raise BuildError(f"{page.relative}:{cell.line}: figure {label} must display exactly one "
-                             f"swsurveys chart (it displayed {len(figures)})")
+            raise BuildError(
+                f"{page.relative}:{cell.line}: figure {label} must display exactly one "
+                f"swsurveys chart (it displayed {len(figures)})"
+            )
         data = figures[0]
         meta = data[FIGURE_MIME]
         alt = str(cell.options.get("fig-alt") or meta.get("alt") or "").strip()
@@ -240,16 +258,19 @@ class Assembler:
             rows = meta.get("observations", [])
             self.figure_data[label] = rows
             tools = figure_tools(label, number, rows, site_root(page))
-            return (f"::: {{#{label} .sw-figure role=\"figure\" aria-labelledby=\"{label}-cap\"}}\n"
-                    f"::: {{#{label}-cap .figure-caption}}\n**{number}:** {caption}\n:::\n\n"
-                    f"{_raw('html', chart + chr(10) + tools)}\n:::")
+            return (
+                f'::: {{#{label} .sw-figure role="figure" aria-labelledby="{label}-cap"}}\n'
+                f"::: {{#{label}-cap .figure-caption}}\n**{number}:** {caption}\n:::\n\n"
+                f"{_raw('html', chart + chr(10) + tools)}\n:::"
+            )
         # The source note is part of the SVG (as Quarto's PDF shows it), so it is not added again here.
         svg = self._write(page, cell, 0, "svg", data["image/svg+xml"])
-        described = alt.replace("\\", "\\\\").replace('"', '\\"')   # read out by the tagged PDF
+        described = alt.replace("\\", "\\\\").replace('"', '\\"')  # read out by the tagged PDF
         # A figure's notices (a correction to a value it plots) stand right under it, as in the HTML.
-        notices = "".join(f"\n\n**{escape_markdown(first)}** {escape_markdown(rest)}" for first, rest in meta.get("notices", []))
-        return (f"![{caption}]({svg}){{#{label} {_pdf_size(data['image/svg+xml'])} fig-alt=\"{described}\"}}"
-                + notices)
+        notices = "".join(
+            f"\n\n**{escape_markdown(first)}** {escape_markdown(rest)}" for first, rest in meta.get("notices", [])
+        )
+        return f'![{caption}]({svg}){{#{label} {_pdf_size(data["image/svg+xml"])} fig-alt="{described}"}}' + notices
 
     # --------------------------------------------------------------- tables
 

@@ -6,6 +6,7 @@ previous `_book/` exactly as it was. What the project publishes besides pages
 (source viewer, downloads, search index, ...) is its own `project: post-render`
 step, which runs on that folder before the swap, as under `quarto render`.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -20,23 +21,24 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import crossref, project, qmd, scripts, snapshot
 from . import html as html_writer
 from . import pdf as pdf_writer
-from . import crossref, project, qmd, scripts, snapshot
 from .assemble import Assembler
 from .cache import ChapterCache, FileHashes, build_key, prune_cache
 from .crossref import Registry
 from .errors import BuildError
 from .execute import Executed, Limits, run_chapters, syntax_problems
 
+
 @dataclass
 class Report:
     """What a build did, for the progress summary and for tests."""
 
-    executed: dict[str, float] = field(default_factory=dict)   # chapter -> seconds executing
-    reused: list[str] = field(default_factory=list)            # chapters taken from the cache
+    executed: dict[str, float] = field(default_factory=dict)  # chapter -> seconds executing
+    reused: list[str] = field(default_factory=list)  # chapters taken from the cache
     files_read: dict[str, list[str]] = field(default_factory=dict)
-    unchanged: bool = False                                     # nothing to do: the last build is current
+    unchanged: bool = False  # nothing to do: the last build is current
     seconds: float = 0.0
     output: Path | None = None
 
@@ -53,8 +55,14 @@ def check_data(root: Path) -> None:
     swsurveys.clear_cache()
 
 
-def render(root: Path, to: tuple[str, ...] = ("html", "pdf"), quiet: bool = False,
-           out: Path | None = None, fresh: bool = False, jobs: int | None = None) -> Report:
+def render(
+    root: Path,
+    to: tuple[str, ...] = ("html", "pdf"),
+    quiet: bool = False,
+    out: Path | None = None,
+    fresh: bool = False,
+    jobs: int | None = None,
+) -> Report:
     """Render the book at `root` into its output folder (or `out`).
 
     Chapters whose inputs are unchanged are reused from the cache unless
@@ -71,8 +79,7 @@ def render(root: Path, to: tuple[str, ...] = ("html", "pdf"), quiet: bool = Fals
         return _render(book, to, log, target, fresh, jobs, started, quiet)
 
 
-def _render(book, to, log, target: Path, fresh: bool, jobs: int | None, started: float,
-            quiet: bool = False) -> Report:
+def _render(book, to, log, target: Path, fresh: bool, jobs: int | None, started: float, quiet: bool = False) -> Report:
     root = book.root
     report = Report()
     hashes = FileHashes()
@@ -96,25 +103,38 @@ def _render(book, to, log, target: Path, fresh: bool, jobs: int | None, started:
     # The data checks run while the chapters execute; a problem in the data still stops the build
     # before anything is cached or written, and is reported ahead of any chapter error.
     has_data = (root / "data" / "datapackage.json").exists()
-    executed = _execute_all(root, documents, report, log, ChapterCache(root, hashes), fresh, jobs,
-                            limits=_limits(book), meanwhile=lambda: check_data(root) if has_data else None)
+    executed = _execute_all(
+        root,
+        documents,
+        report,
+        log,
+        ChapterCache(root, hashes),
+        fresh,
+        jobs,
+        limits=_limits(book),
+        meanwhile=lambda: check_data(root) if has_data else None,
+    )
 
-    work = root / ".swbook-cache" / "work"   # one fixed place (under the lock), so PDF figure paths are stable
+    work = root / ".swbook-cache" / "work"  # one fixed place (under the lock), so PDF figure paths are stable
     staging = None
     try:
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
         for folder in reversed(target.parents):
             if folder.exists() and not folder.is_dir():
-                raise BuildError(f"{folder}: is a file, so the output folder {target} cannot be made "
-                                 f"(project: output-dir in _quarto.yml)")
+                raise BuildError(
+                    f"{folder}: is a file, so the output folder {target} cannot be made "
+                    f"(project: output-dir in _quarto.yml)"
+                )
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
         except OSError as error:
-            raise BuildError(f"{target.parent}: cannot write the book there: {error.strerror} (project: output-dir "
-                             f"in _quarto.yml; nothing was published)") from None
-        staging.chmod(0o755)   # mkdtemp makes it private; the published site must be readable by a web server
+            raise BuildError(
+                f"{target.parent}: cannot write the book there: {error.strerror} (project: output-dir "
+                f"in _quarto.yml; nothing was published)"
+            ) from None
+        staging.chmod(0o755)  # mkdtemp makes it private; the published site must be readable by a web server
         if "html" in to:
             began = time.perf_counter()
             _write_html(book, documents, executed, registry, titles, staging, work)
@@ -123,7 +143,9 @@ def _render(book, to, log, target: Path, fresh: bool, jobs: int | None, started:
             began = time.perf_counter()
             assembler = Assembler(registry, "typst", work / "figures", book.echo)
             chapters = {page: assembler.chapter(page, documents[page], executed[page]) for page in book.pages}
-            pdf_writer.render_pdf(book, pdf_writer.combine(book, chapters, titles, labels), work, staging / book.pdf_name)
+            pdf_writer.render_pdf(
+                book, pdf_writer.combine(book, chapters, titles, labels), work, staging / book.pdf_name
+            )
             log(f"  wrote the PDF ({time.perf_counter() - began:.1f} s)")
         scripts.copy_resources(book, staging)
         outputs = [page.html for page in book.pages] if "html" in to else []
@@ -133,8 +155,10 @@ def _render(book, to, log, target: Path, fresh: bool, jobs: int | None, started:
         _keep_formats_not_rebuilt(book, to, target, staging)
         _swap(staging, target)
     except OSError as error:
-        raise BuildError(f"{error.filename or target}: {error.strerror or error} (while writing the book into "
-                         f"{target}; nothing was published)") from None
+        raise BuildError(
+            f"{error.filename or target}: {error.strerror or error} (while writing the book into "
+            f"{target}; nothing was published)"
+        ) from None
     finally:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
@@ -142,12 +166,14 @@ def _render(book, to, log, target: Path, fresh: bool, jobs: int | None, started:
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(json.dumps({"key": key, "output": str(target), "files": _manifest(target)}), encoding="utf-8")
     prune_cache(root)
-    if "html" in to:   # what changed for a reader, read back from the published pages
+    if "html" in to:  # what changed for a reader, read back from the published pages
         snapshot.report(target, stamp.parent, [page.html for page in book.pages], quiet)
     report.seconds = time.perf_counter() - started
     report.output = target
-    log(f"built {target} in {report.seconds:.1f} s: {len(report.executed)} chapter(s) executed, "
-        f"{len(report.reused)} reused")
+    log(
+        f"built {target} in {report.seconds:.1f} s: {len(report.executed)} chapter(s) executed, "
+        f"{len(report.reused)} reused"
+    )
     return report
 
 
@@ -157,20 +183,29 @@ def _check_chapters(book, documents: dict, registry: Registry) -> None:
     Code that is not Python, references to labels no page defines and
     citations of keys the bibliography lacks are all listed at once.
     """
-    keys = crossref.bibliography_keys(project.read_text(book.bibliography)) \
-        if book.bibliography and book.bibliography.exists() else set()
+    keys = (
+        crossref.bibliography_keys(project.read_text(book.bibliography))
+        if book.bibliography and book.bibliography.exists()
+        else set()
+    )
     problems = []
     for page, document in documents.items():
         problems += syntax_problems(document, book.root)
         problems += registry.unresolved(page, document)
         for block in document.blocks:
             if isinstance(block, qmd.Markdown):
-                problems += [f"{page.relative}:{block.line + offset}: unresolved citation @{key} (no entry with "
-                             f"that key in {book.config.get('bibliography') or 'a bibliography: _quarto.yml names none'})"
-                             for offset, key in crossref.citations(block.text) if key not in keys]
+                problems += [
+                    f"{page.relative}:{block.line + offset}: unresolved citation @{key} (no entry with "
+                    f"that key in {book.config.get('bibliography') or 'a bibliography: _quarto.yml names none'})"
+                    for offset, key in crossref.citations(block.text)
+                    if key not in keys
+                ]
     if problems:
-        raise BuildError(f"{len(problems)} problem(s) in the chapters; nothing was run or written:\n"
-                         + "\n".join(problems) if len(problems) > 1 else problems[0])
+        raise BuildError(
+            f"{len(problems)} problem(s) in the chapters; nothing was run or written:\n" + "\n".join(problems)
+            if len(problems) > 1
+            else problems[0]
+        )
 
 
 def _limits(book) -> Limits:
@@ -204,8 +239,10 @@ def render_lock(root: Path):
         except BlockingIOError:
             handle.seek(0)
             holder = handle.read().strip() or "another process"
-            raise BuildError(f"{root}: another swbook render ({holder}) is building this project; "
-                             f"wait for it to finish, then run again") from None
+            raise BuildError(
+                f"{root}: another swbook render ({holder}) is building this project; "
+                f"wait for it to finish, then run again"
+            ) from None
         handle.seek(0)
         handle.truncate()
         handle.write(f"pid {os.getpid()}")
@@ -249,8 +286,11 @@ def _keep_formats_not_rebuilt(book, to: tuple[str, ...], target: Path, staging: 
 def _manifest(target: Path) -> dict[str, str]:
     """The digest of every published file, to tell later that the site is still whole."""
     # changes.json is the build's report on itself, rewritten by every render: not part of the site's content.
-    return {path.relative_to(target).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(target.rglob("*")) if path.is_file() and path.relative_to(target).as_posix() != snapshot.REPORT}
+    return {
+        path.relative_to(target).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(target.rglob("*"))
+        if path.is_file() and path.relative_to(target).as_posix() != snapshot.REPORT
+    }
 
 
 def _last_build(stamp: Path, target: Path, key: str) -> bool:
@@ -268,8 +308,17 @@ def _needs_kernel(document: qmd.Document) -> bool:
     return bool(document.cells) or any(b.inline for b in document.blocks if isinstance(b, qmd.Markdown))
 
 
-def _execute_all(root, documents, report: Report, log, cache: ChapterCache, fresh: bool,
-                 jobs: int | None, limits: Limits = Limits(), meanwhile=lambda: None) -> dict:
+def _execute_all(
+    root,
+    documents,
+    report: Report,
+    log,
+    cache: ChapterCache,
+    fresh: bool,
+    jobs: int | None,
+    limits: Limits = Limits(),
+    meanwhile=lambda: None,
+) -> dict:
     """Outputs of every chapter: from the cache where valid, else run in parallel.
 
     `meanwhile` runs in this process once the chapters have started; if it
@@ -298,8 +347,14 @@ def _execute_all(root, documents, report: Report, log, cache: ChapterCache, fres
             finished[page] = (outputs, seconds)
             log(f"  executed {page.relative} ({seconds:.1f} s)")
 
-        run_chapters(pending, root, max(1, min(jobs or os.cpu_count() or 1, len(pending))), limits,
-                     meanwhile=meanwhile, finished=done)
+        run_chapters(
+            pending,
+            root,
+            max(1, min(jobs or os.cpu_count() or 1, len(pending))),
+            limits,
+            meanwhile=meanwhile,
+            finished=done,
+        )
         # Cached only once every chapter succeeded and the data are valid.
         for page, _ in pending:
             outputs, seconds = finished[page]
@@ -327,7 +382,7 @@ def _swap(staging: Path, target: Path) -> None:
     build puts back (see `_clean_up_after_an_interrupted_build`).
     """
     if target.exists() and _exchange(staging, target):
-        shutil.rmtree(staging, ignore_errors=True)   # now the previous site
+        shutil.rmtree(staging, ignore_errors=True)  # now the previous site
         return
     old = target.with_name(f".{target.name}.old")
     shutil.rmtree(old, ignore_errors=True)

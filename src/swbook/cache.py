@@ -14,6 +14,7 @@ content and is checked for the shape it must have, and a missing, unreadable,
 edited or malformed entry means "run it again". The pandoc cache is pruned to
 `PANDOC_CACHE_BYTES`, least recently used first.
 """
+
 from __future__ import annotations
 
 import csv
@@ -25,7 +26,7 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
-from swsurveys.paths import FILE_TABLE_SEPARATOR   # "file.csv#table": one table's rows of a file
+from swsurveys.paths import FILE_TABLE_SEPARATOR  # "file.csv#table": one table's rows of a file
 
 from .execute import Executed
 
@@ -45,7 +46,7 @@ def write_verified(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     temporary.write_text(f"{_HEADER}{_sha(text.encode())}\n{text}", encoding="utf-8")
-    temporary.replace(path)   # a reader sees the old entry or the new one, never half of one
+    temporary.replace(path)  # a reader sees the old entry or the new one, never half of one
 
 
 def read_verified(path: Path) -> str | None:
@@ -57,7 +58,7 @@ def read_verified(path: Path) -> str | None:
     if header != f"{_HEADER}{_sha(text.encode())}":
         return None
     try:
-        os.utime(path)   # recently used: pruned last
+        os.utime(path)  # recently used: pruned last
     except OSError:
         pass
     return text
@@ -146,7 +147,7 @@ class ChapterCache:
             entry = json.loads(self._entry(relative).read_text(encoding="utf-8"))
             digest = entry.pop("digest")
             if digest != _sha(json.dumps(entry, sort_keys=True).encode()):
-                return None   # edited or damaged since it was written
+                return None  # edited or damaged since it was written
             if entry["source"] != _sha(source.encode()) or entry["code"] != code_version():
                 return None
             for name, digest in entry["files"].items():
@@ -154,7 +155,7 @@ class ChapterCache:
                     return None
             return _executed(entry["executed"])
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            return None   # missing, or not the shape this code writes: run the chapter again
+            return None  # missing, or not the shape this code writes: run the chapter again
 
     def store(self, relative: str, source: str, executed: Executed) -> None:
         """Save a chapter's outputs with the digests of the files it read."""
@@ -164,19 +165,22 @@ class ChapterCache:
             try:
                 key = Path(file).resolve().relative_to(self.root.resolve()).as_posix()
             except ValueError:
-                continue   # a file outside the project cannot be tracked; it never changes the key
+                continue  # a file outside the project cannot be tracked; it never changes the key
             key += f"{FILE_TABLE_SEPARATOR}{part}" if part else ""
             files[key] = self.hashes(Path(name))
-        entry = {"source": _sha(source.encode()), "code": code_version(), "files": files,
-                 "executed": {"outputs": executed.outputs, "inline": executed.inline,
-                              "files_read": executed.files_read}}
-        entry = json.loads(json.dumps(entry))   # as lookup will read it: cell numbers become text keys
+        entry = {
+            "source": _sha(source.encode()),
+            "code": code_version(),
+            "files": files,
+            "executed": {"outputs": executed.outputs, "inline": executed.inline, "files_read": executed.files_read},
+        }
+        entry = json.loads(json.dumps(entry))  # as lookup will read it: cell numbers become text keys
         entry["digest"] = _sha(json.dumps(entry, sort_keys=True).encode())
         self.folder.mkdir(parents=True, exist_ok=True)
         target = self._entry(relative)
         temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
         temporary.write_text(json.dumps(entry), encoding="utf-8")
-        temporary.replace(target)   # atomic: a reader sees the old entry or the new one
+        temporary.replace(target)  # atomic: a reader sees the old entry or the new one
 
 
 def _executed(saved: dict) -> Executed:
@@ -184,10 +188,15 @@ def _executed(saved: dict) -> Executed:
     outputs = {int(k): v for k, v in saved["outputs"].items()}
     inline = {int(k): v for k, v in saved["inline"].items()}
     files_read = saved["files_read"]
-    shaped = (all(isinstance(v, list) and all(isinstance(o, dict) and isinstance(o.get("output_type"), str)
-                                               for o in v) for v in outputs.values())
-              and all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in inline.values())
-              and isinstance(files_read, list) and all(isinstance(x, str) for x in files_read))
+    shaped = (
+        all(
+            isinstance(v, list) and all(isinstance(o, dict) and isinstance(o.get("output_type"), str) for o in v)
+            for v in outputs.values()
+        )
+        and all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in inline.values())
+        and isinstance(files_read, list)
+        and all(isinstance(x, str) for x in files_read)
+    )
     if not shaped:
         raise ValueError("cache entry has the wrong shape")
     return Executed(outputs=outputs, inline=inline, files_read=files_read)
@@ -197,9 +206,16 @@ def build_key(root: Path, formats: tuple[str, ...], hashes: FileHashes) -> str:
     """A digest of everything a build reads: code, project files and all data."""
     digest = hashlib.sha256(code_version().encode())
     digest.update(",".join(formats).encode())
-    watched = [root / "_quarto.yml", root / "references.bib", root / "CITATION.cff", root / "LICENSE",
-               *sorted(root.glob("*.qmd")), *sorted((root / "_scripts").glob("*")),
-               *sorted((root / "chapters").rglob("*.qmd")), *sorted(p for p in (root / "data").rglob("*") if p.is_file())]
+    watched = [
+        root / "_quarto.yml",
+        root / "references.bib",
+        root / "CITATION.cff",
+        root / "LICENSE",
+        *sorted(root.glob("*.qmd")),
+        *sorted((root / "_scripts").glob("*")),
+        *sorted((root / "chapters").rglob("*.qmd")),
+        *sorted(p for p in (root / "data").rglob("*") if p.is_file()),
+    ]
     for path in watched:
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update((hashes(path) or "missing").encode())

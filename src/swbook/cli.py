@@ -1,4 +1,5 @@
 """The `swbook` command: render the book, check the data, preview the site."""
+
 from __future__ import annotations
 
 import argparse
@@ -44,8 +45,10 @@ def _check_data(data: Path) -> int:
     for problem in problems:
         print(problem)
     if problems:
-        print(f"swbook: the data package has {len(problems)} problem(s), listed above; fix them and run again",
-              file=sys.stderr)
+        print(
+            f"swbook: the data package has {len(problems)} problem(s), listed above; fix them and run again",
+            file=sys.stderr,
+        )
         return 1
     report = verify()
     table = summary(report)
@@ -55,8 +58,10 @@ def _check_data(data: Path) -> int:
     failed = report[~report["verified"]]
     for row in failed.itertuples():
         print(f"data/observations/{row.survey}.csv: {row.table} {row.category!r}: {row.reason}")
-    print(f"{len(report)} values, {int(report['verified'].sum())} verified against their source lines, "
-          f"{len(failed)} problem(s)")
+    print(
+        f"{len(report)} values, {int(report['verified'].sum())} verified against their source lines, "
+        f"{len(failed)} problem(s)"
+    )
     return 1 if len(failed) else 0
 
 
@@ -76,8 +81,13 @@ def _preview(args: argparse.Namespace) -> int:
     print(f"serving http://127.0.0.1:{args.port}/ (Ctrl-C to stop)")
 
     def snapshot() -> dict:
-        watched = [root / "_quarto.yml", root / "index.qmd", *root.glob("chapters/*.qmd"),
-                   *(root / "data").rglob("*.csv"), root / "data" / "datapackage.json"]
+        watched = [
+            root / "_quarto.yml",
+            root / "index.qmd",
+            *root.glob("chapters/*.qmd"),
+            *(root / "data").rglob("*.csv"),
+            root / "data" / "datapackage.json",
+        ]
         return {p: p.stat().st_mtime for p in watched if p.exists()}
 
     seen = snapshot()
@@ -98,7 +108,9 @@ def _preview(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `swbook` console script."""
-    parser = argparse.ArgumentParser(prog="swbook", description="Render and check the children's social work surveys book.")
+    parser = argparse.ArgumentParser(
+        prog="swbook", description="Render and check the children's social work surveys book."
+    )
     parser.add_argument("--root", default=".", help="the book project folder (default: here)")
     parser.add_argument("--debug", action="store_true", help="show the Python traceback of an unexpected error")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -108,9 +120,14 @@ def main(argv: list[str] | None = None) -> int:
     render.add_argument("--quiet", action="store_true", help="print only errors")
     render.add_argument("--jobs", type=int, default=None, help="chapters run at once (default: number of cores)")
     render.set_defaults(run=_render)
-    check = commands.add_parser("check", help="validate the data package and verify every value against its source line")
-    check.add_argument("--since", metavar="REV", help="also fail on published values changed since git revision "
-                       "REV that data/corrections.csv does not log")
+    check = commands.add_parser(
+        "check", help="validate the data package and verify every value against its source line"
+    )
+    check.add_argument(
+        "--since",
+        metavar="REV",
+        help="also fail on published values changed since git revision REV that data/corrections.csv does not log",
+    )
     check.set_defaults(run=_check)
     preview = commands.add_parser("preview", help="serve _book/ on localhost and rebuild on change")
     preview.add_argument("--port", type=int, default=4321)
@@ -131,8 +148,11 @@ def main(argv: list[str] | None = None) -> int:
             raise
         where = f"{error.filename}: " if isinstance(error, OSError) and error.filename else ""
         message = error.strerror if isinstance(error, OSError) and error.strerror else error
-        print(f"swbook: {where}{type(error).__name__}: {message} (this is a fault in swbook or its "
-              f"environment; run again with --debug for the traceback)", file=sys.stderr)
+        print(
+            f"swbook: {where}{type(error).__name__}: {message} (this is a fault in swbook or its "
+            f"environment; run again with --debug for the traceback)",
+            file=sys.stderr,
+        )
         return 2
 
 

@@ -4,6 +4,7 @@ Numbers come from the sources alone (cell labels and headings), so every page
 can link to every other before any cell runs. An unknown label is an error,
 never a `??` in the book.
 """
+
 from __future__ import annotations
 
 import os
@@ -24,9 +25,9 @@ class Target:
     """Something a cross-reference can point at."""
 
     label: str
-    text: str        # "Figure 2.1", "Table 2.1", "Section 2.3", "Chapter 2"
+    text: str  # "Figure 2.1", "Table 2.1", "Section 2.3", "Chapter 2"
     page: Page
-    whole_page: bool = False   # a chapter's own label: link to the page, not to an anchor
+    whole_page: bool = False  # a chapter's own label: link to the page, not to an anchor
 
 
 def _headings(markdown: str):
@@ -49,8 +50,9 @@ class Registry:
 
     def add(self, target: Target, where: str) -> None:
         if target.label in self.targets:
-            raise BuildError(f"{where}: label {target.label!r} is used twice "
-                             f"(also in {self.targets[target.label].page.relative})")
+            raise BuildError(
+                f"{where}: label {target.label!r} is used twice (also in {self.targets[target.label].page.relative})"
+            )
         self.targets[target.label] = target
 
     def collect(self, page: Page, document: Document) -> None:
@@ -59,7 +61,7 @@ class Registry:
         sections: list[int] = []
         prefix = page.number
         kind_name = "Appendix" if page.kind == "appendix" else "Chapter"
-        for label in filter(None, [document.label]):   # the id of the chapter's title heading
+        for label in filter(None, [document.label]):  # the id of the chapter's title heading
             self.add(Target(label, f"{kind_name} {prefix}" if prefix else document.title, page, True), page.relative)
         for block in document.blocks:
             if isinstance(block, Markdown):
@@ -90,17 +92,20 @@ class Registry:
 
     def resolve(self, text: str, page: Page, target_format: str, where: str) -> str:
         """Replace each `@label` in `text` by a link; raise on an unknown label."""
+
         def replace(match: re.Match) -> str:
             label = match.group(1)
             target = self.targets.get(label)
             if target is None:
-                raise BuildError(f"{where}: unresolved cross-reference @{label} (no figure, table or "
-                                 f"section has that label)")
+                raise BuildError(
+                    f"{where}: unresolved cross-reference @{label} (no figure, table or section has that label)"
+                )
             if target_format == "html":
                 href = os.path.relpath(target.page.html, os.path.dirname(page.html) or ".")
                 href = "" if target.page == page else href
                 return f"[{target.text}]({href})" if target.whole_page else f"[{target.text}]({href}#{label})"
             return f"[{target.text}](#{label})"
+
         return _REFERENCE.sub(replace, text)
 
     def unresolved(self, page: Page, document: Document) -> list[str]:
@@ -112,9 +117,12 @@ class Registry:
             else:
                 texts = [(block.line, str(block.options.get(k, ""))) for k in ("fig-cap", "tbl-cap", "fig-alt")]
             for line, text in texts:
-                problems += [f"{page.relative}:{line + text[:match.start()].count(chr(10))}: unresolved "
-                             f"cross-reference @{match.group(1)} (no figure, table or section has that label)"
-                             for match in _REFERENCE.finditer(text) if match.group(1) not in self.targets]
+                problems += [
+                    f"{page.relative}:{line + text[: match.start()].count(chr(10))}: unresolved "
+                    f"cross-reference @{match.group(1)} (no figure, table or section has that label)"
+                    for match in _REFERENCE.finditer(text)
+                    if match.group(1) not in self.targets
+                ]
         return problems
 
     def number(self, label: str) -> str:
@@ -140,8 +148,11 @@ def _without_code(text: str) -> str:
 def citations(text: str) -> list[tuple[int, str]]:
     """(line offset, key) of each citation a piece of pandoc markdown makes (cross-reference labels excluded)."""
     text = _without_code(text)
-    return [(text[:match.start()].count("\n"), match.group(1)) for match in _CITATION.finditer(text)
-            if not re.match(r"(fig|tbl|sec)-", match.group(1))]
+    return [
+        (text[: match.start()].count("\n"), match.group(1))
+        for match in _CITATION.finditer(text)
+        if not re.match(r"(fig|tbl|sec)-", match.group(1))
+    ]
 
 
 def bibliography_keys(text: str) -> set[str]:

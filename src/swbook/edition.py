@@ -4,6 +4,7 @@ CITATION.cff is the one place a release is named (`version`, `date-released`),
 so the title page, every page's footer, each figure's citation and the data
 download all carry the same version as the citation a reader copies.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -13,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from .errors import BuildError
+
 
 @dataclass(frozen=True)
 class Edition:
@@ -24,7 +26,7 @@ class Edition:
     @property
     def released_text(self) -> str:
         """The release date as the book writes dates ("23 November 2026")."""
-        from swsurveys.dates import format_date   # the book's one date style
+        from swsurveys.dates import format_date  # the book's one date style
 
         try:
             return format_date(datetime.date.fromisoformat(self.released).isoformat())
@@ -34,7 +36,10 @@ class Edition:
     @property
     def label(self) -> str:
         """'Version 0.1.0, released 23 November 2026' (or as much of it as is known)."""
-        parts = [f"Version {self.version}" if self.version else "", f"released {self.released_text}" if self.released else ""]
+        parts = [
+            f"Version {self.version}" if self.version else "",
+            f"released {self.released_text}" if self.released else "",
+        ]
         text = ", ".join(p for p in parts if p)
         return text[:1].upper() + text[1:]
 
@@ -49,5 +54,7 @@ def read(root: Path) -> Edition:
     except yaml.YAMLError as error:
         raise BuildError(f"{path}: not valid YAML ({error}); expected a Citation File Format file") from None
     released = data.get("date-released", "")
-    return Edition(str(data.get("version", "") or ""),
-                   released.isoformat() if isinstance(released, datetime.date) else str(released or ""))
+    return Edition(
+        str(data.get("version", "") or ""),
+        released.isoformat() if isinstance(released, datetime.date) else str(released or ""),
+    )

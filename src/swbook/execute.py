@@ -15,6 +15,7 @@ importing the same libraries again: on two cores that is most of a cold build.
 A failing cell raises BuildError naming the chapter, the cell and its line in
 the .qmd file.
 """
+
 from __future__ import annotations
 
 import ast
@@ -49,9 +50,19 @@ def __swbook_inline__(value):
     display(Markdown(re.sub(r"([\\`*_{}\[\]<>#$@~^|])", r"\\\1", text)))
 """
 # Imported once by the process server; every chapter process starts with them loaded.
-PRELOAD = ["pandas", "altair", "vl_convert", "IPython.core.interactiveshell", "IPython.display",
-           "swsurveys", "swsurveys.charts", "swsurveys.crosswalk", "swsurveys.display", "swsurveys.derived",
-           "swsurveys.values"]
+PRELOAD = [
+    "pandas",
+    "altair",
+    "vl_convert",
+    "IPython.core.interactiveshell",
+    "IPython.display",
+    "swsurveys",
+    "swsurveys.charts",
+    "swsurveys.crosswalk",
+    "swsurveys.display",
+    "swsurveys.derived",
+    "swsurveys.values",
+]
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -59,8 +70,8 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 class Executed:
     """Outputs of one executed chapter."""
 
-    outputs: dict[int, list[dict]] = field(default_factory=dict)   # cell index -> outputs
-    inline: dict[int, list[str]] = field(default_factory=dict)     # markdown block -> values
+    outputs: dict[int, list[dict]] = field(default_factory=dict)  # cell index -> outputs
+    inline: dict[int, list[str]] = field(default_factory=dict)  # markdown block -> values
     files_read: list[str] = field(default_factory=list)
 
 
@@ -72,8 +83,8 @@ class CellFailed(Exception):
 class Limits:
     """What one cell may use (`swbook: cell-timeout` and `cell-output-limit-mb` in _quarto.yml)."""
 
-    timeout: float = 300.0            # seconds; the book's slowest cell takes a few
-    output_bytes: int = 5_000_000     # the book's largest chapter writes under 1 MB in all
+    timeout: float = 300.0  # seconds; the book's slowest cell takes a few
+    output_bytes: int = 5_000_000  # the book's largest chapter writes under 1 MB in all
 
 
 def syntax_problems(document: Document, root: Path) -> list[str]:
@@ -86,16 +97,17 @@ def syntax_problems(document: Document, root: Path) -> list[str]:
                 ast.parse(block.source)
             except SyntaxError as error:
                 line = block.code_line + (error.lineno or 1) - 1
-                problems.append(f"{chapter}:{line}: cell {block.index}{_label(block)} is not valid Python: "
-                                f"{error.msg}")
+                problems.append(f"{chapter}:{line}: cell {block.index}{_label(block)} is not valid Python: {error.msg}")
         elif isinstance(block, Markdown):
             for number, expression in enumerate(block.inline):
                 try:
                     ast.parse(expression, mode="eval")
                 except SyntaxError as error:
-                    line = block.line + block.text[:_inline_position(block.text, number)].count("\n")
-                    problems.append(f"{chapter}:{line}: the inline expression `{{python}} {expression}` "
-                                    f"is not a valid Python expression: {error.msg}")
+                    line = block.line + block.text[: _inline_position(block.text, number)].count("\n")
+                    problems.append(
+                        f"{chapter}:{line}: the inline expression `{{python}} {expression}` "
+                        f"is not a valid Python expression: {error.msg}"
+                    )
     return problems
 
 
@@ -142,22 +154,29 @@ def _run(shell, code: str, filename: str, first_line: int = 0, limits: Limits = 
         try:
             exec(compile(tree, filename, "exec"), shell.user_ns)
             value = eval(compile(ast.Expression(last.value), filename, "eval"), shell.user_ns) if last else None
-        except SystemExit as error:   # sys.exit() in a chapter would end the build's worker without a word
-            raise CellFailed(f"it called sys.exit({error.code!r}) (raised SystemExit); a chapter must not end "
-                             f"its process{_at(first_line, _raised_at(error, filename))}") from None
+        except SystemExit as error:  # sys.exit() in a chapter would end the build's worker without a word
+            raise CellFailed(
+                f"it called sys.exit({error.code!r}) (raised SystemExit); a chapter must not end "
+                f"its process{_at(first_line, _raised_at(error, filename))}"
+            ) from None
         except BaseException as error:  # the chapter's own code: any exception is a failed cell
-            raise CellFailed(f"{type(error).__name__}: {_ANSI.sub('', str(error))}"
-                             f"{_at(first_line, _raised_at(error, filename))}") from None
-    size = len(captured.stdout) + len(captured.stderr) + sum(
-        len(str(value)) for o in captured.outputs for value in (o.data or {}).values())
+            raise CellFailed(
+                f"{type(error).__name__}: {_ANSI.sub('', str(error))}{_at(first_line, _raised_at(error, filename))}"
+            ) from None
+    size = (
+        len(captured.stdout)
+        + len(captured.stderr)
+        + sum(len(str(value)) for o in captured.outputs for value in (o.data or {}).values())
+    )
     if size > limits.output_bytes:
-        raise CellFailed(f"it wrote {size / 1e6:.1f} MB of output, more than the limit of "
-                         f"{limits.output_bytes / 1e6:g} MB per cell (swbook: cell-output-limit-mb in _quarto.yml)")
+        raise CellFailed(
+            f"it wrote {size / 1e6:.1f} MB of output, more than the limit of "
+            f"{limits.output_bytes / 1e6:g} MB per cell (swbook: cell-output-limit-mb in _quarto.yml)"
+        )
     outputs = [{"output_type": "display_data", "data": o.data, "metadata": o.metadata or {}} for o in captured.outputs]
     if value is not None:
         data, metadata = shell.display_formatter.format(value)
-        outputs.append({"output_type": "execute_result", "data": data, "metadata": metadata,
-                        "execution_count": None})
+        outputs.append({"output_type": "execute_result", "data": data, "metadata": metadata, "execution_count": None})
     if captured.stdout:
         outputs.append({"output_type": "stream", "name": "stdout", "text": captured.stdout})
     if captured.stderr:
@@ -199,8 +218,9 @@ def execute(document: Document, root: Path, limits: Limits = Limits(), progress=
             where = f"{chapter}:{block.line}: cell {block.index}{_label(block)}"
             progress(where)
             try:
-                result.outputs[block.index] = _run(shell, block.source, f"{chapter}, cell {block.index}",
-                                                   block.code_line, limits)
+                result.outputs[block.index] = _run(
+                    shell, block.source, f"{chapter}, cell {block.index}", block.code_line, limits
+                )
             except CellFailed as error:
                 raise BuildError(f"{where} failed: {error}") from None
         elif isinstance(block, Markdown):
@@ -209,8 +229,9 @@ def execute(document: Document, root: Path, limits: Limits = Limits(), progress=
                 try:
                     outputs = _run(shell, f"__swbook_inline__({expression})", f"{chapter}, inline", 0, limits)
                 except CellFailed as error:
-                    raise BuildError(f"{chapter}:{block.line}: an inline expression in the paragraph starting "
-                                     f"here failed: {error}") from None
+                    raise BuildError(
+                        f"{chapter}:{block.line}: an inline expression in the paragraph starting here failed: {error}"
+                    ) from None
                 result.inline.setdefault(position, []).append(_inline_value(outputs))
     result.files_read = swsurveys.paths.files_read()
     return result
@@ -224,6 +245,7 @@ def _relative(path: Path, root: Path) -> str:
 
 
 # ------------------------------------------------------------ chapter processes
+
 
 def _processes():
     """Chapters run in processes forked from a server that has already imported the heavy libraries."""
@@ -242,7 +264,7 @@ def _worker(document: Document, root: Path, limits: Limits, results, lifeline) -
         results.send(("done", executed))
     except BuildError as error:
         results.send(("failed", str(error)))
-    except BaseException as error:   # a fault of swbook itself; still reported as this chapter's
+    except BaseException as error:  # a fault of swbook itself; still reported as this chapter's
         results.send(("failed", f"{_relative(document.path, root)}: could not be run: {type(error).__name__}: {error}"))
 
 
@@ -276,8 +298,14 @@ def _ended(process) -> str:
     return f"exit code {code}"
 
 
-def run_chapters(tasks: list[tuple[object, Document]], root: Path, jobs: int, limits: Limits,
-                 meanwhile=lambda: None, finished=lambda key, executed, seconds: None) -> dict:
+def run_chapters(
+    tasks: list[tuple[object, Document]],
+    root: Path,
+    jobs: int,
+    limits: Limits,
+    meanwhile=lambda: None,
+    finished=lambda key, executed, seconds: None,
+) -> dict:
     """Run chapters, `jobs` at a time, each in a fresh process; their outputs by key.
 
     Every chapter runs even when one fails, so that one build names every failed
@@ -300,11 +328,12 @@ def run_chapters(tasks: list[tuple[object, Document]], root: Path, jobs: int, li
         lifeline_in, lifeline_out = context.Pipe(duplex=False)
         process = context.Process(target=_worker, args=(document, root, limits, send, lifeline_in), daemon=True)
         process.start()
-        send.close()           # the child holds the only writer: its death closes our reader
-        lifeline_in.close()    # we hold the only writer of its lifeline: our death ends the child
+        send.close()  # the child holds the only writer: its death closes our reader
+        lifeline_in.close()  # we hold the only writer of its lifeline: our death ends the child
         started_at[key] = time.monotonic()
-        running.append(_Running(key, _relative(document.path, root), process, receive, lifeline_out,
-                                since=time.monotonic()))
+        running.append(
+            _Running(key, _relative(document.path, root), process, receive, lifeline_out, since=time.monotonic())
+        )
 
     def stop(entry: _Running):
         entry.process.kill()
@@ -326,8 +355,9 @@ def run_chapters(tasks: list[tuple[object, Document]], root: Path, jobs: int, li
                     except (EOFError, OSError):
                         entry.process.join()
                         where = entry.where or entry.chapter
-                        failures.append(f"{where} ended the chapter's process ({_ended(entry.process)}) "
-                                        f"before the chapter finished")
+                        failures.append(
+                            f"{where} ended the chapter's process ({_ended(entry.process)}) before the chapter finished"
+                        )
                         stop(entry)
                         continue
                     if message[0] == "at":
@@ -340,8 +370,10 @@ def run_chapters(tasks: list[tuple[object, Document]], root: Path, jobs: int, li
                         failures.append(message[1])
                     stop(entry)
                 elif time.monotonic() - entry.since > limits.timeout:
-                    failures.append(f"{entry.where or entry.chapter} ran for more than {limits.timeout:g} s and was stopped "
-                                    f"(the limit is swbook: cell-timeout in _quarto.yml)")
+                    failures.append(
+                        f"{entry.where or entry.chapter} ran for more than {limits.timeout:g} s and was stopped "
+                        f"(the limit is swbook: cell-timeout in _quarto.yml)"
+                    )
                     stop(entry)
             while waiting and len(running) < jobs:
                 start(*waiting.pop(0))
@@ -349,6 +381,9 @@ def run_chapters(tasks: list[tuple[object, Document]], root: Path, jobs: int, li
         for entry in list(running):
             stop(entry)
     if failures:
-        raise BuildError(f"{len(failures)} chapter(s) failed; nothing was written:\n" + "\n".join(failures)
-                         if len(failures) > 1 else failures[0])
+        raise BuildError(
+            f"{len(failures)} chapter(s) failed; nothing was written:\n" + "\n".join(failures)
+            if len(failures) > 1
+            else failures[0]
+        )
     return results

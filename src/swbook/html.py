@@ -1,9 +1,10 @@
 """Write the HTML site: one page per chapter through pandoc and the book's template."""
+
 from __future__ import annotations
 
 import hashlib
-import json
 import html
+import json
 import os
 import re
 import tempfile
@@ -16,7 +17,7 @@ from . import edition
 from .errors import BuildError
 from .project import Book, Page
 
-READER = "markdown-raw_html-raw_tex"   # data text can never become HTML; raw blocks still work
+READER = "markdown-raw_html-raw_tex"  # data text can never become HTML; raw blocks still work
 _TEMPLATE = resources.files("swbook") / "templates" / "page.html"
 CALLOUTS = resources.files("swbook") / "templates" / "callouts.lua"
 
@@ -27,12 +28,14 @@ def _relative(target: str, page: Page) -> str:
 
 def _label(page: Page, title: str) -> str:
     prefix = {"chapter": f"{page.number} ", "appendix": f"{page.number} "}.get(page.kind, "")
-    return f'<span class="chapter-number">{prefix.strip()}</span> {html.escape(title)}' if prefix else html.escape(title)
+    return (
+        f'<span class="chapter-number">{prefix.strip()}</span> {html.escape(title)}' if prefix else html.escape(title)
+    )
 
 
 def sidebar(book: Book, titles: dict[Page, str], current: Page) -> str:
     """The book navigation: parts and their chapters, the current one marked."""
-    out, part = ["<ul class=\"chapters\">"], None
+    out, part = ['<ul class="chapters">'], None
     for page in book.pages:
         if page.part != part and page.part:
             if part is not None:
@@ -54,17 +57,20 @@ def prevnext(book: Book, titles: dict[Page, str], current: Page) -> str:
     links = []
     if position > 0:
         before = pages[position - 1]
-        links.append(f'<a class="prev" rel="prev" href="{_relative(before.html, current)}">'
-                     f'<span>Previous</span> {_label(before, titles[before])}</a>')
+        links.append(
+            f'<a class="prev" rel="prev" href="{_relative(before.html, current)}">'
+            f"<span>Previous</span> {_label(before, titles[before])}</a>"
+        )
     if position + 1 < len(pages):
         after = pages[position + 1]
-        links.append(f'<a class="next" rel="next" href="{_relative(after.html, current)}">'
-                     f'<span>Next</span> {_label(after, titles[after])}</a>')
+        links.append(
+            f'<a class="next" rel="next" href="{_relative(after.html, current)}">'
+            f"<span>Next</span> {_label(after, titles[after])}</a>"
+        )
     return "\n".join(links)
 
 
-def render_page(book: Book, page: Page, markdown: str, titles: dict[Page, str], meta: dict,
-                out_dir: Path) -> Path:
+def render_page(book: Book, page: Page, markdown: str, titles: dict[Page, str], meta: dict, out_dir: Path) -> Path:
     """Convert one chapter's markdown to a complete HTML page under `out_dir`."""
     up = _relative(".", page)
     root = "" if up == "." else up + "/"
@@ -76,13 +82,23 @@ def render_page(book: Book, page: Page, markdown: str, titles: dict[Page, str], 
         "pdf": book.pdf_name,
         "data-page": book.config.get("swbook", {}).get("data-page", "index.html"),
     }
-    release = edition.read(book.root)   # the footer and the "cite this" text name this release
+    release = edition.read(book.root)  # the footer and the "cite this" text name this release
     variables.update({"version": release.version, "released": release.released, "edition": release.label})
     if page.number:
         variables["chapter-number"] = page.number
-    args = ["--standalone", f"--template={_TEMPLATE}", f"--lua-filter={CALLOUTS}", "--toc", "--toc-depth=2", "--section-divs",
-            "--wrap=none", f"--metadata=title:{titles[page]}", f"--metadata=pagetitle:{titles[page]}",
-            "--metadata=lang:en-GB", "--metadata=link-citations:true"]
+    args = [
+        "--standalone",
+        f"--template={_TEMPLATE}",
+        f"--lua-filter={CALLOUTS}",
+        "--toc",
+        "--toc-depth=2",
+        "--section-divs",
+        "--wrap=none",
+        f"--metadata=title:{titles[page]}",
+        f"--metadata=pagetitle:{titles[page]}",
+        "--metadata=lang:en-GB",
+        "--metadata=link-citations:true",
+    ]
     if page.kind == "chapter":
         args += ["--number-sections", f"--number-offset={page.number}"]
     if meta.get("subtitle"):
@@ -113,7 +129,7 @@ def convert(book: Book, markdown: str, to: str, args: list[str], what: str) -> s
     text = read_verified(cached)
     if text is not None:
         return text
-    logs = book.root / ".swbook-cache" / "work"   # the build's own scratch folder, emptied by the next build
+    logs = book.root / ".swbook-cache" / "work"  # the build's own scratch folder, emptied by the next build
     logs.mkdir(parents=True, exist_ok=True)
     handle, log = tempfile.mkstemp(prefix="pandoc-log-", suffix=".json", dir=logs)
     os.close(handle)
@@ -126,10 +142,12 @@ def convert(book: Book, markdown: str, to: str, args: list[str], what: str) -> s
         os.unlink(log)
     if missing:
         # Text a cell printed as markdown (`output: asis`) reaches pandoc unchecked; never publish "(key?)".
-        raise BuildError(f"{what}: unresolved citation or cross-reference "
-                         f"{', '.join('@' + key for key in missing)} (no entry with that key in the bibliography, "
-                         f"and no figure, table or section label)")
-    write_verified(cached, text)   # only a clean conversion is reused
+        raise BuildError(
+            f"{what}: unresolved citation or cross-reference "
+            f"{', '.join('@' + key for key in missing)} (no entry with that key in the bibliography, "
+            f"and no figure, table or section label)"
+        )
+    write_verified(cached, text)  # only a clean conversion is reused
     return text
 
 
@@ -139,8 +157,11 @@ def _citations_not_found(log: Path) -> list[str]:
         messages = json.loads(log.read_text(encoding="utf-8") or "[]")
     except (OSError, ValueError):
         return []
-    found = [re.match(r"citation (\S+) not found", str(m.get("message", ""))) for m in messages
-             if isinstance(m, dict) and m.get("type") == "CiteprocWarning"]
+    found = [
+        re.match(r"citation (\S+) not found", str(m.get("message", "")))
+        for m in messages
+        if isinstance(m, dict) and m.get("type") == "CiteprocWarning"
+    ]
     return list(dict.fromkeys(match.group(1) for match in found if match))
 
 
@@ -149,5 +170,6 @@ def write_assets(out_dir: Path) -> None:
     assets = out_dir / "assets"
     assets.mkdir(parents=True, exist_ok=True)
     for name in ("book.css", "book.js", "minisearch.js", "minisearch.LICENSE.txt"):
-        (assets / name).write_text((resources.files("swbook") / "assets" / name).read_text(encoding="utf-8"),
-                                   encoding="utf-8")
+        (assets / name).write_text(
+            (resources.files("swbook") / "assets" / name).read_text(encoding="utf-8"), encoding="utf-8"
+        )

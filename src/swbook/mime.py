@@ -3,4 +3,5 @@
 A chapter's figure helper puts a bundle under this type beside its HTML and
 SVG; the assembler places the figure from it. One name for both sides.
 """
+
 FIGURE_MIME = "application/vnd.swbook.figure+json"

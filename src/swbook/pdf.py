@@ -6,6 +6,7 @@ changed; the front matter comes from pandoc's own run of the book template.
 Typst then lays out the whole book at once (page numbers, contents and
 cross-references span chapters).
 """
+
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -15,8 +16,8 @@ from pathlib import Path
 import typst
 
 from . import edition
-from .errors import BuildError
 from .assemble import typst_escape
+from .errors import BuildError
 from .html import CALLOUTS, convert
 from .project import Book, Page
 
@@ -33,8 +34,9 @@ LAYOUT = resources.files("swbook") / "templates" / "pdf-layout.lua"
 PDF_STANDARD = "ua-1"
 
 
-def combine(book: Book, chapters: dict[Page, str], titles: dict[Page, str],
-            labels: dict[Page, str]) -> list[tuple[Page, str]]:
+def combine(
+    book: Book, chapters: dict[Page, str], titles: dict[Page, str], labels: dict[Page, str]
+) -> list[tuple[Page, str]]:
     """The book as markdown chunks, one per page in order: parts, numbered chapters, lettered appendices."""
     out, part, appendices = [], None, False
     for page in book.pages:
@@ -60,20 +62,22 @@ def combine(book: Book, chapters: dict[Page, str], titles: dict[Page, str],
     return out
 
 
-
-
 _BODY = "SWBOOKBODYGOESHERE"
 
 
 def _chapter_args(book: Book, page: Page, markdown: str) -> list[str]:
     # Relative links are resolved from the page's folder, to the published site or to plain text.
-    args = [f"--lua-filter={CALLOUTS}", f"--lua-filter={LINKS}", f"--lua-filter={LAYOUT}",
-            "--wrap=preserve",
-            f"--metadata=swbook-site-url:{book.meta.get('site-url', '')}",
-            f"--metadata=swbook-page-dir:{Path(page.relative).parent.as_posix().strip('.')}"]
+    args = [
+        f"--lua-filter={CALLOUTS}",
+        f"--lua-filter={LINKS}",
+        f"--lua-filter={LAYOUT}",
+        "--wrap=preserve",
+        f"--metadata=swbook-site-url:{book.meta.get('site-url', '')}",
+        f"--metadata=swbook-page-dir:{Path(page.relative).parent.as_posix().strip('.')}",
+    ]
     if book.bibliography and "@" in markdown:
         args += ["--citeproc", f"--bibliography={book.bibliography}"]
-        if "{#refs}" not in markdown:   # the one bibliography is where the book places it
+        if "{#refs}" not in markdown:  # the one bibliography is where the book places it
             args.append("--metadata=suppress-bibliography:true")
     return args
 
@@ -81,16 +85,26 @@ def _chapter_args(book: Book, page: Page, markdown: str) -> list[str]:
 def render_pdf(book: Book, chunks: list[tuple[Page, str]], work_dir: Path, target: Path) -> Path:
     """Convert the book's chunks to Typst (in parallel, cached) and compile them to `target`."""
     meta = book.meta
-    frame_args = ["--standalone", f"--template={_TEMPLATE}", "--wrap=preserve",
-                  f"--metadata=title:{book.title}", f"--metadata=pagetitle:{book.title}",
-                  f"--metadata=subtitle:{meta.get('subtitle', '')}",
-                  f"--metadata=author:{meta.get('author', '')}", f"--metadata=date:{meta.get('date', '')}"]
-    release = edition.read(book.root)   # the title page names the release a reader can cite
+    frame_args = [
+        "--standalone",
+        f"--template={_TEMPLATE}",
+        "--wrap=preserve",
+        f"--metadata=title:{book.title}",
+        f"--metadata=pagetitle:{book.title}",
+        f"--metadata=subtitle:{meta.get('subtitle', '')}",
+        f"--metadata=author:{meta.get('author', '')}",
+        f"--metadata=date:{meta.get('date', '')}",
+    ]
+    release = edition.read(book.root)  # the title page names the release a reader can cite
     frame_args += [f"--metadata=edition:{release.label}"] if release.label else []
-    with ThreadPoolExecutor() as pool:   # each conversion is a pandoc process of its own
+    with ThreadPoolExecutor() as pool:  # each conversion is a pandoc process of its own
         frame = pool.submit(convert, book, _BODY, "typst", frame_args, "the PDF front matter")
-        bodies = list(pool.map(lambda item: convert(book, item[1], "typst", _chapter_args(book, *item),
-                                                    f"{item[0].relative} (PDF)"), chunks))
+        bodies = list(
+            pool.map(
+                lambda item: convert(book, item[1], "typst", _chapter_args(book, *item), f"{item[0].relative} (PDF)"),
+                chunks,
+            )
+        )
         frame = frame.result()
     if frame.count(_BODY) != 1:
         raise BuildError(f"{_TEMPLATE}: the template must place $body$ exactly once")

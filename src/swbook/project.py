@@ -1,4 +1,5 @@
 """Read `_quarto.yml`: the book's metadata and its ordered pages (parts, chapters, appendices)."""
+
 from __future__ import annotations
 
 import string
@@ -15,11 +16,11 @@ from .files import read_text
 class Page:
     """One chapter of the book, where it sits and what it is called."""
 
-    source: Path          # the .qmd file
-    relative: str         # its path inside the project, e.g. chapters/ofsted-2010.qmd
-    kind: str             # "index", "chapter" or "appendix"
-    number: str           # "1", "2" ... for chapters, "A", "B" ... for appendices, "" for the index
-    part: str             # the part it belongs to ("" for none)
+    source: Path  # the .qmd file
+    relative: str  # its path inside the project, e.g. chapters/ofsted-2010.qmd
+    kind: str  # "index", "chapter" or "appendix"
+    number: str  # "1", "2" ... for chapters, "A", "B" ... for appendices, "" for the index
+    part: str  # the part it belongs to ("" for none)
 
     @property
     def html(self) -> str:
@@ -72,8 +73,11 @@ def load(root: Path) -> Book:
         raise BuildError(f"{path}: not found; is this the project folder?")
     config = read_yaml(path)
     book = config.get("book") or {}
-    if not isinstance(book, dict) or not isinstance(book.get("chapters", []), list) \
-            or not isinstance(book.get("appendices", []), list):
+    if (
+        not isinstance(book, dict)
+        or not isinstance(book.get("chapters", []), list)
+        or not isinstance(book.get("appendices", []), list)
+    ):
         raise BuildError(f"{path}: book must be a mapping whose chapters and appendices are lists")
     pages: list[Page] = []
     chapter_number = 0
@@ -111,8 +115,9 @@ def read_yaml(path: Path) -> dict:
         problem = getattr(error, "problem", None) or str(error)
         raise BuildError(f"{path}{line}: not valid YAML: {problem}") from None
     if not isinstance(config, dict):
-        raise BuildError(f"{path}:1: must be a YAML mapping (project:, book:, format: ...), "
-                         f"not a {type(config).__name__}")
+        raise BuildError(
+            f"{path}:1: must be a YAML mapping (project:, book:, format: ...), not a {type(config).__name__}"
+        )
     return config
 
 
@@ -120,12 +125,12 @@ def _unnumbered(source: Path) -> bool:
     from .qmd import title_heading
 
     try:
-        lines = read_text(source).split("\n")   # a byte that is not UTF-8: an error naming its line
+        lines = read_text(source).split("\n")  # a byte that is not UTF-8: an error naming its line
     except OSError:
-        return False   # _page reports the missing file
-    if lines and lines[0] == "---":   # skip the front matter
+        return False  # _page reports the missing file
+    if lines and lines[0] == "---":  # skip the front matter
         closing = next((i for i, line in enumerate(lines[1:], 1) if line == "---"), 0)
-        lines = lines[closing + 1:]
+        lines = lines[closing + 1 :]
     heading = title_heading(lines, 1, source)
     return bool(heading and heading.unnumbered)
 

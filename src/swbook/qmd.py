@@ -8,6 +8,7 @@ A chapter's title and id follow Quarto's rule: the first level-1 heading,
 the chapter's id. A front-matter `label:` is no id to Quarto, so it is an error
 here too rather than a reference that only swbook could resolve.
 """
+
 from __future__ import annotations
 
 import re
@@ -41,7 +42,7 @@ class Cell:
     options: dict
     line: int
     index: int
-    code_line: int = 0    # the .qmd line of the first line of `source` (after the `#|` options)
+    code_line: int = 0  # the .qmd line of the first line of `source` (after the `#|` options)
 
     @property
     def label(self) -> str:
@@ -55,7 +56,7 @@ class Document:
     path: Path
     meta: dict
     blocks: list
-    heading: Heading | None = None   # the chapter's title heading, if it has one
+    heading: Heading | None = None  # the chapter's title heading, if it has one
 
     @property
     def cells(self) -> list[Cell]:
@@ -114,13 +115,14 @@ def _front_matter(text: str, path: Path) -> tuple[dict, str, int]:
         meta = yaml.safe_load(text[4:end]) or {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        line = mark.line + 2 if mark else 1   # the YAML starts on line 2, after '---'
-        raise BuildError(f"{path}:{line}: front matter is not valid YAML: "
-                         f"{getattr(error, 'problem', None) or error}") from None
+        line = mark.line + 2 if mark else 1  # the YAML starts on line 2, after '---'
+        raise BuildError(
+            f"{path}:{line}: front matter is not valid YAML: {getattr(error, 'problem', None) or error}"
+        ) from None
     if not isinstance(meta, dict):
         raise BuildError(f"{path}:2: front matter must be a mapping (title: ...), not a {type(meta).__name__}")
     body_start = text[: end + 5].count("\n") + 1
-    return meta, text[end + 5:], body_start
+    return meta, text[end + 5 :], body_start
 
 
 def _cell_options(lines: list[str], path: Path, line: int) -> tuple[dict, str]:
@@ -133,11 +135,12 @@ def _cell_options(lines: list[str], path: Path, line: int) -> tuple[dict, str]:
     try:
         options = yaml.safe_load("\n".join(option_lines)) or {} if option_lines else {}
     except yaml.YAMLError as error:
-        raise BuildError(f"{path}:{line}: cell options are not valid YAML: "
-                         f"{getattr(error, 'problem', None) or error}") from None
+        raise BuildError(
+            f"{path}:{line}: cell options are not valid YAML: {getattr(error, 'problem', None) or error}"
+        ) from None
     if not isinstance(options, dict):
         raise BuildError(f"{path}:{line + 1}: cell options must be '#| key: value' lines")
-    return options, "\n".join(lines[len(option_lines):])
+    return options, "\n".join(lines[len(option_lines) :])
 
 
 def parse(path: Path) -> Document:
@@ -145,8 +148,10 @@ def parse(path: Path) -> Document:
     text = read_text(path)
     meta, body, first_line = _front_matter(text, path)
     if "label" in meta:
-        raise BuildError(f"{path}:1: front-matter label {meta['label']!r} is no chapter id to Quarto "
-                         f"(expected the id in the first heading: # Title {{#{meta['label']}}})")
+        raise BuildError(
+            f"{path}:1: front-matter label {meta['label']!r} is no chapter id to Quarto "
+            f"(expected the id in the first heading: # Title {{#{meta['label']}}})"
+        )
     blocks: list = []
     lines = body.split("\n")
     heading = title_heading(lines, first_line, path)
@@ -174,8 +179,15 @@ def parse(path: Path) -> Document:
             raise BuildError(f"{path}:{first_line + start}: python cell is not closed by {fence}")
         options, source = _cell_options(cell_lines, path, first_line + start)
         option_count = len(cell_lines) - len(source.split("\n")) if cell_lines else 0
-        blocks.append(Cell(source, options, first_line + start, len([b for b in blocks if isinstance(b, Cell)]) + 1,
-                           first_line + start + 1 + option_count))
+        blocks.append(
+            Cell(
+                source,
+                options,
+                first_line + start,
+                len([b for b in blocks if isinstance(b, Cell)]) + 1,
+                first_line + start + 1 + option_count,
+            )
+        )
         i += 1
         buffer, buffer_start = [], first_line + i
     if buffer:

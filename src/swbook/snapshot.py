@@ -12,6 +12,7 @@ report is written to `_book/changes.json` for tools.
 Only what the pages show is compared, so a fix that changes nothing a reader
 sees (a note, a comment) reports exactly that.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -55,7 +56,7 @@ def _row_source(row: dict) -> str:
 class _Table:
     ident: str
     caption: str = ""
-    rows: list[list[tuple[str, str]]] = field(default_factory=list)   # (text, source) per cell
+    rows: list[list[tuple[str, str]]] = field(default_factory=list)  # (text, source) per cell
 
 
 class _PageReader(HTMLParser):
@@ -69,7 +70,7 @@ class _PageReader(HTMLParser):
         self._stack: list[tuple[str, dict]] = []
         self._section = ""
         self._sections: list[str] = []
-        self._figure = ""          # the fig- id we are inside, if any
+        self._figure = ""  # the fig- id we are inside, if any
         self._figure_depth = 0
         self._data: list[str] | None = None
         self._caption: list[str] | None = None
@@ -77,7 +78,7 @@ class _PageReader(HTMLParser):
         self._cell: list[str] | None = None
         self._cell_source = ""
         self._value: dict | None = None
-        self._pending_table = ""   # a tbl- id on an element around the next table
+        self._pending_table = ""  # a tbl- id on an element around the next table
 
     # ------------------------------------------------------------------ tags
 
@@ -118,7 +119,7 @@ class _PageReader(HTMLParser):
 
     def handle_endtag(self, tag):
         if all(open_tag != tag for open_tag, _ in self._stack):
-            return   # a stray end tag closes nothing (a browser ignores it too)
+            return  # a stray end tag closes nothing (a browser ignores it too)
         while self._stack:
             open_tag, _ = self._stack.pop()
             self._close(open_tag, len(self._stack) + 1)
@@ -149,13 +150,21 @@ class _PageReader(HTMLParser):
                 self._caption = None
             elif tag == "table":
                 table = self._table
-                self.tables[table.ident] = {"section": self._current_section(), "caption": table.caption,
-                                            "rows": [row for row in table.rows if row]}
+                self.tables[table.ident] = {
+                    "section": self._current_section(),
+                    "caption": table.caption,
+                    "rows": [row for row in table.rows if row],
+                }
                 self._table = None
         if tag == "a" and self._value is not None:
             value = self._value
-            self.values.append({"section": value["section"], "source": value["source"],
-                                "text": " ".join("".join(value["text"]).split())})
+            self.values.append(
+                {
+                    "section": value["section"],
+                    "source": value["source"],
+                    "text": " ".join("".join(value["text"]).split()),
+                }
+            )
             self._value = None
 
     def handle_data(self, data):
@@ -185,8 +194,12 @@ def read_page(text: str) -> dict:
         for row in figure["rows"]:
             label = " · ".join(_text(row.get(k)) for k in ("question", "category", "group") if _text(row.get(k)))
             key = "|".join(_text(row.get(k)) for k in KEY)
-            rows[key] = {"label": label or _text(row.get("measure")), "printed": _text(row.get("printed")),
-                         "value": _text(row.get("value")), "source": _row_source(row)}
+            rows[key] = {
+                "label": label or _text(row.get("measure")),
+                "printed": _text(row.get("printed")),
+                "value": _text(row.get("value")),
+                "source": _row_source(row),
+            }
         figures[ident] = {"section": figure["section"], "caption": figure["caption"], "rows": rows}
     tables = {}
     for ident, table in reader.tables.items():
@@ -194,7 +207,7 @@ def read_page(text: str) -> dict:
         cells, names = {}, set()
         for number, row in enumerate(table["rows"][1:], 1):
             name = row[0][0] if row and row[0][0] else f"row {number}"
-            name = f"{name} (row {number})" if name in names else name   # two rows with one label: keep both
+            name = f"{name} (row {number})" if name in names else name  # two rows with one label: keep both
             names.add(name)
             source = next((s for _, s in row if s), "")
             for column, (text, cell_source) in enumerate(row):
@@ -224,12 +237,14 @@ def take(out: Path, pages: list[str], previous: dict | None = None) -> dict:
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
         known = (previous or {}).get(page)
-        snapshot[page] = known if known and known.get("sha") == digest else {
-            **read_page(data.decode("utf-8")), "sha": digest}
+        snapshot[page] = (
+            known if known and known.get("sha") == digest else {**read_page(data.decode("utf-8")), "sha": digest}
+        )
     return snapshot
 
 
 # ---------------------------------------------------------------------- comparing
+
 
 def _change(what: str, old: str, new: str, source: str) -> dict:
     return {"what": what, "old": old, "new": new, "source": source}
@@ -249,7 +264,7 @@ def _figure_changes(old: dict, new: dict) -> list[dict]:
             out.append(_change(row["label"], "(not shown)", _shown(row), row["source"]))
         elif (before["printed"], before["value"], before["label"]) != (row["printed"], row["value"], row["label"]):
             old_text, new_text = _shown(before), _shown(row)
-            if old_text == new_text:   # same printed token, another number behind it
+            if old_text == new_text:  # same printed token, another number behind it
                 old_text, new_text = f"{old_text} (value {before['value']})", f"{new_text} (value {row['value']})"
             out.append(_change(row["label"], old_text, new_text, row["source"]))
         elif before["source"] != row["source"]:
@@ -288,18 +303,29 @@ def compare(old: dict, new: dict) -> list[dict]:
                 found = differ(previous.get(ident, empty), items.get(ident, empty))
                 if found:
                     section = (items.get(ident) or previous[ident])["section"]
-                    changes.append({"kind": kind, "id": ident, "chapter": page, "section": section,
-                                    "values": found})
+                    changes.append({"kind": kind, "id": ident, "chapter": page, "section": section, "values": found})
         values, previous = shown["values"], before["values"]
         for key in [*values, *(k for k in previous if k not in values)]:
             now, then = values.get(key), previous.get(key)
             if now and then and now["text"] == then["text"]:
                 continue
             item = now or then
-            changes.append({"kind": "value", "id": item["section"] or page, "chapter": page,
-                            "section": item["section"],
-                            "values": [_change("value in the text", then["text"] if then else "(not shown)",
-                                               now["text"] if now else "(no longer shown)", item["source"])]})
+            changes.append(
+                {
+                    "kind": "value",
+                    "id": item["section"] or page,
+                    "chapter": page,
+                    "section": item["section"],
+                    "values": [
+                        _change(
+                            "value in the text",
+                            then["text"] if then else "(not shown)",
+                            now["text"] if now else "(no longer shown)",
+                            item["source"],
+                        )
+                    ],
+                }
+            )
     return changes
 
 
@@ -335,7 +361,7 @@ def report(out: Path, cache: Path, pages: list[str], quiet: bool = False) -> lis
     path = cache / SNAPSHOT
     try:
         saved = json.loads(path.read_text(encoding="utf-8"))
-        before = saved["pages"] if saved.get("output") == str(out) else None   # another folder: not "last"
+        before = saved["pages"] if saved.get("output") == str(out) else None  # another folder: not "last"
     except (OSError, ValueError, KeyError, AttributeError):
         before = None
     now = take(out, pages, before)

@@ -4,6 +4,7 @@ Parsed files are cached per data folder (`paths.data_dir()`), so reading
 another copy of the package (`paths.using_data`) never sees this one's rows;
 `clear_cache` forgets them after the files changed on disk.
 """
+
 from __future__ import annotations
 
 import json
@@ -158,7 +159,7 @@ def survey_dict(slug: str) -> dict:
 def observation_surveys() -> list[str]:
     """Slugs of the surveys whose observations are in the package."""
     prefix = "observations-"
-    return [r["name"][len(prefix):] for r in package()["resources"] if r["name"].startswith(prefix)]
+    return [r["name"][len(prefix) :] for r in package()["resources"] if r["name"].startswith(prefix)]
 
 
 def raw_lines(survey: str) -> list[str]:

@@ -12,6 +12,7 @@ displays as a bundle of:
 - `application/vnd.swbook.figure+json`: alt text, source note and the plotted
   observations, so the builder can place them.
 """
+
 from __future__ import annotations
 
 import functools
@@ -118,8 +119,23 @@ _DRAW = """(function () {
 })();"""
 # Below this container width (px) a chart is drawn from its narrow spec.
 NARROW = 600
-ROW_COLUMNS = ("survey", "table", "question", "category", "group", "measure", "value",
-               "printed", "status", "base", "line", "lines", "derived", "shown", "note")
+ROW_COLUMNS = (
+    "survey",
+    "table",
+    "question",
+    "category",
+    "group",
+    "measure",
+    "value",
+    "printed",
+    "status",
+    "base",
+    "line",
+    "lines",
+    "derived",
+    "shown",
+    "note",
+)
 
 
 def _script_json(value) -> str:
@@ -134,31 +150,52 @@ def with_note(svg: str, note: str, size_px: float = 10) -> str:
         return svg
     width, height = float(size.group(1)), float(size.group(2))
     leading = round(size_px * 1.35, 1)
-    lines = textwrap.wrap(note, max(40, int(width / (size_px * 0.52))))   # about 0.52 em per character
+    lines = textwrap.wrap(note, max(40, int(width / (size_px * 0.52))))  # about 0.52 em per character
     extra = leading * len(lines) + size_px * 0.8
-    texts = "".join(f'<text x="5" y="{height + leading * (i + 1):g}">{html.escape(line, quote=False)}</text>'
-                    for i, line in enumerate(lines))
-    note_group = (f'<g class="source-note" font-family="{html.escape(PRINT_FONT if size_px == PRINT_TYPE else FONT)}" '
-                  f'font-size="{size_px:g}" fill="#3d3d3d">{texts}</g>')
-    head = svg[:size.end()]
+    texts = "".join(
+        f'<text x="5" y="{height + leading * (i + 1):g}">{html.escape(line, quote=False)}</text>'
+        for i, line in enumerate(lines)
+    )
+    note_group = (
+        f'<g class="source-note" font-family="{html.escape(PRINT_FONT if size_px == PRINT_TYPE else FONT)}" '
+        f'font-size="{size_px:g}" fill="#3d3d3d">{texts}</g>'
+    )
+    head = svg[: size.end()]
     head = head.replace(f'height="{size.group(2)}"', f'height="{height + extra:g}"', 1)
-    rest = svg[size.end():].replace(f'viewBox="0 0 {size.group(1)} {size.group(2)}"',
-                                    f'viewBox="0 0 {size.group(1)} {height + extra:g}"', 1)
-    rest = rest.replace(f'<rect width="{size.group(1)}" height="{size.group(2)}" fill="white"/>',
-                        f'<rect width="{size.group(1)}" height="{height + extra:g}" fill="white"/>', 1)
+    rest = svg[size.end() :].replace(
+        f'viewBox="0 0 {size.group(1)} {size.group(2)}"', f'viewBox="0 0 {size.group(1)} {height + extra:g}"', 1
+    )
+    rest = rest.replace(
+        f'<rect width="{size.group(1)}" height="{size.group(2)}" fill="white"/>',
+        f'<rect width="{size.group(1)}" height="{height + extra:g}" fill="white"/>',
+        1,
+    )
     return head + rest[: rest.rindex("</svg>")] + note_group + "</svg>"
 
 
 # Print: the PDF places one SVG pixel as one point. Chart text is set at one size across the book and
 # the rest of the drawing is scaled with it from the screen design (12 px type), then the plot areas
 # are narrowed until the chart fits the A4 text block; nothing is shrunk afterwards.
-PRINT_TYPE = 8            # points, for every label, title, legend and value in a printed chart
-PRINT_WIDTH = 470         # points: the A4 text block (21 cm less 2 x 2.2 cm margins)
-PRINT_HEIGHT = 600        # points: the A4 text block less a caption and a source note
-PRINT_FONT = "Liberation Sans, Arial, Helvetica, sans-serif"   # the book's sans (see templates/book.typ)
+PRINT_TYPE = 8  # points, for every label, title, legend and value in a printed chart
+PRINT_WIDTH = 470  # points: the A4 text block (21 cm less 2 x 2.2 cm margins)
+PRINT_HEIGHT = 600  # points: the A4 text block less a caption and a source note
+PRINT_FONT = "Liberation Sans, Arial, Helvetica, sans-serif"  # the book's sans (see templates/book.typ)
 _SCREEN_TYPE = 12
-_SIZE_KEYS = {"width", "height", "step", "dx", "dy", "labelPadding", "titlePadding", "spacing", "offset",
-              "symbolSize", "strokeWidth", "padding", "size"}
+_SIZE_KEYS = {
+    "width",
+    "height",
+    "step",
+    "dx",
+    "dy",
+    "labelPadding",
+    "titlePadding",
+    "spacing",
+    "offset",
+    "symbolSize",
+    "strokeWidth",
+    "padding",
+    "size",
+}
 
 
 def _for_print(node, scale: float, widths: float, heights: float = 1.0):
@@ -174,11 +211,11 @@ def _for_print(node, scale: float, widths: float, heights: float = 1.0):
         elif key in ("font", "labelFont", "titleFont") and isinstance(value, str):
             out[key] = PRINT_FONT
         elif key in _SIZE_KEYS and isinstance(value, (int, float)) and not isinstance(value, bool):
-            factor = scale * scale if key in ("size", "symbolSize") else scale   # areas scale as the square
+            factor = scale * scale if key in ("size", "symbolSize") else scale  # areas scale as the square
             factor *= widths if key == "width" else heights if key in ("height", "step") else 1
             out[key] = round(value * factor, 1)
         elif key in ("data", "datasets"):
-            out[key] = value     # the plotted values are never rescaled
+            out[key] = value  # the plotted values are never rescaled
         else:
             out[key] = _for_print(value, scale, widths, heights)
     return out
@@ -186,10 +223,12 @@ def _for_print(node, scale: float, widths: float, heights: float = 1.0):
 
 def _two_columns(spec: dict) -> dict:
     """A tall stack of small panels (a timeline) set two to a row, the words under them kept full width."""
+
     def words(item):
         title = item.get("title", {})
         text = title.get("text", "") if isinstance(title, dict) else title
         return isinstance(text, str) and text.startswith(("Not on these axes", "No two sources"))
+
     panels = [item for item in spec["vconcat"] if not words(item)]
     rest = [item for item in spec["vconcat"] if words(item)]
     return {**spec, "vconcat": [{"concat": panels, "columns": 2, "spacing": 24}] + rest}
@@ -229,19 +268,23 @@ def print_svg(spec: dict) -> str:
         width = _svg_size(svg)[0]
         if width <= PRINT_WIDTH:
             return svg
-        widths *= max(0.5, 1 - (width - PRINT_WIDTH) / width - 0.05)   # the labels keep their width
+        widths *= max(0.5, 1 - (width - PRINT_WIDTH) / width - 0.05)  # the labels keep their width
     return svg
 
 
 def screen(spec: dict, smallest: int = 12) -> dict:
     """A copy of `spec` for the screen: no text smaller than `smallest` px (the print SVG keeps its own sizes)."""
+
     def lift(node):
         if isinstance(node, dict):
-            return {k: (max(v, smallest) if k.endswith("ontSize") and isinstance(v, (int, float)) else lift(v))
-                    for k, v in node.items()}
+            return {
+                k: (max(v, smallest) if k.endswith("ontSize") and isinstance(v, (int, float)) else lift(v))
+                for k, v in node.items()
+            }
         if isinstance(node, list):
             return [lift(v) for v in node]
         return node
+
     return lift(spec)
 
 
@@ -251,16 +294,30 @@ def house_config() -> dict:
         "font": FONT,
         "background": "white",
         "view": {"stroke": None},
-        "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#0b0c0c", "titleColor": "#0b0c0c",
-                 "domainColor": "#6f777b", "tickColor": "#6f777b", "gridColor": "#e5e5e5", "titleFontWeight": "normal"},
-        "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "top", "titleFontWeight": "normal", "labelLimit": 0},
+        "axis": {
+            "labelFontSize": 12,
+            "titleFontSize": 12,
+            "labelColor": "#0b0c0c",
+            "titleColor": "#0b0c0c",
+            "domainColor": "#6f777b",
+            "tickColor": "#6f777b",
+            "gridColor": "#e5e5e5",
+            "titleFontWeight": "normal",
+        },
+        "legend": {
+            "labelFontSize": 12,
+            "titleFontSize": 12,
+            "orient": "top",
+            "titleFontWeight": "normal",
+            "labelLimit": 0,
+        },
         "header": {"labelFontSize": 12, "titleFontSize": 12},
         "range": {"category": PALETTE},
         "text": {"fontSize": 11, "color": "#0b0c0c"},
     }
 
 
-_published = format_month   # the name a chapter still calls
+_published = format_month  # the name a chapter still calls
 
 
 _CODE = re.compile(r"^\s*(Q\d+[a-z]?)\b")
@@ -268,8 +325,9 @@ _CODE = re.compile(r"^\s*(Q\d+[a-z]?)\b")
 
 def _base_for(base: str, frame: pd.DataFrame) -> str:
     """The base, without its sentences about questions the figure does not draw ("Q3: newly qualified only")."""
-    drawn = {m.group(1) for q in frame.get("question", pd.Series(dtype=str)).dropna().astype(str)
-             if (m := _CODE.match(q))}
+    drawn = {
+        m.group(1) for q in frame.get("question", pd.Series(dtype=str)).dropna().astype(str) if (m := _CODE.match(q))
+    }
     sentences = [x.strip() for x in re.split(r"(?<=\.)\s+", str(base)) if x.strip()]
     kept = [x for x in sentences if not ((m := re.match(r"(Q\d+[a-z]?):", x)) and m.group(1) not in drawn)]
     return " ".join(kept)
@@ -277,10 +335,15 @@ def _base_for(base: str, frame: pd.DataFrame) -> str:
 
 def _where(table: dict) -> str:
     pages = str(table.get("page", "") or "")
-    return ", ".join(x for x in (
-        table.get("number") or table.get("title", ""),
-        f"{'pages' if '-' in pages else 'page'} {pages}" if pages else "",
-        f"lines {table.get('lines', '')}" if table.get("lines") else "") if x)
+    return ", ".join(
+        x
+        for x in (
+            table.get("number") or table.get("title", ""),
+            f"{'pages' if '-' in pages else 'page'} {pages}" if pages else "",
+            f"lines {table.get('lines', '')}" if table.get("lines") else "",
+        )
+        if x
+    )
 
 
 def source_note(frame: pd.DataFrame, *more: pd.DataFrame, base: str | None = None) -> str:
@@ -292,8 +355,10 @@ def source_note(frame: pd.DataFrame, *more: pd.DataFrame, base: str | None = Non
     """
     frames = (frame, *more)
     survey = frame.attrs.get("survey", {})
-    text = (f"Source: {survey.get('short_title') or survey.get('title', '')} "
-            f"({survey.get('publisher', '')}, {_published(survey.get('published', ''))})")
+    text = (
+        f"Source: {survey.get('short_title') or survey.get('title', '')} "
+        f"({survey.get('publisher', '')}, {_published(survey.get('published', ''))})"
+    )
     places = [_where(f.attrs["table"]) for f in frames if f.attrs.get("table")]
     if places:
         text += ": " + "; ".join(dict.fromkeys(places))
@@ -356,32 +421,40 @@ class Figure:
         """
         ident = f"sw-chart-{next(_ids)}"
         draw = _DRAW.replace("IDENT", ident).replace("BUNDLE", VEGA_BUNDLE).replace("NARROW", str(NARROW))
-        return (f'<div class="sw-chart" id="{ident}" role="img" aria-label="{html.escape(self.alt, quote=True)}">'
-                f'<noscript>This chart needs JavaScript; its values are in the data table.</noscript></div>\n'
-                f'<script type="application/json" class="sw-spec" data-for="{ident}" data-narrow="false">'
-                f'{_script_json(screen(self.spec()))}</script>\n'
-                f'<script type="application/json" class="sw-spec" data-for="{ident}" data-narrow="true">'
-                f'{_script_json(screen(self.spec(narrow=True), smallest=11))}</script>\n'
-                f'<script type="application/json" class="sw-data" data-for="{ident}">{_script_json(self.rows())}</script>\n'
-                f'<script>{draw}</script>\n'
-                f'<p class="source-note">{escape_html(self.note)}</p>' + self._notices_html())
+        return (
+            f'<div class="sw-chart" id="{ident}" role="img" aria-label="{html.escape(self.alt, quote=True)}">'
+            f"<noscript>This chart needs JavaScript; its values are in the data table.</noscript></div>\n"
+            f'<script type="application/json" class="sw-spec" data-for="{ident}" data-narrow="false">'
+            f"{_script_json(screen(self.spec()))}</script>\n"
+            f'<script type="application/json" class="sw-spec" data-for="{ident}" data-narrow="true">'
+            f"{_script_json(screen(self.spec(narrow=True), smallest=11))}</script>\n"
+            f'<script type="application/json" class="sw-data" data-for="{ident}">{_script_json(self.rows())}</script>\n'
+            f"<script>{draw}</script>\n"
+            f'<p class="source-note">{escape_html(self.note)}</p>' + self._notices_html()
+        )
 
     def notices(self) -> list[dict]:
         """The corrections logged for values this figure plots (shown beside it, see `swsurveys.corrections`)."""
         return corrections.matching(self.data) if {"survey", "table"} <= set(self.data.columns) else []
 
     def _notices_html(self) -> str:
-        return "".join(f'\n<p class="correction-notice" role="note" data-correction="{corrections.anchor(c)}">'
-                       f'<strong>{escape_html(corrections.heading(c))}</strong> {escape_html(corrections.detail(c))}</p>'
-                       for c in self.notices())
+        return "".join(
+            f'\n<p class="correction-notice" role="note" data-correction="{corrections.anchor(c)}">'
+            f"<strong>{escape_html(corrections.heading(c))}</strong> {escape_html(corrections.detail(c))}</p>"
+            for c in self.notices()
+        )
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         rows = self.rows()
         return {
             "text/html": self.html(),
             "image/svg+xml": self.svg(),
-            FIGURE_MIME: {"alt": self.alt, "source_note": self.note, "observations": rows,
-                          "notices": [[corrections.heading(c), corrections.detail(c)] for c in self.notices()]},
+            FIGURE_MIME: {
+                "alt": self.alt,
+                "source_note": self.note,
+                "observations": rows,
+                "notices": [[corrections.heading(c), corrections.detail(c)] for c in self.notices()],
+            },
             "text/plain": f"<Figure: {self.alt}>",
         }
 
@@ -395,7 +468,7 @@ def wrap(text: str, width: int = 48) -> list[str]:
 NARROW_WRAP = 22
 # On a phone a label sits above its bar and wraps this wide, so the bar takes the whole width.
 ABOVE_WRAP = 44
-_LINE, _BAR = 15, 18     # px per label line (12 px type) and bar height in that layout
+_LINE, _BAR = 15, 18  # px per label line (12 px type) and bar height in that layout
 # A value label is drawn inside a segment only when the segment is at least this wide (px).
 _LABEL_ROOM = 30
 
@@ -411,18 +484,21 @@ def _plain(text) -> str:
 
 def responsive(helper):
     """Make a figure helper also build its phone layout: the same call with `narrow=True`."""
+
     @functools.wraps(helper)
     def both(*args, **kwargs):
         figure = helper(*args, **kwargs)
         if figure.narrow is None and not kwargs.get("narrow"):
             figure.narrow = helper(*args, **{**kwargs, "narrow": True}).chart
         return figure
+
     return both
 
 
 def _source_of(survey: str, table: str, line) -> str:
     """Where a value is printed, for its tooltip: short title, table number, line."""
-    from .catalogue import survey as survey_row, table_info
+    from .catalogue import survey as survey_row
+    from .catalogue import table_info
 
     try:
         short = survey_row(survey)["short_title"]
@@ -450,7 +526,7 @@ def _tips(data: pd.DataFrame, label: str, percent: bool, group: str | None = Non
     data["tip_group"] = data[group].map(_plain) if group else ""
     data["tip_value"] = [_printed(r, percent) for r in data.itertuples()]
     has = {"survey", "table", "line"} <= set(data.columns)
-    data["tip_source"] = ([_source_of(r.survey, r.table, r.line) for r in data.itertuples()] if has else "")
+    data["tip_source"] = [_source_of(r.survey, r.table, r.line) for r in data.itertuples()] if has else ""
     return data
 
 
@@ -462,8 +538,10 @@ def _tooltip(what: str, group: str | None = None) -> list:
     tips = [altair.Tooltip("tip_what:N", title=what)]
     if group:
         tips.append(altair.Tooltip("tip_group:N", title=group))
-    return tips + [altair.Tooltip("tip_value:N", title="Value as printed"),
-                   altair.Tooltip("tip_source:N", title="Source")]
+    return tips + [
+        altair.Tooltip("tip_value:N", title="Value as printed"),
+        altair.Tooltip("tip_source:N", title="Source"),
+    ]
 
 
 def _title(title: str, narrow: bool):
@@ -480,8 +558,14 @@ PANEL_WRAP, NARROW_PANEL_WRAP = 60, 40
 
 def _value_axis(percent: bool, title, narrow: bool, **extra):
     """A value axis whose tick labels never collide: few ticks, overlapping ones dropped."""
-    return altair.Axis(format=".0f", labelExpr="datum.label + '%'" if percent else "datum.label",
-                       tickCount=3 if narrow else 5, labelOverlap="greedy", labelFlush=True, **extra)
+    return altair.Axis(
+        format=".0f",
+        labelExpr="datum.label + '%'" if percent else "datum.label",
+        tickCount=3 if narrow else 5,
+        labelOverlap="greedy",
+        labelFlush=True,
+        **extra,
+    )
 
 
 def _label_axis(**extra):
@@ -497,11 +581,17 @@ def _rows_above(lines: int, bar: int = _BAR):
     step = lines * _LINE + bar + 12
     shift = step / 2 - bar / 2 - 4
     # The label's last line sits just above its bar, so a short label never floats between two bars.
-    axis = altair.Axis(labelExpr="split(datum.label, '|')", labelLimit=0, ticks=False, domain=False,
-                       labelAlign="left", labelBaseline="bottom", labelPadding=0,
-                       labelOffset=altair.ExprRef(f"{shift - bar / 2 - 3:g} - {_LINE} * "
-                                                  "(length(split(datum.label, '|')) - 1)"),
-                       labelLineHeight=_LINE)
+    axis = altair.Axis(
+        labelExpr="split(datum.label, '|')",
+        labelLimit=0,
+        ticks=False,
+        domain=False,
+        labelAlign="left",
+        labelBaseline="bottom",
+        labelPadding=0,
+        labelOffset=altair.ExprRef(f"{shift - bar / 2 - 3:g} - {_LINE} * (length(split(datum.label, '|')) - 1)"),
+        labelLineHeight=_LINE,
+    )
     return axis, step, shift
 
 
@@ -529,15 +619,26 @@ def describe_agreement(frame: pd.DataFrame, label: str = "question") -> str:
     parts = []
     for statement, rows in frame.sort_values("order").groupby(label, sort=False):
         values = {r.category: f"{r.value:g}%" for r in rows.itertuples() if r.category in ("Agree", "Disagree")}
-        parts.append(f"{statement}: {values.get('Agree', 'not printed')} agree, "
-                     f"{values.get('Disagree', 'not printed')} disagree")
-    return (f"Bar chart of the share of respondents agreeing (right) and disagreeing (left) with "
-            f"{len(parts)} statement{'s' if len(parts) != 1 else ''}. " + "; ".join(parts) + ".")
+        parts.append(
+            f"{statement}: {values.get('Agree', 'not printed')} agree, {values.get('Disagree', 'not printed')} disagree"
+        )
+    return (
+        f"Bar chart of the share of respondents agreeing (right) and disagreeing (left) with "
+        f"{len(parts)} statement{'s' if len(parts) != 1 else ''}. " + "; ".join(parts) + "."
+    )
 
 
 @responsive
-def agree_disagree(frame: pd.DataFrame, *, alt: str | None = None, label: str = "question", width: int = 340,
-                   wrap_at: int = 52, note: str | None = None, narrow: bool = False) -> Figure:
+def agree_disagree(
+    frame: pd.DataFrame,
+    *,
+    alt: str | None = None,
+    label: str = "question",
+    width: int = 340,
+    wrap_at: int = 52,
+    note: str | None = None,
+    narrow: bool = False,
+) -> Figure:
     """Diverging bars: agree to the right, disagree to the left, one row per statement.
 
     `frame` holds observations with `category` Agree/Disagree and `value` in
@@ -560,20 +661,36 @@ def agree_disagree(frame: pd.DataFrame, *, alt: str | None = None, label: str = 
     axis, step, bar, shift = _layout(narrow, lines, lines * 15 + 8)
     y = altair.Y("statement:N", sort=order, title=None, axis=axis)
     limit = max(100, float(data["value"].max()) + 15)
-    x = altair.X("signed:Q", title="Disagree ← per cent → Agree" if narrow else
-                 "Disagree ← per cent of respondents → Agree",
-                 scale=altair.Scale(domain=[-limit, limit]),
-                 axis=altair.Axis(labelExpr="abs(datum.value) + '%'", grid=True, labelOverlap="greedy",
-                                  values=[-100, -50, 0, 50, 100] if narrow else [-100, -75, -50, -25, 0, 25, 50, 75, 100]))
-    color = altair.Color("category:N", title=None, scale=altair.Scale(domain=["Disagree", "Agree"], range=[DISAGREE, AGREE]),
-                         legend=altair.Legend(orient="top", direction="horizontal"))
+    x = altair.X(
+        "signed:Q",
+        title="Disagree ← per cent → Agree" if narrow else "Disagree ← per cent of respondents → Agree",
+        scale=altair.Scale(domain=[-limit, limit]),
+        axis=altair.Axis(
+            labelExpr="abs(datum.value) + '%'",
+            grid=True,
+            labelOverlap="greedy",
+            values=[-100, -50, 0, 50, 100] if narrow else [-100, -75, -50, -25, 0, 25, 50, 75, 100],
+        ),
+    )
+    color = altair.Color(
+        "category:N",
+        title=None,
+        scale=altair.Scale(domain=["Disagree", "Agree"], range=[DISAGREE, AGREE]),
+        legend=altair.Legend(orient="top", direction="horizontal"),
+    )
     base = altair.Chart(chart_data)
     tooltip = _tooltip("Statement", "Answer")
     bars = base.mark_bar(**bar).encode(y=y, x=x, color=color, tooltip=tooltip)
-    left = base.transform_filter("datum.signed < 0").mark_text(**shift, align="right", baseline="middle", dx=-4).encode(
-        y=y, x=x, text="shown:N", tooltip=tooltip)
-    right = base.transform_filter("datum.signed >= 0").mark_text(**shift, align="left", baseline="middle", dx=4).encode(
-        y=y, x=x, text="shown:N", tooltip=tooltip)
+    left = (
+        base.transform_filter("datum.signed < 0")
+        .mark_text(**shift, align="right", baseline="middle", dx=-4)
+        .encode(y=y, x=x, text="shown:N", tooltip=tooltip)
+    )
+    right = (
+        base.transform_filter("datum.signed >= 0")
+        .mark_text(**shift, align="left", baseline="middle", dx=4)
+        .encode(y=y, x=x, text="shown:N", tooltip=tooltip)
+    )
     rule = _zero_line(base, y, narrow, shift)
     height = max(60, len(order) * step)
     chart = (bars + left + right + rule).properties(width=width, height=height)
@@ -586,9 +703,19 @@ def _shown(v, percent: bool) -> str:
 
 
 @responsive
-def bars(frame: pd.DataFrame, *, alt: str, label: str = "category", color: str = PALETTE[0],
-         title: str = "", percent: bool = False, width: int = 360, wrap_at: int = 44, note: str | None = None,
-         narrow: bool = False) -> Figure:
+def bars(
+    frame: pd.DataFrame,
+    *,
+    alt: str,
+    label: str = "category",
+    color: str = PALETTE[0],
+    title: str = "",
+    percent: bool = False,
+    width: int = 360,
+    wrap_at: int = 44,
+    note: str | None = None,
+    narrow: bool = False,
+) -> Figure:
     """Horizontal bars of one value per label, with direct labels."""
     if narrow:
         wrap_at, width = ABOVE_WRAP, 300
@@ -601,19 +728,37 @@ def bars(frame: pd.DataFrame, *, alt: str, label: str = "category", color: str =
     base = altair.Chart(data[["row", "value", "shown"] + TIP_COLUMNS])
     axis, step, bar, shift = _layout(narrow, lines, max(26, 15 * lines + 8))
     y = altair.Y("row:N", sort=order, title=None, axis=axis)
-    x = altair.X("value:Q", title=_title(title, narrow), scale=altair.Scale(domainMin=0, nice=True),
-                 axis=_value_axis(percent, title, narrow))
+    x = altair.X(
+        "value:Q",
+        title=_title(title, narrow),
+        scale=altair.Scale(domainMin=0, nice=True),
+        axis=_value_axis(percent, title, narrow),
+    )
     tooltip = _tooltip("Category")
-    chart = (base.mark_bar(color=color, **bar).encode(y=y, x=x, tooltip=tooltip)
-             + base.mark_text(**shift, align="left", baseline="middle", dx=4).encode(y=y, x=x, text="shown:N", tooltip=tooltip)
-             ).properties(width=width, height=max(40, step * len(order)))
+    chart = (
+        base.mark_bar(color=color, **bar).encode(y=y, x=x, tooltip=tooltip)
+        + base.mark_text(**shift, align="left", baseline="middle", dx=4).encode(
+            y=y, x=x, text="shown:N", tooltip=tooltip
+        )
+    ).properties(width=width, height=max(40, step * len(order)))
     return Figure(chart, alt, note if note is not None else source_note(frame), frame)
 
 
 @responsive
-def grouped_bars(frame: pd.DataFrame, *, alt: str, label: str = "category", group: str = "group",
-                 percent: bool = False, title: str = "", width: int = 340, wrap_at: int = 40,
-                 note: str | None = None, groups: list[str] | None = None, narrow: bool = False) -> Figure:
+def grouped_bars(
+    frame: pd.DataFrame,
+    *,
+    alt: str,
+    label: str = "category",
+    group: str = "group",
+    percent: bool = False,
+    title: str = "",
+    width: int = 340,
+    wrap_at: int = 40,
+    note: str | None = None,
+    groups: list[str] | None = None,
+    narrow: bool = False,
+) -> Figure:
     """Horizontal bars of one value per label and group (e.g. CSD beside DASS), directly labelled."""
     if narrow:
         wrap_at, width = ABOVE_WRAP, 300
@@ -626,8 +771,10 @@ def grouped_bars(frame: pd.DataFrame, *, alt: str, label: str = "category", grou
     if sparse:
         # Not every row has every group (a report that states only some shares): side-by-side slots
         # would leave gaps and set bars off their labels, so each bar gets its own labelled row.
-        data["label"] = [_lines(f"{_plain(r[label])}: {str(r[group])[:1].lower()}{str(r[group])[1:]}", wrap_at)
-                         for _, r in data.iterrows()]
+        data["label"] = [
+            _lines(f"{_plain(r[label])}: {str(r[group])[:1].lower()}{str(r[group])[1:]}", wrap_at)
+            for _, r in data.iterrows()
+        ]
     else:
         data["label"] = data[label].map(lambda t: _lines(t, wrap_at))
     order = list(dict.fromkeys(data["label"]))
@@ -644,25 +791,46 @@ def grouped_bars(frame: pd.DataFrame, *, alt: str, label: str = "category", grou
         # The label above, the group's bars under it, one beneath another, across the whole width.
         top = lines * _LINE + 6
         step = top + 17 * len(groups) + 8
-        axis = altair.Axis(labelExpr="split(datum.label, '|')", labelLimit=0, ticks=False, domain=False,
-                           labelAlign="left", labelBaseline="bottom", labelPadding=0, labelLineHeight=_LINE,
-                           labelOffset=altair.ExprRef(f"{top - 3 - step / 2:g} - {_LINE} * "
-                                                      "(length(split(datum.label, '|')) - 1)"))
-        offset = {"yOffset": altair.YOffset("group:N", sort=groups,
-                                            scale=altair.Scale(range=[top, top + 17 * len(groups)]))}
+        axis = altair.Axis(
+            labelExpr="split(datum.label, '|')",
+            labelLimit=0,
+            ticks=False,
+            domain=False,
+            labelAlign="left",
+            labelBaseline="bottom",
+            labelPadding=0,
+            labelLineHeight=_LINE,
+            labelOffset=altair.ExprRef(f"{top - 3 - step / 2:g} - {_LINE} * (length(split(datum.label, '|')) - 1)"),
+        )
+        offset = {
+            "yOffset": altair.YOffset("group:N", sort=groups, scale=altair.Scale(range=[top, top + 17 * len(groups)]))
+        }
     y = altair.Y("label:N", sort=order, title=None, axis=axis)
-    x = altair.X("value:Q", title=_title(title, narrow), scale=altair.Scale(domainMin=0, nice=True),
-                 axis=_value_axis(percent, title, narrow))
-    color = altair.Color("group:N", title=None, sort=groups, scale=altair.Scale(domain=groups, range=PALETTE[:len(groups)]),
-                         legend=altair.Legend(orient="top", direction="vertical", labelLimit=0))
+    x = altair.X(
+        "value:Q",
+        title=_title(title, narrow),
+        scale=altair.Scale(domainMin=0, nice=True),
+        axis=_value_axis(percent, title, narrow),
+    )
+    color = altair.Color(
+        "group:N",
+        title=None,
+        sort=groups,
+        scale=altair.Scale(domain=groups, range=PALETTE[: len(groups)]),
+        legend=altair.Legend(orient="top", direction="vertical", labelLimit=0),
+    )
     base = altair.Chart(chart_data)
     tooltip = _tooltip("Category", "Group")
-    chart = (base.mark_bar(**bar).encode(
-                 y=y, x=x, color=color, tooltip=tooltip, **offset)
-             + base.mark_text(align="left", baseline="middle", dx=3, fontSize=10,
-                              **({"yOffset": bar["yOffset"]} if "yOffset" in bar else {})).encode(
-                 y=y, x=x, text="shown:N", tooltip=tooltip, **offset)
-             ).properties(width=width, height=step * len(order))
+    chart = (
+        base.mark_bar(**bar).encode(y=y, x=x, color=color, tooltip=tooltip, **offset)
+        + base.mark_text(
+            align="left",
+            baseline="middle",
+            dx=3,
+            fontSize=10,
+            **({"yOffset": bar["yOffset"]} if "yOffset" in bar else {}),
+        ).encode(y=y, x=x, text="shown:N", tooltip=tooltip, **offset)
+    ).properties(width=width, height=step * len(order))
     return Figure(chart, alt, note if note is not None else source_note(frame), frame)
 
 
@@ -676,9 +844,20 @@ def _plot_width(width: int):
 
 
 @responsive
-def likert(frame: pd.DataFrame, *, categories: list[str], negative: list[str], neutral: list[str],
-           alt: str, label: str = "question", group: str | None = None, width: int = 320, wrap_at: int = 46,
-           note: str | None = None, narrow: bool = False) -> Figure:
+def likert(
+    frame: pd.DataFrame,
+    *,
+    categories: list[str],
+    negative: list[str],
+    neutral: list[str],
+    alt: str,
+    label: str = "question",
+    group: str | None = None,
+    width: int = 320,
+    wrap_at: int = 46,
+    note: str | None = None,
+    narrow: bool = False,
+) -> Figure:
     """Diverging stacked bars of a full answer scale, agreement to the right of zero.
 
     `categories` lists every answer in printed order; `negative` are drawn to
@@ -696,8 +875,10 @@ def likert(frame: pd.DataFrame, *, categories: list[str], negative: list[str], n
     pieces = []
     for _, rows in data.groupby(keys, sort=False):
         rows = rows.assign(rank=rows["category"].map(rank)).sort_values("rank")
-        left = -(rows.loc[rows["category"].isin(negative), "value"].sum()
-                 + rows.loc[rows["category"].isin(neutral), "value"].sum() / 2)
+        left = -(
+            rows.loc[rows["category"].isin(negative), "value"].sum()
+            + rows.loc[rows["category"].isin(neutral), "value"].sum() / 2
+        )
         for row in rows.itertuples():
             pieces.append({**row._asdict(), "x0": left, "x1": left + row.value})
             left += row.value
@@ -718,27 +899,49 @@ def likert(frame: pd.DataFrame, *, categories: list[str], negative: list[str], n
     lines = max(len(s.split("|")) for s in order) if order else 1
     axis, step, bar, shift = _layout(narrow, lines, lines * 15 + 10, band=0.75)
     y = altair.Y("statement:N", sort=order, title=None, axis=axis)
-    x = altair.X("x0:Q", title="← disagree   per cent   agree →", scale=altair.Scale(domain=[-100, 100]),
-                 axis=altair.Axis(labelExpr="abs(datum.value) + '%'", labelOverlap="greedy",
-                                  values=[-100, 0, 100] if narrow or group else [-100, -50, 0, 50, 100]))
-    color = altair.Color("category:N", title=None, sort=domain,
-                         scale=altair.Scale(domain=domain, range=[palette[c] for c in domain]),
-                         legend=altair.Legend(orient="top", direction="horizontal",
-                                              columns=1 if narrow else _legend_columns(domain)))
+    x = altair.X(
+        "x0:Q",
+        title="← disagree   per cent   agree →",
+        scale=altair.Scale(domain=[-100, 100]),
+        axis=altair.Axis(
+            labelExpr="abs(datum.value) + '%'",
+            labelOverlap="greedy",
+            values=[-100, 0, 100] if narrow or group else [-100, -50, 0, 50, 100],
+        ),
+    )
+    color = altair.Color(
+        "category:N",
+        title=None,
+        sort=domain,
+        scale=altair.Scale(domain=domain, range=[palette[c] for c in domain]),
+        legend=altair.Legend(orient="top", direction="horizontal", columns=1 if narrow else _legend_columns(domain)),
+    )
     tooltip = _tooltip("Statement and answer", "Group" if group else None)
     bars = base.mark_bar(**bar).encode(y=y, x=x, x2="x1:Q", color=color, tooltip=tooltip)
-    text = base.transform_filter(f"datum.value / 200 * plot_width >= {_LABEL_ROOM}").transform_calculate(
-        mid="(datum.x0 + datum.x1) / 2").mark_text(**shift, fontSize=9).encode(
-        y=y, x="mid:Q", text="shown:N", tooltip=tooltip,
-        color=altair.condition(altair.FieldOneOfPredicate(field="category", oneOf=dark),
-                               altair.value("white"), altair.value("#0b0c0c")))
+    text = (
+        base.transform_filter(f"datum.value / 200 * plot_width >= {_LABEL_ROOM}")
+        .transform_calculate(mid="(datum.x0 + datum.x1) / 2")
+        .mark_text(**shift, fontSize=9)
+        .encode(
+            y=y,
+            x="mid:Q",
+            text="shown:N",
+            tooltip=tooltip,
+            color=altair.condition(
+                altair.FieldOneOfPredicate(field="category", oneOf=dark), altair.value("white"), altair.value("#0b0c0c")
+            ),
+        )
+    )
     layer = bars + text + _zero_line(base, y, narrow, shift)
     height = len(order) * step
     if group:
-        groups = list(dict.fromkeys(data[group]))   # as the frame lists them
+        groups = list(dict.fromkeys(data[group]))  # as the frame lists them
         header = altair.Header(labelFontWeight="bold", labelAnchor="start", labelAngle=0, labelOrient="top")
-        facet = (altair.Row(f"{group}:N", title=None, sort=groups, header=header) if narrow else
-                 altair.Column(f"{group}:N", title=None, sort=groups, header=altair.Header(labelFontWeight="bold")))
+        facet = (
+            altair.Row(f"{group}:N", title=None, sort=groups, header=header)
+            if narrow
+            else altair.Column(f"{group}:N", title=None, sort=groups, header=altair.Header(labelFontWeight="bold"))
+        )
         chart = layer.properties(width=width, height=height).facet(**({"row": facet} if narrow else {"column": facet}))
         if not narrow:
             chart = chart.properties(usermeta={"columns": len(groups)})
@@ -748,9 +951,18 @@ def likert(frame: pd.DataFrame, *, categories: list[str], negative: list[str], n
 
 
 @responsive
-def dot_plot(frame: pd.DataFrame, *, alt: str, label: str = "question", scale: tuple[float, float] = (0, 10),
-             title: str = "Mean score", width: int = 320, wrap_at: int = 48, note: str | None = None,
-             narrow: bool = False) -> Figure:
+def dot_plot(
+    frame: pd.DataFrame,
+    *,
+    alt: str,
+    label: str = "question",
+    scale: tuple[float, float] = (0, 10),
+    title: str = "Mean score",
+    width: int = 320,
+    wrap_at: int = 48,
+    note: str | None = None,
+    narrow: bool = False,
+) -> Figure:
     """Ranked dots of one value per item (e.g. mean scores out of 10), highest first."""
     if narrow:
         wrap_at, width = ABOVE_WRAP, 300
@@ -765,19 +977,35 @@ def dot_plot(frame: pd.DataFrame, *, alt: str, label: str = "question", scale: t
     if not narrow:
         axis = _label_axis(grid=True)
     y = altair.Y("item:N", sort=order, title=None, axis=axis)
-    x = altair.X("value:Q", title=_title(title, narrow), scale=altair.Scale(domain=list(scale)),
-                 axis=altair.Axis(tickCount=3 if narrow else 5, labelOverlap="greedy"))
+    x = altair.X(
+        "value:Q",
+        title=_title(title, narrow),
+        scale=altair.Scale(domain=list(scale)),
+        axis=altair.Axis(tickCount=3 if narrow else 5, labelOverlap="greedy"),
+    )
     tooltip = _tooltip("Item")
-    chart = (base.mark_circle(**shift, size=90, color=PALETTE[0], opacity=1).encode(y=y, x=x, tooltip=tooltip)
-             + base.mark_text(**shift, align="left", dx=8, fontSize=10).encode(y=y, x=x, text="shown:N", tooltip=tooltip)
-             ).properties(width=width, height=len(order) * step)
+    chart = (
+        base.mark_circle(**shift, size=90, color=PALETTE[0], opacity=1).encode(y=y, x=x, tooltip=tooltip)
+        + base.mark_text(**shift, align="left", dx=8, fontSize=10).encode(y=y, x=x, text="shown:N", tooltip=tooltip)
+    ).properties(width=width, height=len(order) * step)
     return Figure(chart, alt, note if note is not None else source_note(frame), frame)
 
 
 @responsive
-def paired_dots(frame: pd.DataFrame, *, alt: str, label: str, series: str, note: str,
-                series_order: list[str], observations: pd.DataFrame, title: str = "Per cent agreeing",
-                width: int = 300, wrap_at: int = 64, narrow: bool = False) -> Figure:
+def paired_dots(
+    frame: pd.DataFrame,
+    *,
+    alt: str,
+    label: str,
+    series: str,
+    note: str,
+    series_order: list[str],
+    observations: pd.DataFrame,
+    title: str = "Per cent agreeing",
+    width: int = 300,
+    wrap_at: int = 64,
+    narrow: bool = False,
+) -> Figure:
     """One row per item and one dot per series (e.g. 2010 beside 2011), joined by a line, each dot labelled.
 
     `frame` needs columns `label`, `series`, `value` and `shown` (the text
@@ -796,35 +1024,58 @@ def paired_dots(frame: pd.DataFrame, *, alt: str, label: str, series: str, note:
     data["item"] = data[label].map(lambda t: _lines(t, wrap_at))
     data["side"] = data.groupby("item")["value"].rank(method="first").map(lambda r: "right" if r > 1 else "left")
     data.loc[data.groupby("item")["value"].transform("count") == 1, "side"] = "right"
-    data["label"] = data["shown"].map(lambda s: str(s).split(" ")[0])   # the number; "(derived)" is in the tooltip
+    data["label"] = data["shown"].map(lambda s: str(s).split(" ")[0])  # the number; "(derived)" is in the tooltip
     order = list(dict.fromkeys(data["item"]))
-    base = altair.Chart(data[["item", series, "value", "shown", "side", "label"] + TIP_COLUMNS]
-                        .rename(columns={series: "series"}))
+    base = altair.Chart(
+        data[["item", series, "value", "shown", "side", "label"] + TIP_COLUMNS].rename(columns={series: "series"})
+    )
     lines = max(len(s.split("|")) for s in order) if order else 1
     axis, step, _, shift = _layout(narrow, lines, lines * 15 + 8)
     if not narrow:
         axis = _label_axis(grid=True)
     y = altair.Y("item:N", sort=order, title=None, axis=axis)
-    x = altair.X("value:Q", title=_title(title, narrow), scale=altair.Scale(domain=[0, 100]),
-                 axis=altair.Axis(labelExpr="datum.label + '%'", tickCount=3 if narrow else 5, labelOverlap="greedy"))
-    color = altair.Color("series:N", title=None, sort=series_order,
-                         scale=altair.Scale(domain=series_order, range=PALETTE[:len(series_order)]),
-                         legend=altair.Legend(orient="top", direction="horizontal"))
+    x = altair.X(
+        "value:Q",
+        title=_title(title, narrow),
+        scale=altair.Scale(domain=[0, 100]),
+        axis=altair.Axis(labelExpr="datum.label + '%'", tickCount=3 if narrow else 5, labelOverlap="greedy"),
+    )
+    color = altair.Color(
+        "series:N",
+        title=None,
+        sort=series_order,
+        scale=altair.Scale(domain=series_order, range=PALETTE[: len(series_order)]),
+        legend=altair.Legend(orient="top", direction="horizontal"),
+    )
     tooltip = _tooltip("Statement", "Survey")
-    chart = (base.mark_line(**shift, color="#b1b4b6").encode(y=y, x=x, detail="item:N")
-             + base.mark_circle(**shift, size=110, opacity=1).encode(y=y, x=x, color=color, tooltip=tooltip)
-             + base.transform_filter("datum.side == 'left'").mark_text(**shift, align="right", dx=-8, fontSize=11).encode(
-                 y=y, x=x, text="label:N", color=color, tooltip=tooltip)
-             + base.transform_filter("datum.side == 'right'").mark_text(**shift, align="left", dx=8, fontSize=11).encode(
-                 y=y, x=x, text="label:N", color=color, tooltip=tooltip)
-             ).properties(width=width, height=len(order) * step)
+    chart = (
+        base.mark_line(**shift, color="#b1b4b6").encode(y=y, x=x, detail="item:N")
+        + base.mark_circle(**shift, size=110, opacity=1).encode(y=y, x=x, color=color, tooltip=tooltip)
+        + base.transform_filter("datum.side == 'left'")
+        .mark_text(**shift, align="right", dx=-8, fontSize=11)
+        .encode(y=y, x=x, text="label:N", color=color, tooltip=tooltip)
+        + base.transform_filter("datum.side == 'right'")
+        .mark_text(**shift, align="left", dx=8, fontSize=11)
+        .encode(y=y, x=x, text="label:N", color=color, tooltip=tooltip)
+    ).properties(width=width, height=len(order) * step)
     return Figure(chart, alt, note, observations)
 
 
 @responsive
-def panel_bars(frame: pd.DataFrame, *, alt: str, panel: str, label: str = "category", percent: bool = False,
-               title: str = "", width: int = 360, wrap_at: int = 44, note: str | None = None,
-               panels: list[str] | None = None, narrow: bool = False) -> Figure:
+def panel_bars(
+    frame: pd.DataFrame,
+    *,
+    alt: str,
+    panel: str,
+    label: str = "category",
+    percent: bool = False,
+    title: str = "",
+    width: int = 360,
+    wrap_at: int = 44,
+    note: str | None = None,
+    panels: list[str] | None = None,
+    narrow: bool = False,
+) -> Figure:
     """Horizontal bars in stacked panels (one per `panel` value, e.g. one per published table), directly labelled.
 
     Each panel keeps its own rows and order (`order` within the panel); the
@@ -844,23 +1095,37 @@ def panel_bars(frame: pd.DataFrame, *, alt: str, panel: str, label: str = "categ
     base = altair.Chart()
     axis, step, bar, shift = _layout(narrow, lines, lines * 15 + 8)
     y = altair.Y("row:N", sort=altair.EncodingSortField("position", order="ascending"), title=None, axis=axis)
-    x = altair.X("value:Q", title=_title(title, narrow), scale=altair.Scale(domainMin=0, nice=True),
-                 axis=_value_axis(percent, title, narrow))
+    x = altair.X(
+        "value:Q",
+        title=_title(title, narrow),
+        scale=altair.Scale(domainMin=0, nice=True),
+        axis=_value_axis(percent, title, narrow),
+    )
     tooltip = _tooltip("Category", "Panel")
     layer = altair.layer(
         base.mark_bar(color=PALETTE[0], **bar).encode(y=y, x=x, tooltip=tooltip),
-        base.mark_text(**shift, align="left", baseline="middle", dx=4).encode(y=y, x=x, text="shown:N", tooltip=tooltip),
+        base.mark_text(**shift, align="left", baseline="middle", dx=4).encode(
+            y=y, x=x, text="shown:N", tooltip=tooltip
+        ),
     ).properties(width=width, height=altair.Step(step))
     # A long panel title wraps over the panel's own width (it would otherwise squeeze the bars).
     title_wrap = NARROW_PANEL_WRAP if narrow else PANEL_WRAP
     data["panel"] = data["panel"].map(lambda t: _lines(t, title_wrap))
     panels = [_lines(p, title_wrap) for p in panels]
-    header = altair.Header(labelFontWeight="bold", labelAnchor="start", labelAngle=0, labelOrient="top",
-                           labelLimit=0, labelExpr="split(datum.label, '|')")
+    header = altair.Header(
+        labelFontWeight="bold",
+        labelAnchor="start",
+        labelAngle=0,
+        labelOrient="top",
+        labelLimit=0,
+        labelExpr="split(datum.label, '|')",
+    )
     chart = altair.FacetChart(
-        data=data[["panel", "row", "position", "value", "shown"] + TIP_COLUMNS], spec=layer,
+        data=data[["panel", "row", "position", "value", "shown"] + TIP_COLUMNS],
+        spec=layer,
         facet=altair.Facet("panel:N", sort=panels, title=None, header=header),
-        columns=1).resolve_scale(y="independent")
+        columns=1,
+    ).resolve_scale(y="independent")
     return Figure(chart, alt, note if note is not None else source_note(frame), frame)
 
 
@@ -899,10 +1164,20 @@ def _composition_colours(categories: list[str], ordinal: bool) -> list[str]:
 
 
 @responsive
-def composition_bars(frame: pd.DataFrame, *, alt: str, categories: list[str], label: str = "group",
-                     facet: str | None = None, width: int = 420, wrap_at: int = 34, note: str | None = None,
-                     title: str = "Per cent of recorded working time", ordinal: bool = False,
-                     narrow: bool = False) -> Figure:
+def composition_bars(
+    frame: pd.DataFrame,
+    *,
+    alt: str,
+    categories: list[str],
+    label: str = "group",
+    facet: str | None = None,
+    width: int = 420,
+    wrap_at: int = 34,
+    note: str | None = None,
+    title: str = "Per cent of recorded working time",
+    ordinal: bool = False,
+    narrow: bool = False,
+) -> Figure:
     """Horizontal stacked bars: one bar per `label` (e.g. a setting), one segment per category.
 
     Made for compositions such as the share of working time in each diary
@@ -943,35 +1218,70 @@ def composition_bars(frame: pd.DataFrame, *, alt: str, categories: list[str], la
     lines = max(len(s.split("|")) for s in order) if order else 1
     axis, step, bar, shift = _layout(narrow, lines, lines * 15 + 10, band=0.75)
     y = altair.Y("bar:N", sort=order, title=None, axis=axis)
-    x = altair.X("x0:Q", title=_title(title, narrow), scale=altair.Scale(domain=[0, 102], nice=False),
-                 axis=altair.Axis(labelExpr="datum.value + '%'", labelOverlap="greedy",
-                                  values=[0, 50, 100] if narrow else [0, 25, 50, 75, 100]))
-    color = altair.Color("category:N", title=None, sort=categories,
-                         scale=altair.Scale(domain=categories, range=colours),
-                         legend=altair.Legend(orient="top", direction="horizontal", labelLimit=0,
-                                              columns=1 if narrow else _legend_columns(categories)))
+    x = altair.X(
+        "x0:Q",
+        title=_title(title, narrow),
+        scale=altair.Scale(domain=[0, 102], nice=False),
+        axis=altair.Axis(
+            labelExpr="datum.value + '%'",
+            labelOverlap="greedy",
+            values=[0, 50, 100] if narrow else [0, 25, 50, 75, 100],
+        ),
+    )
+    color = altair.Color(
+        "category:N",
+        title=None,
+        sort=categories,
+        scale=altair.Scale(domain=categories, range=colours),
+        legend=altair.Legend(
+            orient="top", direction="horizontal", labelLimit=0, columns=1 if narrow else _legend_columns(categories)
+        ),
+    )
     tooltip = _tooltip("Who or what", "Category")
     bars = base.mark_bar(**bar).encode(y=y, x=x, x2="x1:Q", color=color, tooltip=tooltip)
-    text = base.transform_filter(f"datum.value / 102 * plot_width >= {_LABEL_ROOM}").transform_calculate(
-        mid="(datum.x0 + datum.x1) / 2").mark_text(**shift, fontSize=10).encode(
-        y=y, x="mid:Q", text="shown:N", tooltip=tooltip,
-        color=altair.condition(altair.FieldOneOfPredicate(field="category", oneOf=dark),
-                               altair.value("white"), altair.value("#0b0c0c")))
+    text = (
+        base.transform_filter(f"datum.value / 102 * plot_width >= {_LABEL_ROOM}")
+        .transform_calculate(mid="(datum.x0 + datum.x1) / 2")
+        .mark_text(**shift, fontSize=10)
+        .encode(
+            y=y,
+            x="mid:Q",
+            text="shown:N",
+            tooltip=tooltip,
+            color=altair.condition(
+                altair.FieldOneOfPredicate(field="category", oneOf=dark), altair.value("white"), altair.value("#0b0c0c")
+            ),
+        )
+    )
     layer = bars + text
     if facet:
         panels = list(dict.fromkeys(laid[facet]))
-        chart = layer.properties(width=width, height=altair.Step(step)).facet(
-            row=altair.Row(f"{facet}:N", title=None, sort=panels,
-                           header=altair.Header(labelAngle=0, labelAlign="left", labelAnchor="start",
-                                                labelOrient="top", labelFontWeight="bold", labelLimit=0,
-                                                labelExpr="split(datum.label, '|')"))
-        ).resolve_scale(y="independent")
+        chart = (
+            layer.properties(width=width, height=altair.Step(step))
+            .facet(
+                row=altair.Row(
+                    f"{facet}:N",
+                    title=None,
+                    sort=panels,
+                    header=altair.Header(
+                        labelAngle=0,
+                        labelAlign="left",
+                        labelAnchor="start",
+                        labelOrient="top",
+                        labelFontWeight="bold",
+                        labelLimit=0,
+                        labelExpr="split(datum.label, '|')",
+                    ),
+                )
+            )
+            .resolve_scale(y="independent")
+        )
     else:
         chart = layer.properties(width=width, height=step * len(order))
     return Figure(chart.add_params(_plot_width(width)), alt, note if note is not None else source_note(frame), frame)
 
 
-SURVEY_YEARS = [2009, 2010, 2011, 2018, 2021]   # fieldwork years of the five sources: the axis ticks
+SURVEY_YEARS = [2009, 2010, 2011, 2018, 2021]  # fieldwork years of the five sources: the axis ticks
 _SHAPES = {"same-question": "circle", "similar": "diamond", "different-population": "square", "proxy": "triangle-up"}
 
 
@@ -983,7 +1293,7 @@ class TimelineFigure(Figure):
 
 
 _PERCENT_KINDS = {"share-agreeing", "share-reporting", "share-of-councils", "share-of-posts", "share-of-working-time"}
-_BOUND_TIP = {"over": 1, "under": -1}   # an arrow up from a lower bound, down from an upper one
+_BOUND_TIP = {"over": 1, "under": -1}  # an arrow up from a lower bound, down from an upper one
 
 
 def _axis_title(kind: str) -> str:
@@ -999,8 +1309,9 @@ def _y_scale(kind: str, rows: pd.DataFrame):
 
 
 @responsive
-def timeline(frame: pd.DataFrame, *, alt: str, note: str, width: int = 430, wrap_at: int = 60,
-             narrow: bool = False) -> Figure:
+def timeline(
+    frame: pd.DataFrame, *, alt: str, note: str, width: int = 430, wrap_at: int = 60, narrow: bool = False
+) -> Figure:
     """Each indicator's linked values on a fieldwork-year axis, one small panel per indicator.
 
     `frame` is `swsurveys.crosswalk.linked()` output. A panel holds only the
@@ -1017,30 +1328,52 @@ def timeline(frame: pd.DataFrame, *, alt: str, note: str, width: int = 430, wrap
     if narrow:
         width, wrap_at = 250, 34
     if "place" not in frame.columns:
-        raise ValueError("timeline() needs linked values placed on their axes: pass swsurveys.crosswalk.linked() "
-                         "output (its `place` column says which are drawn)")
+        raise ValueError(
+            "timeline() needs linked values placed on their axes: pass swsurveys.crosswalk.linked() "
+            "output (its `place` column says which are drawn)"
+        )
     on_axis = frame[frame["place"] == "axis"]
     # The legends name only who and what is drawn (each keeps its house colour and shape).
     colours = {p: c for p, c in zip(POPULATION.values(), PALETTE) if p in set(on_axis["population"])}
-    shapes = {COMPARABILITY_LABEL[c]: _SHAPES[c] for c in COMPARABILITY
-              if COMPARABILITY_LABEL[c] in set(on_axis["comparability_label"])}
-    colour = altair.Color("population:N", title="Who answered", sort=list(colours),
-                          scale=altair.Scale(domain=list(colours), range=list(colours.values())),
-                          legend=altair.Legend(orient="top", direction="vertical", labelLimit=0))
+    shapes = {
+        COMPARABILITY_LABEL[c]: _SHAPES[c]
+        for c in COMPARABILITY
+        if COMPARABILITY_LABEL[c] in set(on_axis["comparability_label"])
+    }
+    colour = altair.Color(
+        "population:N",
+        title="Who answered",
+        sort=list(colours),
+        scale=altair.Scale(domain=list(colours), range=list(colours.values())),
+        legend=altair.Legend(orient="top", direction="vertical", labelLimit=0),
+    )
     # On a phone the two legends go one above and one under the panels: side by side they are too wide.
-    shape = altair.Shape("comparability_label:N", title="Comparability", sort=list(shapes),
-                         scale=altair.Scale(domain=list(shapes), range=list(shapes.values())),
-                         legend=altair.Legend(orient="bottom" if narrow else "top", direction="vertical"))
+    shape = altair.Shape(
+        "comparability_label:N",
+        title="Comparability",
+        sort=list(shapes),
+        scale=altair.Scale(domain=list(shapes), range=list(shapes.values())),
+        legend=altair.Legend(orient="bottom" if narrow else "top", direction="vertical"),
+    )
     years = sorted(set(on_axis["year"]))
     domain = [years[0] - 0.6, years[-1] + 0.9] if years else [2009, 2021]
     groups = list(on_axis.groupby("indicator", sort=False))
     panels = []
     for number, (indicator, rows) in enumerate(groups, start=1):
-        x = altair.X("year:Q", title="Fieldwork year" if number == len(groups) else None,
-                     scale=altair.Scale(domain=domain, nice=False),
-                     axis=altair.Axis(values=years, format="d", grid=False, labelOverlap=False, labelFontSize=11,
-                                      # on a phone a year a tick apart fits only as '09
-                                      **({"labelExpr": "'\u2019' + slice(datum.label, 2)"} if narrow else {})))
+        x = altair.X(
+            "year:Q",
+            title="Fieldwork year" if number == len(groups) else None,
+            scale=altair.Scale(domain=domain, nice=False),
+            axis=altair.Axis(
+                values=years,
+                format="d",
+                grid=False,
+                labelOverlap=False,
+                labelFontSize=11,
+                # on a phone a year a tick apart fits only as '09
+                **({"labelExpr": "'\u2019' + slice(datum.label, 2)"} if narrow else {}),
+            ),
+        )
         kind = rows["kind"].iloc[0]
         scale, label = _y_scale(kind, rows)
         y = altair.Y("value:Q", title=_axis_title(kind), scale=scale, axis=altair.Axis(tickCount=3, labelExpr=label))
@@ -1057,34 +1390,51 @@ def timeline(frame: pd.DataFrame, *, alt: str, note: str, width: int = 430, wrap
         data["tip"] = data["value"] + data["bound"].map(_BOUND_TIP).fillna(0) * reach
         base = altair.Chart(data)
         exact, bounded = "datum.bound == ''", "datum.bound != ''"
-        tooltip = [altair.Tooltip("indicator:N", title="Indicator"), altair.Tooltip("source:N", title="Source"),
-                   altair.Tooltip("shown:N", title="Value as printed"),
-                   altair.Tooltip("population:N", title="Who answered"),
-                   altair.Tooltip("comparability_label:N", title="Comparability"),
-                   altair.Tooltip("lines:N", title="Source line(s)")]
+        tooltip = [
+            altair.Tooltip("indicator:N", title="Indicator"),
+            altair.Tooltip("source:N", title="Source"),
+            altair.Tooltip("shown:N", title="Value as printed"),
+            altair.Tooltip("population:N", title="Who answered"),
+            altair.Tooltip("comparability_label:N", title="Comparability"),
+            altair.Tooltip("lines:N", title="Source line(s)"),
+        ]
         layers = [
-            base.transform_filter(exact).mark_point(size=110, filled=True, opacity=1)
+            base.transform_filter(exact)
+            .mark_point(size=110, filled=True, opacity=1)
             .encode(x=x, y=y, color=colour, shape=shape, tooltip=tooltip),
             # A printed bound: an open marker at the bound and an arrow the way the true value lies.
             base.transform_filter(bounded).mark_rule(strokeWidth=1.5).encode(x=x, y=y, y2="tip:Q", color=colour),
-            base.transform_filter(bounded).mark_point(size=110, filled=False, strokeWidth=2, opacity=1)
+            base.transform_filter(bounded)
+            .mark_point(size=110, filled=False, strokeWidth=2, opacity=1)
             .encode(x=x, y=y, color=colour, shape=shape, tooltip=tooltip),
-            base.transform_filter(bounded).mark_point(shape="triangle", size=40, filled=True, opacity=1)
+            base.transform_filter(bounded)
+            .mark_point(shape="triangle", size=40, filled=True, opacity=1)
             .encode(x=x, y="tip:Q", color=colour),
-            base.transform_filter("!datum.below").mark_text(baseline="bottom", dy=-9, fontSize=10)
+            base.transform_filter("!datum.below")
+            .mark_text(baseline="bottom", dy=-9, fontSize=10)
             .encode(x=x, y=y, text="shown:N", tooltip=tooltip),
-            base.transform_filter("datum.below").mark_text(baseline="top", dy=9, fontSize=10)
+            base.transform_filter("datum.below")
+            .mark_text(baseline="top", dy=9, fontSize=10)
             .encode(x=x, y=y, text="shown:N", tooltip=tooltip),
         ]
         panel = altair.layer(*layers).properties(
-            width=width, height=100,
-            title=altair.TitleParams(wrap(indicator, wrap_at), anchor="start", fontSize=12, fontWeight="bold"))
+            width=width,
+            height=100,
+            title=altair.TitleParams(wrap(indicator, wrap_at), anchor="start", fontSize=12, fontWeight="bold"),
+        )
         panels.append(panel)
     beside = frame[frame["place"] != "axis"]
     # The values not drawn are listed in the page under the figure (`crosswalk.beside`), in readable text.
-    chart = (altair.vconcat(*panels, spacing=18).resolve_scale(color="shared", shape="shared") if panels
-             else altair.Chart(pd.DataFrame({"text": ["No two sources here measure the same thing the same way: "
-                                                      "each value is written out below."]}))
-             .mark_text(align="left", fontSize=12, color="#0b0c0c").encode(x=altair.value(0), text="text:N")
-             .properties(width=width, height=20))
+    chart = (
+        altair.vconcat(*panels, spacing=18).resolve_scale(color="shared", shape="shared")
+        if panels
+        else altair.Chart(
+            pd.DataFrame(
+                {"text": ["No two sources here measure the same thing the same way: each value is written out below."]}
+            )
+        )
+        .mark_text(align="left", fontSize=12, color="#0b0c0c")
+        .encode(x=altair.value(0), text="text:N")
+        .properties(width=width, height=20)
+    )
     return TimelineFigure(chart, alt, note, on_axis.copy(), beside=beside.copy())

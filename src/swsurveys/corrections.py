@@ -8,6 +8,7 @@ meets the number also meets its correction. Reading a table's corrections is
 recorded as that table's part of the file, so adding a correction re-runs only
 the chapters that show the table.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -95,7 +96,7 @@ def at_lines(places: set[tuple[str, int]]) -> list[dict]:
     surveys = {survey for survey, _ in places}
     candidates = [c for c in _all(folder) if c["survey"] in surveys]
     if not candidates:
-        record_read(folder / "corrections.csv")   # a correction logged later must re-run the chapter
+        record_read(folder / "corrections.csv")  # a correction logged later must re-run the chapter
         return []
     from .catalogue import load
 

@@ -6,6 +6,7 @@ the population that answered and the comparability rating. Where a survey's
 indicator is the sum of several printed categories (2011's "strongly agree"
 + "agree"), the value is computed by `derived.combine` and marked derived.
 """
+
 from __future__ import annotations
 
 import re
@@ -70,20 +71,38 @@ def _one_value(links: pd.DataFrame) -> dict:
     first = links.iloc[0]
     observations = load(first["survey"], first["table"])
     keyed = observations.set_index(_OBSERVATION[2:]).sort_index()
-    picked = pd.concat([keyed.loc[[tuple(row[k] for k in _OBSERVATION[2:])]].reset_index()
-                        for _, row in links.iterrows()], ignore_index=True)
+    picked = pd.concat(
+        [keyed.loc[[tuple(row[k] for k in _OBSERVATION[2:])]].reset_index() for _, row in links.iterrows()],
+        ignore_index=True,
+    )
     lines = "; ".join(str(line) for line in picked["line"])
     printed = " + ".join(picked["printed"])
     if len(picked) == 1:
         row = picked.iloc[0]
-        return {"value": row["value"], "derived": False, "status": row["status"], "base": row["base"],
-                "printed": printed, "lines": lines, "category": row["category"]}
+        return {
+            "value": row["value"],
+            "derived": False,
+            "status": row["status"],
+            "base": row["base"],
+            "printed": printed,
+            "lines": lines,
+            "category": row["category"],
+        }
     total = derived.combine(picked, list(picked["category"]), " + ".join(picked["category"]))
     if len(total) != 1:
-        raise ValueError(f"crosswalk: the rows for {first['indicator']!r} in {first['survey']} do not add up "
-                         "to one value (each must be a category of the same question, group and measure)")
-    return {"value": total["value"].item(), "derived": True, "status": "", "base": picked["base"].iloc[0],
-            "printed": printed, "lines": lines, "category": total["category"].item()}
+        raise ValueError(
+            f"crosswalk: the rows for {first['indicator']!r} in {first['survey']} do not add up "
+            "to one value (each must be a category of the same question, group and measure)"
+        )
+    return {
+        "value": total["value"].item(),
+        "derived": True,
+        "status": "",
+        "base": picked["base"].iloc[0],
+        "printed": printed,
+        "lines": lines,
+        "category": total["category"].item(),
+    }
 
 
 def linked(theme: str | list[str] | None = None) -> pd.DataFrame:
@@ -114,27 +133,52 @@ def linked(theme: str | list[str] | None = None) -> pd.DataFrame:
         source = info.loc[survey]
         first = links.iloc[0]
         axis = axes.loc[(theme_id, indicator)]
-        shown = _value_text(value["value"], measure, value["derived"],
-                            str(table_info(survey, first["table"]).get("unit", "")), first["bound"]) or value["printed"]
-        out.append({
-            "theme": theme_id, "theme_label": labels.get(theme_id, theme_id), "indicator": indicator,
-            "survey": survey, "source": source["short_title"], "year": _fieldwork_year(source["fieldwork_start"]),
-            "population": POPULATION[source["respondent_type"]], "group": group, "measure": measure,
-            "value": value["value"],
-            # What a reader sees: the number with its unit, or the printed words where there is none.
-            "shown": shown,
-            "printed": value["printed"], "lines": value["lines"], "derived": value["derived"],
-            "status": value["status"], "base": value["base"],
-            "comparability": links["comparability"].iloc[0],
-            "comparability_label": COMPARABILITY_LABEL[links["comparability"].iloc[0]],
-            "note": links["note"].iloc[0], "table": links["table"].iloc[0],
-            "question": links["question"].iloc[0], "category": value["category"],
-            "kind": first["kind"], "kind_label": KIND_LABEL[first["kind"]], "direction": first["direction"],
-            "bound": first["bound"], "axis_kind": axis["kind"], "axis_direction": axis["direction"],
-            "on_axis": (first["kind"], first["direction"]) == (axis["kind"], axis["direction"]),
-            "why": _why(first, axis),
-            "says": f"{source['short_title']}: {_own_words(first, shown)}",
-        })
+        shown = (
+            _value_text(
+                value["value"],
+                measure,
+                value["derived"],
+                str(table_info(survey, first["table"]).get("unit", "")),
+                first["bound"],
+            )
+            or value["printed"]
+        )
+        out.append(
+            {
+                "theme": theme_id,
+                "theme_label": labels.get(theme_id, theme_id),
+                "indicator": indicator,
+                "survey": survey,
+                "source": source["short_title"],
+                "year": _fieldwork_year(source["fieldwork_start"]),
+                "population": POPULATION[source["respondent_type"]],
+                "group": group,
+                "measure": measure,
+                "value": value["value"],
+                # What a reader sees: the number with its unit, or the printed words where there is none.
+                "shown": shown,
+                "printed": value["printed"],
+                "lines": value["lines"],
+                "derived": value["derived"],
+                "status": value["status"],
+                "base": value["base"],
+                "comparability": links["comparability"].iloc[0],
+                "comparability_label": COMPARABILITY_LABEL[links["comparability"].iloc[0]],
+                "note": links["note"].iloc[0],
+                "table": links["table"].iloc[0],
+                "question": links["question"].iloc[0],
+                "category": value["category"],
+                "kind": first["kind"],
+                "kind_label": KIND_LABEL[first["kind"]],
+                "direction": first["direction"],
+                "bound": first["bound"],
+                "axis_kind": axis["kind"],
+                "axis_direction": axis["direction"],
+                "on_axis": (first["kind"], first["direction"]) == (axis["kind"], axis["direction"]),
+                "why": _why(first, axis),
+                "says": f"{source['short_title']}: {_own_words(first, shown)}",
+            }
+        )
     frame = pd.DataFrame(out)
     if frame.empty:
         return frame
@@ -196,8 +240,13 @@ def row_value(row) -> Value:
     lines = tuple(int(n) for n in str(row["lines"]).split(";"))
     where = f"{row['source']}, line{'s' if len(lines) > 1 else ''} {', '.join(str(n) for n in lines)}"
     if row["derived"]:
-        return Value(row["shown"], row["survey"], lines, f"Derived, not printed: sum of {row['category']} "
-                     f"(printed {row['printed']}): {where}", how=f"sum of {row['category']}")
+        return Value(
+            row["shown"],
+            row["survey"],
+            lines,
+            f"Derived, not printed: sum of {row['category']} (printed {row['printed']}): {where}",
+            how=f"sum of {row['category']}",
+        )
     return Value(row["shown"], row["survey"], lines, f"Printed '{row['printed']}': {where}")
 
 
@@ -243,15 +292,24 @@ def beside(frame: pd.DataFrame, heading: bool = True) -> Words:
     charted = set(frame.loc[frame["place"] == "axis", "indicator"])
     out = []
     if heading:
-        out.append("**Not on the chart's axes**: other kinds of measure, or one source alone, in their own words."
-                   if charted else "**No two sources here measure the same thing the same way**: "
-                   "each value in its own words.")
+        out.append(
+            "**Not on the chart's axes**: other kinds of measure, or one source alone, in their own words."
+            if charted
+            else "**No two sources here measure the same thing the same way**: each value in its own words."
+        )
         out.append("")
     for indicator, group in rest.groupby("indicator", sort=False):
-        where = ("beside its chart above" if indicator in charted else
-                 "no two sources measure it the same way, so no chart" if len(group) > 1 else "one source, so no chart")
-        items = [says(r, indicator in charted)
-                 for r in group.sort_values("place", ascending=False, kind="stable").itertuples()]
+        where = (
+            "beside its chart above"
+            if indicator in charted
+            else "no two sources measure it the same way, so no chart"
+            if len(group) > 1
+            else "one source, so no chart"
+        )
+        items = [
+            says(r, indicator in charted)
+            for r in group.sort_values("place", ascending=False, kind="stable").itertuples()
+        ]
         if len(items) == 1:
             out.append(f"- *{_escape(indicator)}* ({where}): {items[0]}")
         else:
@@ -268,18 +326,26 @@ def figure(frame: pd.DataFrame, lines: str = "in the table below", **options):
     frame = frame if "place" in frame.columns else place(frame)
     parts = []
     for indicator, rows in frame[frame["place"] == "axis"].groupby("indicator", sort=False):
-        values = ", ".join(f"{r.source} ({r.year}, {r.population.lower()}, {r.comparability_label.lower()}): "
-                           f"{r.shown}" for r in rows.itertuples())
+        values = ", ".join(
+            f"{r.source} ({r.year}, {r.population.lower()}, {r.comparability_label.lower()}): {r.shown}"
+            for r in rows.itertuples()
+        )
         parts.append(f"{indicator} ({KIND_LABEL[rows['kind'].iloc[0]]}) — {values}")
-    others = [f"{r.indicator}: {r.says}" + (f" ({r.why})" if r.why else "")
-              for r in frame[frame["place"] != "axis"].itertuples()]
-    alt = ("Dots on a fieldwork-year axis, one panel per indicator, each axis holding one kind of measure asked "
-           "one way round; colour shows who answered and marker shape the comparability. "
-           + ("; ".join(parts) + ". " if parts else "No indicator here has two sources of one kind to chart. ")
-           + ("Written under the figure instead of drawn: " + "; ".join(others) + "." if others else ""))
+    others = [
+        f"{r.indicator}: {r.says}" + (f" ({r.why})" if r.why else "")
+        for r in frame[frame["place"] != "axis"].itertuples()
+    ]
+    alt = (
+        "Dots on a fieldwork-year axis, one panel per indicator, each axis holding one kind of measure asked "
+        "one way round; colour shows who answered and marker shape the comparability. "
+        + ("; ".join(parts) + ". " if parts else "No indicator here has two sources of one kind to chart. ")
+        + ("Written under the figure instead of drawn: " + "; ".join(others) + "." if others else "")
+    )
     sources = sorted(set(frame["source"]), key=lambda s: frame.loc[frame["source"] == s, "year"].min())
-    note = ("Sources: " + "; ".join(sources) + f", as linked in the book's crosswalk (source lines {lines}). "
-            "Values are as printed, except those marked derived: the sum of two printed shares.")
+    note = (
+        "Sources: " + "; ".join(sources) + f", as linked in the book's crosswalk (source lines {lines}). "
+        "Values are as printed, except those marked derived: the sum of two printed shares."
+    )
     return timeline(frame, alt=alt, note=note, **options)
 
 
@@ -290,12 +356,26 @@ def table(frame: pd.DataFrame):
     # Who answered is in each note (and coloured in the chart); leaving it out gives the note room.
     frame = frame if "place" in frame.columns else place(frame)
     frame = frame.assign(
-        measured=[f"{r.kind_label.capitalize()}" + (", asked the other way round" if r.direction == "reversed" else "")
-                  + (", printed as a bound" if r.bound else "") for r in frame.itertuples()],
-        where=frame["place"].map(PLACE_LABEL))
-    columns = {"indicator": "Indicator", "year": "Year", "source": "Source", "shown": "Value",
-               "measured": "Measured as", "where": "Shown", "comparability_label": "Comparability",
-               "note": "What differs", "lines": "Line", "survey": "survey"}
+        measured=[
+            f"{r.kind_label.capitalize()}"
+            + (", asked the other way round" if r.direction == "reversed" else "")
+            + (", printed as a bound" if r.bound else "")
+            for r in frame.itertuples()
+        ],
+        where=frame["place"].map(PLACE_LABEL),
+    )
+    columns = {
+        "indicator": "Indicator",
+        "year": "Year",
+        "source": "Source",
+        "shown": "Value",
+        "measured": "Measured as",
+        "where": "Shown",
+        "comparability_label": "Comparability",
+        "note": "What differs",
+        "lines": "Line",
+        "survey": "survey",
+    }
     return show(frame[list(columns)].rename(columns=columns), source_lines=("Line", "survey"))
 
 
@@ -310,8 +390,10 @@ def comparisons(frame: pd.DataFrame) -> Words:
     on_axis = frame[frame["place"] == "axis"]
     sources = list(dict.fromkeys(on_axis.sort_values("year", kind="stable")["source"]))
     header = ["Indicator", *sources, "Comparability"]
-    out = ["| " + " | ".join(_escape(h) for h in header) + " |",
-           "|" + "|".join([":---"] + ["---:"] * len(sources) + [":---"]) + "|"]
+    out = [
+        "| " + " | ".join(_escape(h) for h in header) + " |",
+        "|" + "|".join([":---"] + ["---:"] * len(sources) + [":---"]) + "|",
+    ]
     for indicator, rows in on_axis.groupby("indicator", sort=False):
         cells = {r.source: row_value(r)._repr_markdown_() for r in rows.itertuples()}
         ratings = ", ".join(dict.fromkeys(rows["comparability_label"]))

@@ -3,6 +3,7 @@
 Every CSV here is UTF-8 with a header row and LF line endings, quoted only
 where a cell needs it. Rows are dicts of strings, as `csv.DictReader` gives them.
 """
+
 from __future__ import annotations
 
 import csv

@@ -1,8 +1,21 @@
 """Dates as the book writes them: '22 February 2010', 'June 2011', '2012'."""
+
 from __future__ import annotations
 
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"]
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def format_date(iso: str, day: bool = True) -> str:

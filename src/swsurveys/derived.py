@@ -6,6 +6,7 @@ set to True, `printed` empty, `note` saying how the value was made and
 them), so a chart or table can say which of its numbers are ours and link
 each to all of its sources.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -36,9 +37,12 @@ def combine(frame: pd.DataFrame, categories: list[str], label: str) -> pd.DataFr
     parts = frame[frame["category"].isin(categories) & frame["value"].notna()]
     grouped = parts.groupby(_KEYS, dropna=False, sort=False)
     complete = grouped["category"].transform("nunique") == len(categories)
-    summed = (parts[complete].groupby(_KEYS, dropna=False, sort=False)
-              .agg(value=("value", "sum"), order=("order", "min"), base=("base", "first"),
-                   lines=("line", _lines)).reset_index())
+    summed = (
+        parts[complete]
+        .groupby(_KEYS, dropna=False, sort=False)
+        .agg(value=("value", "sum"), order=("order", "min"), base=("base", "first"), lines=("line", _lines))
+        .reset_index()
+    )
     summed["category"] = label
     return _mark(summed, f"derived: sum of {' + '.join(categories)}")
 

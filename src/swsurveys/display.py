@@ -1,4 +1,5 @@
 """Tables for chapters: markdown that pandoc turns into HTML and Typst, with data text escaped."""
+
 from __future__ import annotations
 
 import html
@@ -26,8 +27,9 @@ def escape_html(text: object) -> str:
 class MarkdownTable:
     """A pipe table that displays as `text/markdown` in Jupyter and under swbook."""
 
-    def __init__(self, frame: pd.DataFrame, align: dict[str, str] | None = None,
-                 source_lines: tuple[str, str] | None = None) -> None:
+    def __init__(
+        self, frame: pd.DataFrame, align: dict[str, str] | None = None, source_lines: tuple[str, str] | None = None
+    ) -> None:
         self.frame = frame
         self.align = align or {}
         self.source_lines = source_lines
@@ -38,11 +40,16 @@ class MarkdownTable:
         columns = [c for c in self.frame.columns if c != self.survey_column]
         header = "| " + " | ".join(escape_markdown(c) for c in columns) + " |"
         rule = "|" + "|".join(self._rule(c) for c in columns) + "|"
-        rows = ["| " + " | ".join(self._linked(column, row[column], row) for column in columns) + " |"
-                for row in self.frame.to_dict("records")]
+        rows = [
+            "| " + " | ".join(self._linked(column, row[column], row) for column in columns) + " |"
+            for row in self.frame.to_dict("records")
+        ]
         # The notice of a corrected value stands under the table (after its caption in the book).
-        notices = [f'[**{escape_markdown(corrections.heading(c))}** {escape_markdown(corrections.detail(c))}]'
-                   f'{{.correction-notice data-correction="{corrections.anchor(c)}"}}' for c in self._notices()]
+        notices = [
+            f"[**{escape_markdown(corrections.heading(c))}** {escape_markdown(corrections.detail(c))}]"
+            f'{{.correction-notice data-correction="{corrections.anchor(c)}"}}'
+            for c in self._notices()
+        ]
         return "\n".join([header, rule, *rows]) + "".join(f"\n\n{n}" for n in notices)
 
     def _notices(self) -> list[dict]:
@@ -53,10 +60,11 @@ class MarkdownTable:
             places = set()
             for row in self.frame.to_dict("records"):
                 survey = row[self.survey_column] if self.survey_column else self.source_lines[1]
-                places |= {(survey, int(n)) for n in str(row[self.source_lines[0]]).replace(";", " ").split()
-                           if n.isdigit()}
+                places |= {
+                    (survey, int(n)) for n in str(row[self.source_lines[0]]).replace(";", " ").split() if n.isdigit()
+                }
             return corrections.at_lines(places)
-        return []   # a table that shows neither keys nor source lines shows no notice of its own
+        return []  # a table that shows neither keys nor source lines shows no notice of its own
 
     def _rule(self, column: str) -> str:
         # pandoc reads relative column widths from the dashes, so give long text more room.
@@ -94,8 +102,9 @@ class MarkdownTable:
         return self._repr_markdown_()
 
 
-def table(frame: pd.DataFrame, align: dict[str, str] | None = None,
-          source_lines: tuple[str, str] | None = None) -> MarkdownTable:
+def table(
+    frame: pd.DataFrame, align: dict[str, str] | None = None, source_lines: tuple[str, str] | None = None
+) -> MarkdownTable:
     """Show `frame` as a table in the book (label the cell `tbl-…` and give a `tbl-cap`).
 
     `source_lines=("Line", "ofsted-2010")` links each value of the column

@@ -3,6 +3,7 @@
 The record lets the book builder know which data files a chapter depends on,
 so that a changed CSV re-renders exactly the chapters that read it.
 """
+
 from __future__ import annotations
 
 import os

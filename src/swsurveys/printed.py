@@ -4,21 +4,44 @@ The verification of the data package rests on this module: a stored `value`
 must be what its `printed` token says, and that token must stand on the cited
 line as a whole token. Both rules live here so they are tested once.
 """
+
 from __future__ import annotations
 
 import re
 
 _UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
 }
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-         "seventy": 70, "eighty": 80, "ninety": 90}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 # Exact fractions read as a percentage of respondents.
-_FRACTIONS = {"half": 50, "a half": 50, "a third": None, "a quarter": 25,
-              "a fifth": 20, "a tenth": 10, "three quarters": 75}
+_FRACTIONS = {
+    "half": 50,
+    "a half": 50,
+    "a third": None,
+    "a quarter": 25,
+    "a fifth": 20,
+    "a tenth": 10,
+    "three quarters": 75,
+}
 
 _NUMBER = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?|[-+]?\.\d+")
 _PERCENT_WORDS = re.compile(r"\s*(?:%|per\s*cent|percent)\s*$", re.IGNORECASE)
@@ -71,6 +94,5 @@ def occurs_on_line(printed: str, line: str) -> bool:
     """
     if not printed:
         return False
-    pattern = (r"(?<![0-9A-Za-z])(?<![0-9][.,])" + re.escape(printed)
-               + r"(?![0-9A-Za-z])(?![.,][0-9])")
+    pattern = r"(?<![0-9A-Za-z])(?<![0-9][.,])" + re.escape(printed) + r"(?![0-9A-Za-z])(?![.,][0-9])"
     return re.search(pattern, line) is not None

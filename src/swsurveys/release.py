@@ -4,6 +4,7 @@ The version and date come from CITATION.cff (read by `swbook.edition`, the one
 reader of it), so the data zip of each release carries the same version as
 the book's title page and the citation.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

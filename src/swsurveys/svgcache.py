@@ -10,6 +10,7 @@ The drawings live in `.swbook-cache/svg/` beside the data package's project
 (or `$SWSURVEYS_SVG_CACHE`); the folder is safe to delete at any time, and a
 folder that cannot be written just means drawing every time.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -47,7 +48,7 @@ def draw(spec: dict, renderer: Callable[[dict], str], variant: str = "") -> str:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_text(svg, encoding="utf-8")
-        temporary.replace(path)   # atomic: two chapters drawing the same chart never see half a file
+        temporary.replace(path)  # atomic: two chapters drawing the same chart never see half a file
     except OSError:
-        pass   # a read-only project still builds; it only draws every time
+        pass  # a read-only project still builds; it only draws every time
     return svg

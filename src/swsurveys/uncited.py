@@ -8,6 +8,7 @@ why it holds no finding (a page number, a heading, a web address, a value
 already stored from another line …). An exclusion of a line that is cited, or
 that carries no quantity, is stale and is reported too.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,7 +19,9 @@ _QUANTITY = re.compile(
     r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
     r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|"
     r"half|halves|thirds?|quarters?|fifths?|sixths?|sevenths?|eighths?|tenths?|majority|minority|"
-    r"per\s?cent|dozen|twice|double|treble|handful)\b", re.IGNORECASE)
+    r"per\s?cent|dozen|twice|double|treble|handful)\b",
+    re.IGNORECASE,
+)
 
 KINDS = {
     "furniture": "page numbers, running heads, the contents and the cover",

@@ -4,6 +4,7 @@ Every problem is reported as `path:line: column: problem (expected …)`, and al
 problems are collected before anything is reported, so an author fixes them in
 one pass. `validate()` returns the list; an empty list means the data are good.
 """
+
 from __future__ import annotations
 
 import csv
@@ -36,6 +37,7 @@ class Problem:
 
 # ---------------------------------------------------------------- frictionless
 
+
 def _schema_problems(root: Path) -> list[Problem]:
     """Types, required fields, enums, patterns, primary and foreign keys."""
     from frictionless import Package  # imported here: chapters import swsurveys but rarely validate
@@ -50,8 +52,15 @@ def _schema_problems(root: Path) -> list[Problem]:
             problems.append(_from_frictionless(path, error, lines, keys.get(task.place, "primary key")))
         if any("error limit" in warning for warning in task.warnings):
             last = max((p.line for p in problems if p.path == path), default=1)
-            problems.append(Problem(path, last, "-", f"frictionless stopped after {FRICTIONLESS_LIMIT} errors in this "
-                                    f"file; there may be more", "fix these and run again to see the rest"))
+            problems.append(
+                Problem(
+                    path,
+                    last,
+                    "-",
+                    f"frictionless stopped after {FRICTIONLESS_LIMIT} errors in this file; there may be more",
+                    "fix these and run again to see the rest",
+                )
+            )
     for error in report.errors:
         problems.append(Problem("data/datapackage.json", 1, "-", error.message))
     return problems
@@ -106,8 +115,11 @@ def _from_frictionless(path: str, error, lines: list[int] = (), key: str = "prim
         return Problem(path, line, column, f"{cell!r} breaks a constraint", note.replace("constraint ", "", 1))
     if kind == "primary-key":
         first = re.search(r"position (\d+)", note)
-        again = f"the same as on line {lines[int(first.group(1)) - 1]}" \
-            if first and int(first.group(1)) <= len(lines) else note
+        again = (
+            f"the same as on line {lines[int(first.group(1)) - 1]}"
+            if first and int(first.group(1)) <= len(lines)
+            else note
+        )
         return Problem(path, line, key, "duplicate key", f"a unique key; {again}")
     if kind == "foreign-key":
         fields = getattr(error, "field_names", None) or ["survey", "table"]
@@ -116,6 +128,7 @@ def _from_frictionless(path: str, error, lines: list[int] = (), key: str = "prim
 
 
 # ---------------------------------------------------------------- our rules
+
 
 class _Row(dict):
     """A CSV record; a column the file lacks reads as empty (the missing column is reported once, as such)."""
@@ -137,24 +150,47 @@ def _raw_problems(root: Path) -> tuple[list[Problem], dict[str, list[str]]]:
     for line, row in _rows(root / "surveys.csv"):
         path = (root / row["raw_file"]).resolve()
         if not path.is_relative_to(raw_folder):
-            problems.append(Problem("data/surveys.csv", line, "raw_file",
-                                    f"{row['raw_file']!r} is outside data/raw/; only the sources there are published",
-                                    "a file under data/raw/, such as raw/swtf-2009.txt"))
+            problems.append(
+                Problem(
+                    "data/surveys.csv",
+                    line,
+                    "raw_file",
+                    f"{row['raw_file']!r} is outside data/raw/; only the sources there are published",
+                    "a file under data/raw/, such as raw/swtf-2009.txt",
+                )
+            )
             continue
         if not path.is_file():
-            problems.append(Problem("data/surveys.csv", line, "raw_file", f"{row['raw_file']} does not exist", "a file under data/raw/"))
+            problems.append(
+                Problem(
+                    "data/surveys.csv", line, "raw_file", f"{row['raw_file']} does not exist", "a file under data/raw/"
+                )
+            )
             continue
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
         if digest != row["sha256"]:
-            problems.append(Problem("data/surveys.csv", line, "sha256",
-                                    f"{row['raw_file']} has SHA-256 {digest}; the raw file was edited or replaced",
-                                    row["sha256"]))
+            problems.append(
+                Problem(
+                    "data/surveys.csv",
+                    line,
+                    "sha256",
+                    f"{row['raw_file']} has SHA-256 {digest}; the raw file was edited or replaced",
+                    row["sha256"],
+                )
+            )
         try:
             raw[row["id"]] = data.decode("utf-8").split("\n")
         except UnicodeDecodeError as error:
-            problems.append(Problem(f"data/{row['raw_file']}", data[:error.start].count(b"\n") + 1, "-",
-                                    f"byte 0x{data[error.start]:02x} is not UTF-8", "a UTF-8 text"))
+            problems.append(
+                Problem(
+                    f"data/{row['raw_file']}",
+                    data[: error.start].count(b"\n") + 1,
+                    "-",
+                    f"byte 0x{data[error.start]:02x} is not UTF-8",
+                    "a UTF-8 text",
+                )
+            )
     return problems, raw
 
 
@@ -164,7 +200,7 @@ _SCALE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:-|–|to)\s*(\d+(?:\.\d+)?)")
 def _tolerance(values: list[str]) -> float:
     """Largest rounding error a sum of printed percentages can carry."""
     decimals = max((len(v.split(".")[1]) if "." in v else 0) for v in values)
-    return 0.5 * 10 ** -decimals * len(values)
+    return 0.5 * 10**-decimals * len(values)
 
 
 def _observation_problems(root: Path, raw: dict[str, list[str]], tables: dict, package: dict) -> list[Problem]:
@@ -191,10 +227,13 @@ def _check_row(path: str, line: int, row: dict, raw: dict, tables: dict) -> list
     # the rules about the printed token and its line are checked for it.
     not_a_number = row["value"] != "" and number is None
     line_number = int(row["line"]) if row["line"].isdigit() else None
-    out = [Problem(path, line, broken.column, broken.message, broken.expected)
-           for broken in observation_problems(row["survey"], row["printed"], number, row["status"], line_number,
-                                              raw.get(row["survey"]))
-           if not (not_a_number and broken.column in {"value", "status"})]
+    out = [
+        Problem(path, line, broken.column, broken.message, broken.expected)
+        for broken in observation_problems(
+            row["survey"], row["printed"], number, row["status"], line_number, raw.get(row["survey"])
+        )
+        if not (not_a_number and broken.column in {"value", "status"})
+    ]
     if number is not None:
         out += _check_range(path, line, row, number, tables)
     return out
@@ -212,8 +251,15 @@ def _check_range(path: str, line: int, row: dict, number: float, tables: dict) -
         unit = tables.get((row["survey"], row["table"]), {}).get("unit", "")
         scale = _SCALE.search(unit)
         if not scale:
-            return [Problem(path, line, "measure", "a score needs its scale in tables.csv unit",
-                            "a unit such as 'mean score, 0-10'")]
+            return [
+                Problem(
+                    path,
+                    line,
+                    "measure",
+                    "a score needs its scale in tables.csv unit",
+                    "a unit such as 'mean score, 0-10'",
+                )
+            ]
         low, high = float(scale.group(1)), float(scale.group(2))
         if not low <= number <= high:
             return [Problem(path, line, "value", f"score {number:g} is outside its scale", f"{low:g} to {high:g}")]
@@ -232,11 +278,25 @@ def _check_sums(path: str, sums: dict, tables: dict) -> list[Problem]:
         tolerance = _tolerance(values)
         where = f"{table}" + (f" / {question[:50]}" if question else "") + f" / {group}"
         if kind == "complete" and abs(total - 100) > tolerance:
-            out.append(Problem(path, cells[0][0], "value", f"percentages of {where} sum to {total:g}",
-                               f"100 ± {tolerance:g}, as tables.csv marks the distribution complete"))
+            out.append(
+                Problem(
+                    path,
+                    cells[0][0],
+                    "value",
+                    f"percentages of {where} sum to {total:g}",
+                    f"100 ± {tolerance:g}, as tables.csv marks the distribution complete",
+                )
+            )
         if kind == "partial" and total > 100 + tolerance:
-            out.append(Problem(path, cells[0][0], "value", f"percentages of {where} sum to {total:g}",
-                               f"at most 100 + {tolerance:g} for a partial distribution"))
+            out.append(
+                Problem(
+                    path,
+                    cells[0][0],
+                    "value",
+                    f"percentages of {where} sum to {total:g}",
+                    f"at most 100 + {tolerance:g} for a partial distribution",
+                )
+            )
     return out
 
 
@@ -254,8 +314,15 @@ def _table_problems(root: Path, themes: set[str]) -> tuple[list[Problem], dict]:
         tables[(row["survey"], row["table"])] = {**row, "_line": line}
         for theme in filter(None, row["themes"].split(";")):
             if theme not in themes:
-                problems.append(Problem("data/tables.csv", line, "themes", f"unknown theme {theme!r}",
-                                        "a theme listed in data/themes.csv"))
+                problems.append(
+                    Problem(
+                        "data/tables.csv",
+                        line,
+                        "themes",
+                        f"unknown theme {theme!r}",
+                        "a theme listed in data/themes.csv",
+                    )
+                )
     return problems, tables
 
 
@@ -265,9 +332,17 @@ def _lost_table_problems(root: Path, tables: dict, package: dict) -> list[Proble
     for resource in package["resources"]:
         if resource["name"].startswith("observations-"):
             held |= {(r["survey"], r["table"]) for _, r in _rows(root / resource["path"])}
-    return [Problem("data/tables.csv", info["_line"], "quality",
-                    f"{key[1]} is marked lost but has observations", "clean, garbled or prose")
-            for key, info in tables.items() if info["quality"] == "lost" and key in held]
+    return [
+        Problem(
+            "data/tables.csv",
+            info["_line"],
+            "quality",
+            f"{key[1]} is marked lost but has observations",
+            "clean, garbled or prose",
+        )
+        for key, info in tables.items()
+        if info["quality"] == "lost" and key in held
+    ]
 
 
 KEY = ("survey", "table", "question", "category", "group", "measure")
@@ -293,12 +368,18 @@ def _statement_problems(root: Path, package: dict, keys: set[tuple]) -> list[Pro
         questions[key[0]].add(key[2])
     problems = []
     for resource in package["resources"]:
-        for line, row in (_rows(root / resource["path"]) if resource["name"] in STATEMENT_LINKS else ()):
+        for line, row in _rows(root / resource["path"]) if resource["name"] in STATEMENT_LINKS else ():
             for column, survey in STATEMENT_LINKS[resource["name"]].items():
                 if row[column] not in questions[survey]:
-                    problems.append(Problem(f"data/{resource['path']}", line, column,
-                                            f"no {survey} observation has the question {row[column][:60]!r}",
-                                            f"a question of data/observations/{survey}.csv"))
+                    problems.append(
+                        Problem(
+                            f"data/{resource['path']}",
+                            line,
+                            column,
+                            f"no {survey} observation has the question {row[column][:60]!r}",
+                            f"a question of data/observations/{survey}.csv",
+                        )
+                    )
     return problems
 
 
@@ -311,11 +392,17 @@ def _reference_problems(root: Path, package: dict) -> list[Problem]:
             continue
         for line, row in _rows(root / resource["path"]):
             if tuple(row.get(k, "") for k in KEY) not in keys:
-                problems.append(Problem(f"data/{resource['path']}", line, ", ".join(KEY),
-                                        f"no observation {row.get('survey')}/{row.get('table')}/"
-                                        f"{row.get('question', '')[:40]}/{row.get('category')}/{row.get('group')}/"
-                                        f"{row.get('measure')}",
-                                        "the key of a row in data/observations/<survey>.csv"))
+                problems.append(
+                    Problem(
+                        f"data/{resource['path']}",
+                        line,
+                        ", ".join(KEY),
+                        f"no observation {row.get('survey')}/{row.get('table')}/"
+                        f"{row.get('question', '')[:40]}/{row.get('category')}/{row.get('group')}/"
+                        f"{row.get('measure')}",
+                        "the key of a row in data/observations/<survey>.csv",
+                    )
+                )
     return problems
 
 
@@ -325,18 +412,33 @@ def _feature_link_problems(root: Path, package: dict) -> list[Problem]:
     if "support-feature-indicators" not in paths or "crosswalk" not in paths:
         return []
     indicators = {row["indicator"] for _, row in _rows(paths["crosswalk"])}
-    return [Problem(f"data/{paths['support-feature-indicators'].name}", line, "indicator",
-                    f"{row['indicator']!r} is not an indicator of the crosswalk", "an indicator label in data/crosswalk.csv")
-            for line, row in _rows(paths["support-feature-indicators"]) if row["indicator"] not in indicators]
+    return [
+        Problem(
+            f"data/{paths['support-feature-indicators'].name}",
+            line,
+            "indicator",
+            f"{row['indicator']!r} is not an indicator of the crosswalk",
+            "an indicator label in data/crosswalk.csv",
+        )
+        for line, row in _rows(paths["support-feature-indicators"])
+        if row["indicator"] not in indicators
+    ]
 
 
 _LINE_NAMED = re.compile(r"\blines? (\d+)")
 
 
 # Which measures (observations' `measure`) each kind of crosswalk quantity can be read from.
-_KIND_MEASURES = {"share-agreeing": {"percent"}, "share-reporting": {"percent"}, "share-of-councils": {"percent"},
-                  "share-of-posts": {"percent"}, "share-of-working-time": {"percent"},
-                  "mean-score-0-10": {"score"}, "count": {"count", "mean", "median"}, "hours": {"hours"}}
+_KIND_MEASURES = {
+    "share-agreeing": {"percent"},
+    "share-reporting": {"percent"},
+    "share-of-councils": {"percent"},
+    "share-of-posts": {"percent"},
+    "share-of-working-time": {"percent"},
+    "mean-score-0-10": {"score"},
+    "count": {"count", "mean", "median"},
+    "hours": {"hours"},
+}
 
 
 def _crosswalk_kind_problems(root: Path, package: dict) -> list[Problem]:
@@ -353,23 +455,42 @@ def _crosswalk_kind_problems(root: Path, package: dict) -> list[Problem]:
     for line, row in _rows(paths["crosswalk"]):
         measures = _KIND_MEASURES.get(row.get("kind", ""))
         if measures is not None and row["measure"] not in measures:
-            problems.append(Problem(shown, line, "kind", f"{row['kind']!r} cannot be read from a {row['measure']!r} "
-                                    "observation", "a measure of " + " or ".join(sorted(measures))))
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    "kind",
+                    f"{row['kind']!r} cannot be read from a {row['measure']!r} observation",
+                    "a measure of " + " or ".join(sorted(measures)),
+                )
+            )
         semantics = (row.get("kind", ""), row.get("direction", ""), row.get("bound", ""))
         key = (row["indicator"], row["survey"], row["group"], row["measure"])
         first = summed.setdefault(key, (line, semantics))
         if first[1] != semantics:
-            problems.append(Problem(shown, line, "kind, direction, bound",
-                                    f"differs from line {first[0]}, whose value this row is added to",
-                                    "the same kind, direction and bound on every row of one value"))
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    "kind, direction, bound",
+                    f"differs from line {first[0]}, whose value this row is added to",
+                    "the same kind, direction and bound on every row of one value",
+                )
+            )
         if axes.get((row["theme"], row["indicator"])) == semantics[:2]:
             on_axis.add((row["theme"], row["indicator"]))
     for line, row in _rows(paths["indicators"]):
         if (row["theme"], row["indicator"]) not in on_axis:
-            problems.append(Problem(f"data/{paths['indicators'].name}", line, "kind",
-                                    f"no crosswalk row of {row['indicator']!r} is a {row['kind']!r} running "
-                                    f"{row['direction']!r}: its axis would be empty",
-                                    "the kind and direction of at least one of its crosswalk rows"))
+            problems.append(
+                Problem(
+                    f"data/{paths['indicators'].name}",
+                    line,
+                    "kind",
+                    f"no crosswalk row of {row['indicator']!r} is a {row['kind']!r} running "
+                    f"{row['direction']!r}: its axis would be empty",
+                    "the kind and direction of at least one of its crosswalk rows",
+                )
+            )
     return problems
 
 
@@ -380,7 +501,7 @@ def _exclusion_problems(root: Path, raw: dict[str, list[str]], package: dict) ->
     for name, path in paths.items():
         if not name.startswith("observations-"):
             continue
-        survey = name[len("observations-"):]
+        survey = name[len("observations-") :]
         lines = raw.get(survey)
         if lines is None:
             continue
@@ -388,32 +509,60 @@ def _exclusion_problems(root: Path, raw: dict[str, list[str]], package: dict) ->
         excluded: dict[int, int] = {}
         exclusions = paths.get(f"exclusions-{survey}")
         shown = f"data/{exclusions.relative_to(root).as_posix()}" if exclusions else f"data/exclusions/{survey}.csv"
-        for line, row in (_rows(exclusions) if exclusions and exclusions.exists() else ()):
+        for line, row in _rows(exclusions) if exclusions and exclusions.exists() else ():
             if not row["line"].isdigit():
-                continue   # frictionless reports the type
+                continue  # frictionless reports the type
             number = int(row["line"])
             excluded[number] = line
             if not 1 <= number <= len(lines):
-                problems.append(Problem(shown, line, "line", f"line {number} is outside the raw file",
-                                        f"1 to {len(lines)}"))
+                problems.append(
+                    Problem(shown, line, "line", f"line {number} is outside the raw file", f"1 to {len(lines)}")
+                )
             elif number in cited:
-                problems.append(Problem(shown, line, "line", f"line {number} is cited by an observation, "
-                                        "so it needs no exclusion", "only lines no observation cites"))
+                problems.append(
+                    Problem(
+                        shown,
+                        line,
+                        "line",
+                        f"line {number} is cited by an observation, so it needs no exclusion",
+                        "only lines no observation cites",
+                    )
+                )
             elif not states_quantity(lines[number - 1]):
-                problems.append(Problem(shown, line, "line", f"line {number} states no number or verbal quantity",
-                                        "only lines the uncited-lines check lists"))
+                problems.append(
+                    Problem(
+                        shown,
+                        line,
+                        "line",
+                        f"line {number} states no number or verbal quantity",
+                        "only lines the uncited-lines check lists",
+                    )
+                )
             if row.get("kind") == "restatement" and not any(
-                    int(n) in cited for n in _LINE_NAMED.findall(row.get("reason", ""))):
-                problems.append(Problem(shown, line, "reason", "a restatement must name the line of the stored "
-                                        "value it repeats", "'line N', where an observation cites line N"))
+                int(n) in cited for n in _LINE_NAMED.findall(row.get("reason", ""))
+            ):
+                problems.append(
+                    Problem(
+                        shown,
+                        line,
+                        "reason",
+                        "a restatement must name the line of the stored value it repeats",
+                        "'line N', where an observation cites line N",
+                    )
+                )
         for number in uncited(lines, cited):
             if number not in excluded:
                 text = lines[number - 1].strip()
-                problems.append(Problem(
-                    f"data/raw/{survey}.txt", number, "text",
-                    f"states a quantity that no observation cites: {text[:80]!r}",
-                    f"an observation citing line {number}, or a row in {shown} saying why it holds no finding "
-                    f"(kind: {', '.join(KINDS)})"))
+                problems.append(
+                    Problem(
+                        f"data/raw/{survey}.txt",
+                        number,
+                        "text",
+                        f"states a quantity that no observation cites: {text[:80]!r}",
+                        f"an observation citing line {number}, or a row in {shown} saying why it holds no finding "
+                        f"(kind: {', '.join(KINDS)})",
+                    )
+                )
     return problems
 
 
@@ -432,10 +581,17 @@ def _read_package(root: Path) -> tuple[dict | None, list[Problem]]:
         return None, [Problem(shown, error.lineno, f"column {error.colno}", f"not valid JSON: {error.msg}")]
     resources = package.get("resources") if isinstance(package, dict) else None
     if not isinstance(resources, list) or not all(
-            isinstance(r, dict) and isinstance(r.get("name"), str) and isinstance(r.get("path"), str)
-            for r in resources):
-        return None, [Problem(shown, 1, "resources", "is not a list of resources with a name and a path",
-                              '"resources": [{"name": ..., "path": ..., "schema": ...}, ...]')]
+        isinstance(r, dict) and isinstance(r.get("name"), str) and isinstance(r.get("path"), str) for r in resources
+    ):
+        return None, [
+            Problem(
+                shown,
+                1,
+                "resources",
+                "is not a list of resources with a name and a path",
+                '"resources": [{"name": ..., "path": ..., "schema": ...}, ...]',
+            )
+        ]
     return package, []
 
 
@@ -447,8 +603,14 @@ def _schema_fields(root: Path, resource: dict) -> tuple[list[dict], list[Problem
         try:
             schema = json.loads((root / schema).read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
-            return [], [Problem(f"data/{resource['schema']}", getattr(error, "lineno", 1), "-",
-                                f"the schema of {resource['name']} cannot be read: {error}")]
+            return [], [
+                Problem(
+                    f"data/{resource['schema']}",
+                    getattr(error, "lineno", 1),
+                    "-",
+                    f"the schema of {resource['name']} cannot be read: {error}",
+                )
+            ]
     fields = schema.get("fields", []) if isinstance(schema, dict) else []
     return [f for f in fields if isinstance(f, dict) and isinstance(f.get("name"), str)], []
 
@@ -464,14 +626,28 @@ def _file_problems(root: Path, package: dict) -> tuple[list[Problem], list[Probl
         shown = f"data/{resource['path']}"
         path = (root / resource["path"]).resolve()
         if not path.is_relative_to(folder):
-            problems.append(Problem("data/datapackage.json", 1, "path", f"resource {resource['name']} points outside "
-                                    f"data/: {resource['path']}", "a path inside data/"))
+            problems.append(
+                Problem(
+                    "data/datapackage.json",
+                    1,
+                    "path",
+                    f"resource {resource['name']} points outside data/: {resource['path']}",
+                    "a path inside data/",
+                )
+            )
             continue
         try:
             data = path.read_bytes()
         except OSError as error:
-            problems.append(Problem("data/datapackage.json", 1, "path", f"resource {resource['name']}: "
-                                    f"{resource['path']}: {error.strerror}", "an existing file"))
+            problems.append(
+                Problem(
+                    "data/datapackage.json",
+                    1,
+                    "path",
+                    f"resource {resource['name']}: {resource['path']}: {error.strerror}",
+                    "an existing file",
+                )
+            )
             continue
         if data.startswith(b"\xef\xbb\xbf"):
             problems.append(Problem(shown, 1, "-", "starts with a byte-order mark", "UTF-8 without a BOM"))
@@ -479,16 +655,30 @@ def _file_problems(root: Path, package: dict) -> tuple[list[Problem], list[Probl
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as error:
-            problems.append(Problem(shown, data[:error.start].count(b"\n") + 1, "-",
-                                    f"byte 0x{data[error.start]:02x} is not UTF-8", "a UTF-8 text (re-save it as UTF-8)"))
+            problems.append(
+                Problem(
+                    shown,
+                    data[: error.start].count(b"\n") + 1,
+                    "-",
+                    f"byte 0x{data[error.start]:02x} is not UTF-8",
+                    "a UTF-8 text (re-save it as UTF-8)",
+                )
+            )
             continue
         fields, schema_problems = _schema_fields(root, resource)
         problems += schema_problems
         header = next(csv.reader(text.splitlines()[:1]), [])
         missing = [f["name"] for f in fields if f["name"] not in header]
         if missing:
-            columns.append(Problem(shown, 1, ", ".join(missing), "missing from the header row",
-                                   f"the columns {', '.join(f['name'] for f in fields)}"))
+            columns.append(
+                Problem(
+                    shown,
+                    1,
+                    ", ".join(missing),
+                    "missing from the header row",
+                    f"the columns {', '.join(f['name'] for f in fields)}",
+                )
+            )
     return problems, columns
 
 
@@ -506,10 +696,16 @@ def _formula_problems(root: Path, package: dict) -> list[Problem]:
             for column in text_fields:
                 value = row.get(column) or ""
                 if _FORMULA.match(value):
-                    problems.append(Problem(f"data/{resource['path']}", line, column,
-                                            f"{value[:40]!r} starts like a spreadsheet formula",
-                                            "text that does not start with =, +, @ or - and a letter "
-                                            "(reword it, e.g. put a word first)"))
+                    problems.append(
+                        Problem(
+                            f"data/{resource['path']}",
+                            line,
+                            column,
+                            f"{value[:40]!r} starts like a spreadsheet formula",
+                            "text that does not start with =, +, @ or - and a letter "
+                            "(reword it, e.g. put a word first)",
+                        )
+                    )
     return problems
 
 
@@ -521,7 +717,7 @@ def validate(root: Path | None = None) -> list[Problem]:
         return problems
     unreadable, columns = _file_problems(root, package)
     if unreadable:
-        return sorted(set(unreadable + columns))   # the rules below need every file readable
+        return sorted(set(unreadable + columns))  # the rules below need every file readable
     problems = columns + _schema_problems(root)
     raw_problems, raw = _raw_problems(root)
     themes = {row["theme"] for _, row in _rows(root / "themes.csv")}

@@ -15,6 +15,7 @@ source viewer, and says how it was made.
 This is the one place where chapters look up a value for their text: they
 define no lookup helpers of their own.
 """
+
 from __future__ import annotations
 
 import os
@@ -80,7 +81,7 @@ class Value:
     title: str
     how: str = ""
     number: float | None = field(default=None, compare=False)
-    notices: tuple[dict, ...] = field(default=(), compare=False)   # corrections of the values it stands on
+    notices: tuple[dict, ...] = field(default=(), compare=False)  # corrections of the values it stands on
 
     @property
     def derived(self) -> bool:
@@ -92,13 +93,15 @@ class Value:
     def _repr_markdown_(self) -> str:
         tooltip = self.title.replace("\\", "").replace('"', "'")
         attributes = [".sw-value"] + ([".derived"] if self.derived else [])
-        if len(self.lines) > 1:   # every line the value stands on, each addressable on its own
+        if len(self.lines) > 1:  # every line the value stands on, each addressable on its own
             root = site_root()
             attributes.append('data-lines="' + " ".join(source_href(self.survey, [n], root) for n in self.lines) + '"')
         link = f'[{_escape(self.text)}]({self.href()} "{tooltip}"){{{" ".join(attributes)}}}'
         # A corrected value says so where it stands, in the page and the PDF alike.
-        return link + "".join(f' [({_escape(corrections.notice(c))})]{{.correction-notice '
-                              f'data-correction="{corrections.anchor(c)}"}}' for c in self.notices)
+        return link + "".join(
+            f' [({_escape(corrections.notice(c))})]{{.correction-notice data-correction="{corrections.anchor(c)}"}}'
+            for c in self.notices
+        )
 
     def __str__(self) -> str:
         return self.text
@@ -132,12 +135,23 @@ def of(row: pd.Series | dict, show: str = "value") -> Value:
     text = number_text(float(value), row.get("measure", ""), printed) if numeric and show == "value" else printed
     status = f" (status {row['status']})" if row.get("status") else ""
     title = f"Printed '{printed}'{status}: {_where(row['survey'], row.get('table'), (line,))}"
-    return Value(text, row["survey"], (line,), title, number=float(value) if numeric else None,
-                 notices=tuple(corrections.matching([row])))
+    return Value(
+        text,
+        row["survey"],
+        (line,),
+        title,
+        number=float(value) if numeric else None,
+        notices=tuple(corrections.matching([row])),
+    )
 
 
-def find(frame: pd.DataFrame, category: str | None = "", group: str | None = "All", question: str | None = None,
-         measure: str | None = None) -> pd.Series:
+def find(
+    frame: pd.DataFrame,
+    category: str | None = "",
+    group: str | None = "All",
+    question: str | None = None,
+    measure: str | None = None,
+) -> pd.Series:
     """The one observation of `frame` with this category, group (and question, measure).
 
     `None` leaves a key unfiltered. `question` matches exactly or, failing
@@ -157,27 +171,41 @@ def find(frame: pd.DataFrame, category: str | None = "", group: str | None = "Al
     elif len(rows) > 1 and rows["measure"].nunique() > 1:
         rows = rows[rows["measure"] != "count"]
     if len(rows) != 1:
-        keys = {k: v for k, v in dict(category=category, group=group, question=question, measure=measure).items()
-                if v is not None}
+        keys = {
+            k: v
+            for k, v in dict(category=category, group=group, question=question, measure=measure).items()
+            if v is not None
+        }
         table = frame.attrs.get("table", {}).get("table") or ", ".join(sorted(set(frame.get("table", []))))
         raise LookupError(f"{len(rows)} observations of {table or 'the frame'} match {keys} (expected exactly one)")
     return rows.iloc[0]
 
 
-def value(frame: pd.DataFrame, category: str | None = "", group: str | None = "All", question: str | None = None,
-          measure: str | None = None) -> Value:
+def value(
+    frame: pd.DataFrame,
+    category: str | None = "",
+    group: str | None = "All",
+    question: str | None = None,
+    measure: str | None = None,
+) -> Value:
     """One published value of `frame` in the book's style ("51%", "1,153"), linked to its line."""
     return of(find(frame, category, group, question, measure))
 
 
-def pct(frame: pd.DataFrame, category: str | None = "", group: str | None = "All",
-        question: str | None = None) -> Value:
+def pct(
+    frame: pd.DataFrame, category: str | None = "", group: str | None = "All", question: str | None = None
+) -> Value:
     """One published percentage of `frame`, with its sign."""
     return value(frame, category, group, question, "percent")
 
 
-def printed(frame: pd.DataFrame, category: str | None = "", group: str | None = "All",
-            question: str | None = None, measure: str | None = None) -> Value:
+def printed(
+    frame: pd.DataFrame,
+    category: str | None = "",
+    group: str | None = "All",
+    question: str | None = None,
+    measure: str | None = None,
+) -> Value:
     """One published value exactly as the report prints it ("just over half", "1,153")."""
     return of(find(frame, category, group, question, measure), show="printed")
 
@@ -196,8 +224,13 @@ def derived(number: float, rows: pd.DataFrame, how: str, measure: str = "percent
 def total(rows: pd.DataFrame, how: str | None = None) -> Value:
     """The sum of some printed values (e.g. strongly agree + agree), marked derived."""
     categories = " + ".join(str(c) for c in rows["category"])
-    return derived(float(rows["value"].sum()), rows, how or f"sum of {categories}", str(rows["measure"].iloc[0]),
-                   decimals=max((_decimals(str(p)) or 0) for p in rows["printed"]))
+    return derived(
+        float(rows["value"].sum()),
+        rows,
+        how or f"sum of {categories}",
+        str(rows["measure"].iloc[0]),
+        decimals=max((_decimals(str(p)) or 0) for p in rows["printed"]),
+    )
 
 
 def line_of(survey: str, text: str, label: str | None = None) -> Value:
@@ -238,20 +271,39 @@ class Source:
             self._tables[table] = load(self.survey, table)
         return self._tables[table]
 
-    def find(self, table: str, category: str | None = "", group: str | None = "All", question: str | None = None,
-             measure: str | None = None) -> pd.Series:
+    def find(
+        self,
+        table: str,
+        category: str | None = "",
+        group: str | None = "All",
+        question: str | None = None,
+        measure: str | None = None,
+    ) -> pd.Series:
         return find(self.table(table), category, group, question, measure)
 
-    def value(self, table: str, category: str | None = "", group: str | None = "All",
-              question: str | None = None, measure: str | None = None) -> Value:
+    def value(
+        self,
+        table: str,
+        category: str | None = "",
+        group: str | None = "All",
+        question: str | None = None,
+        measure: str | None = None,
+    ) -> Value:
         return value(self.table(table), category, group, question, measure)
 
-    def pct(self, table: str, category: str | None = "", group: str | None = "All",
-            question: str | None = None) -> Value:
+    def pct(
+        self, table: str, category: str | None = "", group: str | None = "All", question: str | None = None
+    ) -> Value:
         return pct(self.table(table), category, group, question)
 
-    def printed(self, table: str, category: str | None = "", group: str | None = "All",
-                question: str | None = None, measure: str | None = None) -> Value:
+    def printed(
+        self,
+        table: str,
+        category: str | None = "",
+        group: str | None = "All",
+        question: str | None = None,
+        measure: str | None = None,
+    ) -> Value:
         return printed(self.table(table), category, group, question, measure)
 
     def line(self, text: str, label: str | None = None) -> Value:

@@ -1,4 +1,5 @@
 """The provenance report: every observation checked against its line of the raw source."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -29,9 +30,11 @@ def verify(surveys: list[str] | None = None) -> pd.DataFrame:
 def summary(report: pd.DataFrame) -> pd.DataFrame:
     """Values stored and verified per survey, from a `verify()` report."""
     grouped = report.groupby("survey", sort=False)
-    return pd.DataFrame({
-        "stored": grouped.size(),
-        "verified": grouped["verified"].sum(),
-        "with_value": grouped["value"].count(),
-        "tables": grouped["table"].nunique(),
-    }).reset_index()
+    return pd.DataFrame(
+        {
+            "stored": grouped.size(),
+            "verified": grouped["verified"].sum(),
+            "with_value": grouped["value"].count(),
+            "tables": grouped["table"].nunique(),
+        }
+    ).reset_index()

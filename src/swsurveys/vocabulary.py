@@ -3,6 +3,7 @@
 Shared by `crosswalk` (which links the values) and `charts` (which draws
 them), so neither needs the other to name them.
 """
+
 from __future__ import annotations
 
 # Who answered, as the synthesis charts name it (surveys.csv respondent_type).

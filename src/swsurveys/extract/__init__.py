@@ -15,6 +15,7 @@ says only what the source prints. A step reads its source through `Source`
 curated by hand from `data/extract/<step>_manual.csv` (`manual_rows`).
 Table metadata (`data/tables.csv`) is edited by hand and never generated.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -34,7 +35,7 @@ STEPS = {
     "lga-2018": "lga_2018",
     "ircsc-2021": "ircsc_2021",
 }
-OBSERVATIONS = "observations-{survey}"   # the data-package resource of a survey's observations
+OBSERVATIONS = "observations-{survey}"  # the data-package resource of a survey's observations
 
 
 @dataclass(frozen=True)
@@ -67,18 +68,42 @@ def value_of(printed: str) -> str:
     return str(int(number)) if number == int(number) else repr(number)
 
 
-def observation(survey: str, table: str, *, measure: str, printed: str, line: int | str, order: int | str,
-                question: str = "", category: str = "", group: str = "All", status: str = "",
-                base: int | str | None = "", note: str = "", value: str | None = None) -> dict:
+def observation(
+    survey: str,
+    table: str,
+    *,
+    measure: str,
+    printed: str,
+    line: int | str,
+    order: int | str,
+    question: str = "",
+    category: str = "",
+    group: str = "All",
+    status: str = "",
+    base: int | str | None = "",
+    note: str = "",
+    value: str | None = None,
+) -> dict:
     """One observation row, all text; `value` is read from `printed` unless the step says otherwise.
 
     A step gives `value` itself only where the token states no number but the
     table does ("-" read as 0 because the printed totals show it).
     """
-    return {"survey": survey, "table": table, "question": question, "category": category, "group": group,
-            "measure": measure, "value": value_of(printed) if value is None else str(value), "printed": printed,
-            "status": status, "base": "" if base is None else str(base), "line": str(line), "order": str(order),
-            "note": note}
+    return {
+        "survey": survey,
+        "table": table,
+        "question": question,
+        "category": category,
+        "group": group,
+        "measure": measure,
+        "value": value_of(printed) if value is None else str(value),
+        "printed": printed,
+        "status": status,
+        "base": "" if base is None else str(base),
+        "line": str(line),
+        "order": str(order),
+        "note": note,
+    }
 
 
 def manual_path(step: str) -> Path:

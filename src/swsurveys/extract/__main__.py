@@ -1,10 +1,11 @@
 """`python -m swsurveys.extract <survey>|all`: rebuild the generated data files of one survey, or of all."""
+
 from __future__ import annotations
 
 import sys
 
-from . import STEPS, run
 from ..paths import data_dir
+from . import STEPS, run
 
 
 def main(argv: list[str] | None = None) -> int:

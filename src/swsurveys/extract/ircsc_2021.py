@@ -6,6 +6,7 @@ to the report's), the answer, the token exactly as printed and its line; the
 value is read from the token, never typed. Hedged quantities ("The majority",
 "approximately 1/3") state no exact value and carry status x.
 """
+
 from __future__ import annotations
 
 from . import OBSERVATIONS, Generated, manual_rows

@@ -17,6 +17,7 @@ The tables' metadata (number, title, base, lines, quality, …) is edited by
 hand in data/tables.csv, whose row order is the order the report prints the
 tables and the order of the observations file.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,9 +27,14 @@ import yaml
 from . import OBSERVATIONS, Generated, Source, manual_path, manual_rows, observation, table_order
 
 SURVEY = "lga-2018"
-GROUPS = {"Shire County": "Shire County", "London Borough": "London Borough",
-          "Metropolitan District": "Metropolitan District", "Unitary Authority": "Unitary Authority",
-          "All": "All", "Total": "All"}
+GROUPS = {
+    "Shire County": "Shire County",
+    "London Borough": "London Borough",
+    "Metropolitan District": "Metropolitan District",
+    "Unitary Authority": "Unitary Authority",
+    "All": "All",
+    "Total": "All",
+}
 SAMPLE = "Number of respondents"  # category of the printed 'Sample size' column
 _NUMERIC = re.compile(r"^(\d+(?:\.\d+)?|\*)$")
 
@@ -40,7 +46,7 @@ CELL_NOTES = {
     ("safe-caseload-assurance", "AYSE Review process", "count"): "Label printed 'AYSE' [sic], i.e. ASYE.",
     ("safe-caseload-assurance", "AYSE Review process", "percent"): "Label printed 'AYSE' [sic], i.e. ASYE.",
     ("cpd-feedback", "Other", "count"): "Annex A12 lists more counted answers (9+5+2 plus 11 single entries) "
-                                        "than this 24.",
+    "than this 24.",
 }
 STAR_NOTE = "Printed '*': less than 0.5 per cent (line 529)."
 
@@ -75,8 +81,17 @@ def _body_rows(src: Source, layout: dict) -> list[dict]:
     slug, kind, out = layout["slug"], layout["kind"], []
 
     def cell(question, category, group, measure, printed, line, base):
-        out.append(dict(question=question, category=category, group=group, measure=measure, printed=printed,
-                        line=line, base=base))
+        out.append(
+            dict(
+                question=question,
+                category=category,
+                group=group,
+                measure=measure,
+                printed=printed,
+                line=line,
+                base=base,
+            )
+        )
 
     if kind in ("columns", "rows+col", "rows"):
         # Normalise to (label, [(printed, line) per column], [measures]).
@@ -169,9 +184,22 @@ def run() -> Generated:
             extra = CELL_NOTES.get((layout["slug"], c["category"] or c["group"], c["measure"]))
             if extra:
                 note = (extra + " " + note).strip()
-            table_rows.append(observation(SURVEY, layout["slug"], question=c["question"], category=c["category"],
-                                          group=c["group"], measure=c["measure"], printed=c["printed"],
-                                          status=status, base=c["base"], line=c["line"], order=0, note=note))
+            table_rows.append(
+                observation(
+                    SURVEY,
+                    layout["slug"],
+                    question=c["question"],
+                    category=c["category"],
+                    group=c["group"],
+                    measure=c["measure"],
+                    printed=c["printed"],
+                    status=status,
+                    base=c["base"],
+                    line=c["line"],
+                    order=0,
+                    note=note,
+                )
+            )
         _order(table_rows)
         rows += table_rows
     rows += manual_rows(SURVEY)
@@ -179,8 +207,10 @@ def run() -> Generated:
     position = table_order(SURVEY)
     missing = {r["table"] for r in rows} - set(position)
     if missing:
-        raise ValueError(f"data/tables.csv has no row for the {SURVEY} tables {sorted(missing)} "
-                         "(expected one row per table that holds observations)")
+        raise ValueError(
+            f"data/tables.csv has no row for the {SURVEY} tables {sorted(missing)} "
+            "(expected one row per table that holds observations)"
+        )
     rows = [r for _, r in sorted(enumerate(rows), key=lambda p: (position[p[1]["table"]], p[0]))]
     keys = [(r["table"], r["question"], r["category"], r["group"], r["measure"]) for r in rows]
     if len(keys) != len(set(keys)):

@@ -6,6 +6,7 @@ are declared in LABEL_REPAIRS and WRAPPED_LINES. Values stated only in prose
 are hand-curated in data/extract/ofsted_2010_manual.csv and follow the
 parsed rows.
 """
+
 from __future__ import annotations
 
 import re
@@ -51,9 +52,19 @@ def summary_table(source: Source) -> list[dict]:
                 notes.append(f"statement wraps onto line {continuation}")
         statement = statement[0].upper() + statement[1:]
         for category, printed in zip(CATEGORIES, (agree, disagree)):
-            rows.append(observation(SURVEY, TABLE, question=f"{code}) {statement}", category=category,
-                                    measure="percent", printed=printed, line=number, order=len(rows) + 1,
-                                    note="; ".join(notes)))
+            rows.append(
+                observation(
+                    SURVEY,
+                    TABLE,
+                    question=f"{code}) {statement}",
+                    category=category,
+                    measure="percent",
+                    printed=printed,
+                    line=number,
+                    order=len(rows) + 1,
+                    note="; ".join(notes),
+                )
+            )
     return rows
 
 

@@ -8,6 +8,7 @@ the lead-ins that begin a sentence the statements finish are declared in
 LEAD_INS, so each statement keeps its full wording. Values stated only in the
 report's prose are hand-curated in data/extract/ofsted_2012_manual.csv.
 """
+
 from __future__ import annotations
 
 import re
@@ -34,10 +35,16 @@ LEAD_INS = {
 }
 # Sections the tables print no heading for, named in our words: first line -> section.
 SECTION_LINES = {
-    686: "Induction and newly qualified staff", 730: "Training",
-    782: "Workload", 984: "Equality of opportunity", 1002: "The effect of support",
-    1023: "Induction and newly qualified staff", 1064: "Training",
-    1124: "Workload", 1336: "Equality of opportunity", 1354: "The effect of support",
+    686: "Induction and newly qualified staff",
+    730: "Training",
+    782: "Workload",
+    984: "Equality of opportunity",
+    1002: "The effect of support",
+    1023: "Induction and newly qualified staff",
+    1064: "Training",
+    1124: "Workload",
+    1336: "Equality of opportunity",
+    1354: "The effect of support",
 }
 # Words run together or broken by the conversion: printed -> repaired (noted on each row).
 LABEL_REPAIRS = {"post- qualifying": "post-qualifying"}
@@ -70,24 +77,49 @@ def annex_table(source: Source, slug: str, group: str, first: int, last: int) ->
                 lead = ""
             question = f"{lead}{statement[0].lower()}{statement[1:]}" if lead else statement
             if lead.startswith("As a newly"):
-                lead = ""   # this lead-in introduces a single statement
+                lead = ""  # this lead-in introduces a single statement
             if question != statement:
                 repairs.append(f"statement printed after the lead-in on line {lead_line}")
             note = "; ".join(repairs)
             for category, (printed, line) in zip(CATEGORIES, values):
-                rows.append(observation(SURVEY, slug, question=question, category=category, group=group,
-                                        measure="percent", printed=printed, base=match.group("base"), line=line,
-                                        order=len(rows) + 1, note=note))
-            statements.append({"statement": question, "section": section, "group": group, "line": str(number),
-                               "base": match.group("base")})
+                rows.append(
+                    observation(
+                        SURVEY,
+                        slug,
+                        question=question,
+                        category=category,
+                        group=group,
+                        measure="percent",
+                        printed=printed,
+                        base=match.group("base"),
+                        line=line,
+                        order=len(rows) + 1,
+                        note=note,
+                    )
+                )
+            statements.append(
+                {
+                    "statement": question,
+                    "section": section,
+                    "group": group,
+                    "line": str(number),
+                    "base": match.group("base"),
+                }
+            )
             number += 7
             continue
         if number in LEAD_INS:
             lead, lead_line = LEAD_INS[number], number
         elif number in SECTION_LINES:
             lead = ""
-        elif text and not text.startswith(_NOT_HEADINGS) and len(text) < 120 and text not in CATEGORIES \
-                and not _VALUE.match(text) and text not in _HEADER_WORDS:
+        elif (
+            text
+            and not text.startswith(_NOT_HEADINGS)
+            and len(text) < 120
+            and text not in CATEGORIES
+            and not _VALUE.match(text)
+            and text not in _HEADER_WORDS
+        ):
             section, lead = text, ""
         number += 1
     return rows, statements

@@ -17,6 +17,7 @@ over, the grouped rows of Tables 2.20 and 2.21, the merged cell of Table 3.1, th
 Tables 2.4 and 2.10, the split row S of the Appendix D table), are hand-curated in
 data/extract/swtf_2009_manual.csv and merged here.
 """
+
 from __future__ import annotations
 
 import re
@@ -30,17 +31,28 @@ CODEBOOK = "swtf-2009-diary-codes"
 # "Child"/"Adult" columns of chapter 3 and Appendix C are the CSD/DASS *settings* (n = 725/284),
 # not client groups; "Both" is the joint department, "Non LA" the PVI sector, "AI" all.
 SETTING = ["CSD", "DASS", "Joint", "PVI", "No setting information", "All"]
-SETTING_NO_TOTAL = ["CSD", "DASS", "Joint", "PVI", "All"]      # tables without a no-info column
-ROLES = ["Manager adult", "Manager children", "Senior practitioner / senior social worker",
-         "Social worker", "Others inc null response", "All"]
+SETTING_NO_TOTAL = ["CSD", "DASS", "Joint", "PVI", "All"]  # tables without a no-info column
+ROLES = [
+    "Manager adult",
+    "Manager children",
+    "Senior practitioner / senior social worker",
+    "Social worker",
+    "Others inc null response",
+    "All",
+]
 
 # The six broad diary categories and 40 codes, in the order Appendix A prints them. Table C1
 # prints the same 40 activities in this order; its own broad-category label column is garbled
 # (labels sit beside the wrong rows), so C1 rows are mapped to codes by position.
 DIARY_CODES = (3526, 3567)
-C1_CODES = ([f"D{i}" for i in range(1, 13)] + [f"OA{i}" for i in range(1, 6)]
-            + [f"IA{i}" for i in range(1, 5)] + [f"R{i}" for i in range(1, 8)]
-            + ["OIA1", "OIA2"] + [f"S{i}" for i in range(1, 11)])
+C1_CODES = (
+    [f"D{i}" for i in range(1, 13)]
+    + [f"OA{i}" for i in range(1, 6)]
+    + [f"IA{i}" for i in range(1, 5)]
+    + [f"R{i}" for i in range(1, 8)]
+    + ["OIA1", "OIA2"]
+    + [f"S{i}" for i in range(1, 11)]
+)
 
 # ----------------------------------------------------------------------------- tables
 # kind: "grid" (label + cells), "horizontal" (header row of bands, then value rows),
@@ -52,131 +64,380 @@ C1_CODES = ([f"D{i}" for i in range(1, 13)] + [f"OA{i}" for i in range(1, 6)]
 # fixes: {line: {"label": ..., "cells": [...], "note": ...}} replaces a garbled row's parsing.
 # skip: raw lines inside the range that are not data (annotations, blank rows).
 LAYOUTS: list[dict] = [
-    dict(table="t1-1-departments", kind="grid", lines=(396, 399), total_row="Total",
-         groups=["All", "All"], measure="count",
-         questions=["Number approached", "Number agreeing to participate"],
-         labels={"Authorities where one director is responsible for children's and adult services:":
-                 "Authorities where one director is responsible for children's and adult services"}),
-    dict(table="t2-1-age", kind="grid", lines=(422, 433), groups=SETTING, total_col=5, total_row="Total",
-         cell_notes={(431, "All"): "Footnote 3: 'Excluded from sum'."}),
+    dict(
+        table="t1-1-departments",
+        kind="grid",
+        lines=(396, 399),
+        total_row="Total",
+        groups=["All", "All"],
+        measure="count",
+        questions=["Number approached", "Number agreeing to participate"],
+        labels={
+            "Authorities where one director is responsible for children's and adult services:": "Authorities where one director is responsible for children's and adult services"
+        },
+    ),
+    dict(
+        table="t2-1-age",
+        kind="grid",
+        lines=(422, 433),
+        groups=SETTING,
+        total_col=5,
+        total_row="Total",
+        cell_notes={(431, "All"): "Footnote 3: 'Excluded from sum'."},
+    ),
     dict(table="t2-2-gender", kind="grid", lines=(448, 451), groups=SETTING, total_col=5, total_row="Total"),
-    dict(table="t2-3-ethnicity", kind="grid", lines=(460, 466), groups=SETTING, total_col=5, total_row="Total",
-         cell_notes={(464, "All"): "Footnote 4: 'Excluded from sum'."}),
-    dict(table="t2-4-job-description", kind="grid", lines=(511, 515), groups=["All", None, None],
-         total_row="Total"),
+    dict(
+        table="t2-3-ethnicity",
+        kind="grid",
+        lines=(460, 466),
+        groups=SETTING,
+        total_col=5,
+        total_row="Total",
+        cell_notes={(464, "All"): "Footnote 4: 'Excluded from sum'."},
+    ),
+    dict(table="t2-4-job-description", kind="grid", lines=(511, 515), groups=["All", None, None], total_row="Total"),
     dict(table="t2-5-client-group", kind="grid", lines=(520, 523), groups=["All"], total_row="Total"),
-    dict(table="t2-6-agency", kind="grid", lines=(528, 535), groups=["All"], total_row="Total",
-         notes={529: "Printed '[[25%]' (doubled bracket).", 531: "Printed '[[3%]' (doubled bracket)."}),
-    dict(table="t2-7-qualification", kind="grid", lines=(548, 555), groups=["All"], total_row="Total",
-         notes={552: "Footnote 8: 'Excluded from sum'.",
-                553: "Footnote 9: 25 had a non-UK qualification but nine of these also held a UK one and are counted above."}),
-    dict(table="t2-8-qualification-setting", kind="grid", lines=(568, 575), groups=SETTING, total_col=5,
-         total_row="Total", cell_notes={(572, "All"): "Footnote 10: 'Excluded from sum'."}),
-    dict(table="t2-9-date-qualified", kind="grid", lines=(582, 593), groups=["All", "All"], total_row="Total",
-         notes={582: "The percent column is misaligned: '0.4%' stands beside 'Pre 1965' (1 respondent) but "
-                     "matches Pre 1965 and 1965-69 together (5 of 1153); 1965-69 has no percentage."}),
-    dict(table="t2-11-other-careers", kind="grid", lines=(617, 620), groups=SETTING, total_col=5,
-         total_row="Total"),
+    dict(
+        table="t2-6-agency",
+        kind="grid",
+        lines=(528, 535),
+        groups=["All"],
+        total_row="Total",
+        notes={529: "Printed '[[25%]' (doubled bracket).", 531: "Printed '[[3%]' (doubled bracket)."},
+    ),
+    dict(
+        table="t2-7-qualification",
+        kind="grid",
+        lines=(548, 555),
+        groups=["All"],
+        total_row="Total",
+        notes={
+            552: "Footnote 8: 'Excluded from sum'.",
+            553: "Footnote 9: 25 had a non-UK qualification but nine of these also held a UK one and are counted above.",
+        },
+    ),
+    dict(
+        table="t2-8-qualification-setting",
+        kind="grid",
+        lines=(568, 575),
+        groups=SETTING,
+        total_col=5,
+        total_row="Total",
+        cell_notes={(572, "All"): "Footnote 10: 'Excluded from sum'."},
+    ),
+    dict(
+        table="t2-9-date-qualified",
+        kind="grid",
+        lines=(582, 593),
+        groups=["All", "All"],
+        total_row="Total",
+        notes={
+            582: "The percent column is misaligned: '0.4%' stands beside 'Pre 1965' (1 respondent) but "
+            "matches Pre 1965 and 1965-69 together (5 of 1153); 1965-69 has no percentage."
+        },
+    ),
+    dict(table="t2-11-other-careers", kind="grid", lines=(617, 620), groups=SETTING, total_col=5, total_row="Total"),
     dict(table="t2-12-years-in-practice", kind="horizontal", header=630, rows=[631, 632], group="All"),
-    dict(table="t2-13-time-in-job", kind="horizontal", header=642, rows=[643, 644], group="All",
-         notes={"Total": "Defect: the band counts add to 1151, not the printed total 1153."}),
-    dict(table="t2-14-days-worked", kind="grid", lines=(655, 661), groups=["All", "All"], total_row="Total",
-         fixes={659: {"label": "5", "cells": ["824", "72%"],
-                      "note": "Row garbled: footnote text merged into the label ('5* A small proportion of whom "
-                              "worked part time over five days.') and the count cell ('824 31 of these work "
-                              "equivalent of 10 days over nine days.'); the 31 is stored separately (manual)."}},
-         notes={656: "Band printed '2 > 3' (ambiguous notation, kept as printed).",
-                657: "Band printed '3 > 4'.", 658: "Band printed '4 > 5'."}),
-    dict(table="t2-15-contracted-hours", kind="grid", lines=(666, 675), groups=["All", "All"],
-         total_row="Total"),
-    dict(table="t2-16-full-part-time", kind="grid", lines=(682, 685), groups=["All", "All"],
-         total_row="Total"),
-    dict(table="t2-17-client-groups-children", kind="clientgroups", lines=(696, 709),
-         groups=["Working with children", "All"], skip=[705, 707], bases=[840, 1153],
-         notes={706: "Two annotation rows around this row (705, 707) read 'Most common area where both adult "
-                     "and children's social workers engaged' (arrows point to this row)."}),
-    dict(table="t2-18-client-groups-adults", kind="clientgroups", lines=(726, 734),
-         groups=["Working with adults", "All"], bases=[304, 1153],
-         notes={727: "Overall count [137] disagrees with Appendix B Table B.13 (85), which repeats Table B.18.",
-                728: "Overall count [142] vs Appendix B Table B.14 (143).",
-                731: "Overall count [80] vs Appendix B Table B.17 (81)."}),
-    dict(table="t2-19-active-cases", kind="grid", lines=(757, 770), groups=SETTING, total_col=5,
-         total_row="Total",
-         cell_notes={(770, "Joint"): "Defect: the Joint column adds to 25, not the printed 26.",
-                     (770, "All"): "Defect: the row totals add to 1152, not the printed 1153 (and 972 answered, "
-                                   "not the '973' of line 754)."}),
+    dict(
+        table="t2-13-time-in-job",
+        kind="horizontal",
+        header=642,
+        rows=[643, 644],
+        group="All",
+        notes={"Total": "Defect: the band counts add to 1151, not the printed total 1153."},
+    ),
+    dict(
+        table="t2-14-days-worked",
+        kind="grid",
+        lines=(655, 661),
+        groups=["All", "All"],
+        total_row="Total",
+        fixes={
+            659: {
+                "label": "5",
+                "cells": ["824", "72%"],
+                "note": "Row garbled: footnote text merged into the label ('5* A small proportion of whom "
+                "worked part time over five days.') and the count cell ('824 31 of these work "
+                "equivalent of 10 days over nine days.'); the 31 is stored separately (manual).",
+            }
+        },
+        notes={
+            656: "Band printed '2 > 3' (ambiguous notation, kept as printed).",
+            657: "Band printed '3 > 4'.",
+            658: "Band printed '4 > 5'.",
+        },
+    ),
+    dict(table="t2-15-contracted-hours", kind="grid", lines=(666, 675), groups=["All", "All"], total_row="Total"),
+    dict(table="t2-16-full-part-time", kind="grid", lines=(682, 685), groups=["All", "All"], total_row="Total"),
+    dict(
+        table="t2-17-client-groups-children",
+        kind="clientgroups",
+        lines=(696, 709),
+        groups=["Working with children", "All"],
+        skip=[705, 707],
+        bases=[840, 1153],
+        notes={
+            706: "Two annotation rows around this row (705, 707) read 'Most common area where both adult "
+            "and children's social workers engaged' (arrows point to this row)."
+        },
+    ),
+    dict(
+        table="t2-18-client-groups-adults",
+        kind="clientgroups",
+        lines=(726, 734),
+        groups=["Working with adults", "All"],
+        bases=[304, 1153],
+        notes={
+            727: "Overall count [137] disagrees with Appendix B Table B.13 (85), which repeats Table B.18.",
+            728: "Overall count [142] vs Appendix B Table B.14 (143).",
+            731: "Overall count [80] vs Appendix B Table B.17 (81).",
+        },
+    ),
+    dict(
+        table="t2-19-active-cases",
+        kind="grid",
+        lines=(757, 770),
+        groups=SETTING,
+        total_col=5,
+        total_row="Total",
+        cell_notes={
+            (770, "Joint"): "Defect: the Joint column adds to 25, not the printed 26.",
+            (770, "All"): "Defect: the row totals add to 1152, not the printed 1153 (and 972 answered, "
+            "not the '973' of line 754).",
+        },
+    ),
     dict(table="t2-20-active-cases-csd", kind="horizontal", header=774, rows=[775, 776], group="CSD"),
-    dict(table="t2-21-active-cases-dass", kind="horizontal", header=781, rows=[782, 783], group="DASS",
-         notes={"21-25": "Disagrees with Table 2.19 (DASS 21-25 = 33).",
-                ">100": "Disagrees with Table 2.19 (DASS over 100 = '-')."}),
-    dict(table="t2-22-inactive-cases", kind="grid", lines=(827, 839), groups=SETTING, total_col=5,
-         total_row="Total"),
-    dict(table="t2-23-caseload-policy", kind="grid", lines=(848, 852), groups=SETTING, total_col=5,
-         total_row="Total", labels={"": "Total"},
-         notes={852: "Total row printed without a label."}),
-    dict(table="t2-24-staffing-influence", kind="grid", lines=(889, 892), groups=SETTING, total_col=5,
-         total_row="Total", labels={"": "Total"}, notes={892: "Total row printed without a label."}),
-    dict(table="t2-25-electronic-recording", kind="grid", lines=(907, 910), groups=SETTING, total_col=5,
-         total_row="Total"),
+    dict(
+        table="t2-21-active-cases-dass",
+        kind="horizontal",
+        header=781,
+        rows=[782, 783],
+        group="DASS",
+        notes={
+            "21-25": "Disagrees with Table 2.19 (DASS 21-25 = 33).",
+            ">100": "Disagrees with Table 2.19 (DASS over 100 = '-').",
+        },
+    ),
+    dict(table="t2-22-inactive-cases", kind="grid", lines=(827, 839), groups=SETTING, total_col=5, total_row="Total"),
+    dict(
+        table="t2-23-caseload-policy",
+        kind="grid",
+        lines=(848, 852),
+        groups=SETTING,
+        total_col=5,
+        total_row="Total",
+        labels={"": "Total"},
+        notes={852: "Total row printed without a label."},
+    ),
+    dict(
+        table="t2-24-staffing-influence",
+        kind="grid",
+        lines=(889, 892),
+        groups=SETTING,
+        total_col=5,
+        total_row="Total",
+        labels={"": "Total"},
+        notes={892: "Total row printed without a label."},
+    ),
+    dict(
+        table="t2-25-electronic-recording",
+        kind="grid",
+        lines=(907, 910),
+        groups=SETTING,
+        total_col=5,
+        total_row="Total",
+    ),
     dict(table="t2-26-supervision-frequency", kind="grid", lines=(943, 948), groups=["All"], total_row="Total"),
-    dict(table="t2-27-supervision-by-sector", kind="grid", lines=(953, 958), groups=SETTING, total_col=5,
-         total_row="Total"),
-    dict(table="t2-28-training-accessed", kind="grid", lines=(1017, 1020), groups=SETTING_NO_TOTAL,
-         total_col=4, bases=[725, 284, 26, 109, 1153]),
-    dict(table="t2-29-development-offered", kind="items", lines=(1029, 1038),
-         cells=[("CSD", "Yes"), ("DASS", "Yes"), ("Joint", "Yes"), ("PVI", "Yes"), ("All", "Yes"),
-                ("All", "No / no info")], total_col=4, bases=[725, 284, 26, 109, 1153, 1153],
-         notes={1035: "Identical to the 'Group supervision' row (line 1037): probably a copy error in the source.",
-                1037: "Identical to the 'Good practice forums' row (line 1035): probably a copy error in the source."}),
+    dict(
+        table="t2-27-supervision-by-sector",
+        kind="grid",
+        lines=(953, 958),
+        groups=SETTING,
+        total_col=5,
+        total_row="Total",
+    ),
+    dict(
+        table="t2-28-training-accessed",
+        kind="grid",
+        lines=(1017, 1020),
+        groups=SETTING_NO_TOTAL,
+        total_col=4,
+        bases=[725, 284, 26, 109, 1153],
+    ),
+    dict(
+        table="t2-29-development-offered",
+        kind="items",
+        lines=(1029, 1038),
+        cells=[
+            ("CSD", "Yes"),
+            ("DASS", "Yes"),
+            ("Joint", "Yes"),
+            ("PVI", "Yes"),
+            ("All", "Yes"),
+            ("All", "No / no info"),
+        ],
+        total_col=4,
+        bases=[725, 284, 26, 109, 1153, 1153],
+        notes={
+            1035: "Identical to the 'Group supervision' row (line 1037): probably a copy error in the source.",
+            1037: "Identical to the 'Good practice forums' row (line 1035): probably a copy error in the source.",
+        },
+    ),
     dict(table="t2-30-applications-outside", kind="grid", lines=(1116, 1121), groups=["All"], total_row="Total"),
     dict(table="t2-31-satisfaction", kind="grid", lines=(1143, 1149), groups=["All"], total_row="Total"),
-    dict(table="t2-32-satisfaction-by-setting", kind="grid", lines=(1154, 1160), groups=SETTING, total_col=5,
-         total_row="Total", u_cols=[2]),
-    dict(table="t3-1-hours-vs-contract", kind="horizontal", header=1200, rows=[1201], group="All",
-         notes={"13-15 hours more": "Bands overlap as printed (13-15 and 15-20; 1-3 and 3-5)."}),
-    dict(table="t3-2-hours-by-sector", kind="grid", lines=(1211, 1223), groups=SETTING, total_col=5,
-         total_row="Total", skip=[1217, 1218, 1219, 1220, 1221], u_marks=True,
-         category_order=["Less than employed hours", "Same", "1-3 hours more", "3-5 hours more", "6-8 hours more",
-                         "9-12 hours more", "13-15 hours more", "15-20 hours more", "21-25 hours more",
-                         "26-30 hours more", "More than 30 hours", "No info", "Total"],
-         cell_notes={(1213, "All"): "Defect: the cells of this row add to 215, not the printed total 214.",
-                     (1214, "All"): "Defect: the cells of this row add to 111, not the printed total 113.",
-                     (1215, "All"): "Defect: the cells of this row add to 121, not the printed total 119.",
-                     (1223, "PVI"): "Defect: the PVI column adds to 110, not the printed 109."}),
+    dict(
+        table="t2-32-satisfaction-by-setting",
+        kind="grid",
+        lines=(1154, 1160),
+        groups=SETTING,
+        total_col=5,
+        total_row="Total",
+        u_cols=[2],
+    ),
+    dict(
+        table="t3-1-hours-vs-contract",
+        kind="horizontal",
+        header=1200,
+        rows=[1201],
+        group="All",
+        notes={"13-15 hours more": "Bands overlap as printed (13-15 and 15-20; 1-3 and 3-5)."},
+    ),
+    dict(
+        table="t3-2-hours-by-sector",
+        kind="grid",
+        lines=(1211, 1223),
+        groups=SETTING,
+        total_col=5,
+        total_row="Total",
+        skip=[1217, 1218, 1219, 1220, 1221],
+        u_marks=True,
+        category_order=[
+            "Less than employed hours",
+            "Same",
+            "1-3 hours more",
+            "3-5 hours more",
+            "6-8 hours more",
+            "9-12 hours more",
+            "13-15 hours more",
+            "15-20 hours more",
+            "21-25 hours more",
+            "26-30 hours more",
+            "More than 30 hours",
+            "No info",
+            "Total",
+        ],
+        cell_notes={
+            (1213, "All"): "Defect: the cells of this row add to 215, not the printed total 214.",
+            (1214, "All"): "Defect: the cells of this row add to 111, not the printed total 113.",
+            (1215, "All"): "Defect: the cells of this row add to 121, not the printed total 119.",
+            (1223, "PVI"): "Defect: the PVI column adds to 110, not the printed 109.",
+        },
+    ),
     dict(table="t3-3-time-by-setting", kind="time", lines=(1250, 1257), groups=SETTING),
-    dict(table="t3-4-time-child-protection", kind="time", lines=(1277, 1284),
-         groups=["CSD", "Joint", "PVI", "All"], u_cols=[1, 2]),
-    dict(table="t3-5-time-lac-care-leavers", kind="time", lines=(1300, 1307),
-         groups=["CSD", "Joint", "PVI", "All"], u_cols=[1, 2]),
-    dict(table="t3-6-time-foster-carers", kind="time", lines=(1327, 1334), groups=["CSD", "PVI", "All"],
-         u_cols=[1]),
-    dict(table="t3-7-time-adults-mh-ld-sm", kind="time", lines=(1346, 1353),
-         groups=["CSD", "DASS", "Joint", "PVI", "All"], u_cols=[0, 2, 3]),
-    dict(table="t3-8-time-older-people", kind="time", lines=(1365, 1372),
-         groups=["CSD", "DASS", "Joint", "All"], u_cols=[0, 2]),
-    dict(table="t3-9-time-by-contracted-hours", kind="time", lines=(1385, 1392),
-         groups=["Contracted 20 hours or fewer", "Contracted 20+ hours", "Contracted hours: no answer / unclear",
-                 "All"]),
-    dict(table="t3-10-time-by-caseload", kind="time", lines=(1407, 1414),
-         groups=["10 or under active cases", "11-20 active cases", "20-30 active cases", "Over 30 active cases",
-                 "Active cases: no information", "All"]),
+    dict(
+        table="t3-4-time-child-protection",
+        kind="time",
+        lines=(1277, 1284),
+        groups=["CSD", "Joint", "PVI", "All"],
+        u_cols=[1, 2],
+    ),
+    dict(
+        table="t3-5-time-lac-care-leavers",
+        kind="time",
+        lines=(1300, 1307),
+        groups=["CSD", "Joint", "PVI", "All"],
+        u_cols=[1, 2],
+    ),
+    dict(table="t3-6-time-foster-carers", kind="time", lines=(1327, 1334), groups=["CSD", "PVI", "All"], u_cols=[1]),
+    dict(
+        table="t3-7-time-adults-mh-ld-sm",
+        kind="time",
+        lines=(1346, 1353),
+        groups=["CSD", "DASS", "Joint", "PVI", "All"],
+        u_cols=[0, 2, 3],
+    ),
+    dict(
+        table="t3-8-time-older-people",
+        kind="time",
+        lines=(1365, 1372),
+        groups=["CSD", "DASS", "Joint", "All"],
+        u_cols=[0, 2],
+    ),
+    dict(
+        table="t3-9-time-by-contracted-hours",
+        kind="time",
+        lines=(1385, 1392),
+        groups=["Contracted 20 hours or fewer", "Contracted 20+ hours", "Contracted hours: no answer / unclear", "All"],
+    ),
+    dict(
+        table="t3-10-time-by-caseload",
+        kind="time",
+        lines=(1407, 1414),
+        groups=[
+            "10 or under active cases",
+            "11-20 active cases",
+            "20-30 active cases",
+            "Over 30 active cases",
+            "Active cases: no information",
+            "All",
+        ],
+    ),
     dict(table="t3-11-time-by-role", kind="time", lines=(1428, 1435), groups=ROLES),
-    dict(table="t3-12-time-by-recording-system", kind="time", lines=(1446, 1453),
-         groups=["Uses electronic recording", "Does not use electronic recording",
-                 "Electronic recording: no information", "All"]),
-    dict(table="t3-13-time-by-recording-and-setting", kind="time", lines=(1465, 1472), total_col=10,
-         groups=["CSD: uses electronic recording", "CSD: does not use", "DASS: uses electronic recording",
-                 "DASS: does not use", "Joint: uses electronic recording", "Joint: does not use",
-                 "PVI: uses electronic recording", "PVI: does not use",
-                 "No setting information: uses electronic recording", "No setting information: does not use",
-                 "All answering"]),
-    dict(table="t3-14-time-by-satisfaction", kind="time", lines=(1486, 1493),
-         groups=["Satisfied", "Dissatisfied", "Neither or no answer", "All"]),
-    dict(table="t3-15-satisfaction-by-role", kind="grid", lines=(1500, 1502), measure="percent",
-         groups=["Manager adult", "Manager children", "Senior practitioner / senior social worker",
-                 "Social worker", "All"]),
-    dict(table="t3-16-time-by-satisfaction-csd", kind="time", lines=(1512, 1519),
-         groups=["CSD: Satisfied", "CSD: Dissatisfied", "CSD: Neither or no answer", "CSD: All"]),
+    dict(
+        table="t3-12-time-by-recording-system",
+        kind="time",
+        lines=(1446, 1453),
+        groups=[
+            "Uses electronic recording",
+            "Does not use electronic recording",
+            "Electronic recording: no information",
+            "All",
+        ],
+    ),
+    dict(
+        table="t3-13-time-by-recording-and-setting",
+        kind="time",
+        lines=(1465, 1472),
+        total_col=10,
+        groups=[
+            "CSD: uses electronic recording",
+            "CSD: does not use",
+            "DASS: uses electronic recording",
+            "DASS: does not use",
+            "Joint: uses electronic recording",
+            "Joint: does not use",
+            "PVI: uses electronic recording",
+            "PVI: does not use",
+            "No setting information: uses electronic recording",
+            "No setting information: does not use",
+            "All answering",
+        ],
+    ),
+    dict(
+        table="t3-14-time-by-satisfaction",
+        kind="time",
+        lines=(1486, 1493),
+        groups=["Satisfied", "Dissatisfied", "Neither or no answer", "All"],
+    ),
+    dict(
+        table="t3-15-satisfaction-by-role",
+        kind="grid",
+        lines=(1500, 1502),
+        measure="percent",
+        groups=[
+            "Manager adult",
+            "Manager children",
+            "Senior practitioner / senior social worker",
+            "Social worker",
+            "All",
+        ],
+    ),
+    dict(
+        table="t3-16-time-by-satisfaction-csd",
+        kind="time",
+        lines=(1512, 1519),
+        groups=["CSD: Satisfied", "CSD: Dissatisfied", "CSD: Neither or no answer", "CSD: All"],
+    ),
     dict(table="t4-1-agency-social-workers", kind="t41", lines=(1573, 1583)),
     dict(table="t4-2-admin-per-social-worker", kind="t42", header=1618, lines=(1619, 1621)),
 ]
@@ -184,34 +445,75 @@ LAYOUTS: list[dict] = [
 # Appendix B: one table per client group, same layout (Yes / No / No info / Total x setting):
 # each table's slug and the line of its header.
 APPENDIX_B = {
-    "b1-looked-after-children": 3577, "b2-child-protection": 3589, "b3-family-support": 3601,
-    "b4-foster-carers": 3617, "b5-sen": 3629, "b6-complex-health-needs": 3641, "b7-leaving-care": 3653,
-    "b8-camhs": 3665, "b9-refugees-asylum": 3677, "b10-young-carers": 3689, "b11-yp-substance-misuse": 3701,
-    "b12-older-people": 3711, "b13-older-people-mental-health": 3721, "b14-carers": 3731,
-    "b15-physical-disabilities": 3741, "b16-learning-disabilities": 3751, "b17-palliative-care": 3761,
-    "b18-adults-mental-health": 3771, "b19-sensory-impairment": 3781, "b20-adult-substance-misuse": 3791,
+    "b1-looked-after-children": 3577,
+    "b2-child-protection": 3589,
+    "b3-family-support": 3601,
+    "b4-foster-carers": 3617,
+    "b5-sen": 3629,
+    "b6-complex-health-needs": 3641,
+    "b7-leaving-care": 3653,
+    "b8-camhs": 3665,
+    "b9-refugees-asylum": 3677,
+    "b10-young-carers": 3689,
+    "b11-yp-substance-misuse": 3701,
+    "b12-older-people": 3711,
+    "b13-older-people-mental-health": 3721,
+    "b14-carers": 3731,
+    "b15-physical-disabilities": 3741,
+    "b16-learning-disabilities": 3751,
+    "b17-palliative-care": 3761,
+    "b18-adults-mental-health": 3771,
+    "b19-sensory-impairment": 3781,
+    "b20-adult-substance-misuse": 3791,
 }
 APPENDIX_B_NOTES = {
-    "b11-yp-substance-misuse": {(3703, "All"): "Defect: the 'No' cells add to 1041, not the printed total 1048.",
-             (3704, "All"): "Defect: the 'No info' cells add to 87, not the printed total 80."},
-    "b13-older-people-mental-health": {(3722, "All"): "Defect: Table B.13 repeats Table B.18 (adults with mental health problems) cell for "
-                            "cell; Table 2.18 gives 137 overall for older people with mental health problems."},
-    "b17-palliative-care": {(3763, "All"): "Defect: the 'No' cells add to 982, not the printed total 981.",
-             (3765, "DASS"): "Defect: the DASS column adds to 285, not the printed 284."},
+    "b11-yp-substance-misuse": {
+        (3703, "All"): "Defect: the 'No' cells add to 1041, not the printed total 1048.",
+        (3704, "All"): "Defect: the 'No info' cells add to 87, not the printed total 80.",
+    },
+    "b13-older-people-mental-health": {
+        (3722, "All"): "Defect: Table B.13 repeats Table B.18 (adults with mental health problems) cell for "
+        "cell; Table 2.18 gives 137 overall for older people with mental health problems."
+    },
+    "b17-palliative-care": {
+        (3763, "All"): "Defect: the 'No' cells add to 982, not the printed total 981.",
+        (3765, "DASS"): "Defect: the DASS column adds to 285, not the printed 284.",
+    },
 }
-LAYOUTS += [dict(table=slug, kind="grid", lines=(header + 1, header + 4), groups=SETTING, total_col=5,
-                total_row="Total", cell_notes=APPENDIX_B_NOTES.get(slug, {})) for slug, header in APPENDIX_B.items()]
 LAYOUTS += [
-    dict(table="c1-time-sub-categories", kind="c1", lines=(3804, 3844), skip=[3825],
-         groups=["CSD", "DASS", "Joint", "PVI", "No setting information", "All"]),
+    dict(
+        table=slug,
+        kind="grid",
+        lines=(header + 1, header + 4),
+        groups=SETTING,
+        total_col=5,
+        total_row="Total",
+        cell_notes=APPENDIX_B_NOTES.get(slug, {}),
+    )
+    for slug, header in APPENDIX_B.items()
+]
+LAYOUTS += [
+    dict(
+        table="c1-time-sub-categories",
+        kind="c1",
+        lines=(3804, 3844),
+        skip=[3825],
+        groups=["CSD", "DASS", "Joint", "PVI", "No setting information", "All"],
+    ),
     # The printed ratio ranks (column C) are out of order for three authorities.
-    dict(table="d1-authority-social-workers", kind="d1", lines=(3850, 3883), skip=[3868, 3869, 3870, 3871],
-         manual_lines=[3873, 3874], rank_notes={
-             "D - city / unitary authority": "Rank out of order: ratio 1:827 is ranked 18 but 1:866 (P) is 17.",
-             "P - county council / unitary": "Rank out of order: ratio 1:866 is ranked 17, below 1:827 (D, 18) "
-                                             "and 1:865 (Z, 19).",
-             "Z - county council / two tier": "Rank out of order: ratio 1:865 is ranked 19 but 1:866 (P) is 17.",
-         }),
+    dict(
+        table="d1-authority-social-workers",
+        kind="d1",
+        lines=(3850, 3883),
+        skip=[3868, 3869, 3870, 3871],
+        manual_lines=[3873, 3874],
+        rank_notes={
+            "D - city / unitary authority": "Rank out of order: ratio 1:827 is ranked 18 but 1:866 (P) is 17.",
+            "P - county council / unitary": "Rank out of order: ratio 1:866 is ranked 17, below 1:827 (D, 18) "
+            "and 1:865 (Z, 19).",
+            "Z - county council / two tier": "Rank out of order: ratio 1:865 is ranked 19 but 1:866 (P) is 17.",
+        },
+    ),
 ]
 
 # Manual rows are merged into these tables' positions (output order = order of LAYOUTS, then manual-only
@@ -235,16 +537,22 @@ def parse_cell(text: str, measure: str = "count") -> list[dict]:
     match = PAIR.match(text)
     if match:
         count, percent = match.groups()
-        return [dict(measure="count", printed=count, value=value_of(count), status="", flag=""),
-                _percent(percent)]
+        return [dict(measure="count", printed=count, value=value_of(count), status="", flag=""), _percent(percent)]
     match = PERCENT.match(text)
     if match:
         return [_percent(text)]
     match = COUNT.match(text)
     if match:
         stars = match.group(2)
-        return [dict(measure=measure, printed=match.group(1), value=value_of(match.group(1)),
-                     status="u" if stars else "", flag=stars)]
+        return [
+            dict(
+                measure=measure,
+                printed=match.group(1),
+                value=value_of(match.group(1)),
+                status="u" if stars else "",
+                flag=stars,
+            )
+        ]
     raise ValueError(f"unparsed cell {text!r}")
 
 
@@ -278,11 +586,38 @@ class Emitter:
             self.orders[key] = len(self.orders) + 1
         return self.orders[key]
 
-    def add(self, *, question="", category="", group="All", measure, value, printed, status="",
-            base="", line, note="", order_key=None):
-        self.rows.append(observation(SURVEY, self.table, question=question, category=category, group=group,
-                                     measure=measure, value=value, printed=printed, status=status, base=base,
-                                     line=line, order=self.order(order_key or (question, category)), note=note))
+    def add(
+        self,
+        *,
+        question="",
+        category="",
+        group="All",
+        measure,
+        value,
+        printed,
+        status="",
+        base="",
+        line,
+        note="",
+        order_key=None,
+    ):
+        self.rows.append(
+            observation(
+                SURVEY,
+                self.table,
+                question=question,
+                category=category,
+                group=group,
+                measure=measure,
+                value=value,
+                printed=printed,
+                status=status,
+                base=base,
+                line=line,
+                order=self.order(order_key or (question, category)),
+                note=note,
+            )
+        )
 
 
 def resolve_dashes(grid: dict, spec: dict) -> None:
@@ -307,7 +642,7 @@ def resolve_dashes(grid: dict, spec: dict) -> None:
             others = [v for (rr, cc), v in counts.items() if cc == c and rr != total_row]
             if total["value"] is not None and sum(float(v["value"] or 0) for v in others) == float(total["value"]):
                 reasons.append(f"the column total {total['printed']}")
-        if c == total_col and (r, c) in counts:   # a '-' in the total column itself
+        if c == total_col and (r, c) in counts:  # a '-' in the total column itself
             others = [v for (rr, cc), v in counts.items() if rr == r and cc != total_col]
             if others and all(v["flag"] == "dash" for v in others) and total_row is not None:
                 reasons.append("every cell of the row is '-'")
@@ -317,7 +652,7 @@ def resolve_dashes(grid: dict, spec: dict) -> None:
         else:
             obs["status"] = "x"
             obs["note"] = "'-' printed; the table's totals do not show it is zero"
-    for obs in grid.values():   # percentages printed as '-' never have totals to prove them zero
+    for obs in grid.values():  # percentages printed as '-' never have totals to prove them zero
         if obs["flag"] == "dash" and obs["measure"] == "percent":
             obs["status"] = "x"
             obs["note"] = "'-' printed"
@@ -370,11 +705,23 @@ def parse_grid(src: Source, spec: dict) -> list[dict]:
         if obs["status"] == "u" and col in u_cols:
             note = "; ".join(filter(None, [note, "column flagged by the source as too small for percentages"]))
         elif obs["status"] == "u" and obs["flag"].startswith("*"):
-            note = "; ".join(filter(None, [note, f"printed with '{obs['flag']}' (numbers too small for a sector percentage)"]))
+            note = "; ".join(
+                filter(None, [note, f"printed with '{obs['flag']}' (numbers too small for a sector percentage)"])
+            )
         base = bases[col] if bases else ""
-        em.add(question=question, category=label, group=group, measure=obs["measure"], value=obs["value"],
-               printed=obs["printed"], status=obs["status"], base=base, line=number, note=note,
-               order_key=(question, label) if questions else ("", label))
+        em.add(
+            question=question,
+            category=label,
+            group=group,
+            measure=obs["measure"],
+            value=obs["value"],
+            printed=obs["printed"],
+            status=obs["status"],
+            base=base,
+            line=number,
+            note=note,
+            order_key=(question, label) if questions else ("", label),
+        )
     return em.rows
 
 
@@ -396,13 +743,25 @@ def parse_items(src: Source, spec: dict) -> list[dict]:
             note = spec.get("notes", {}).get(number, "")
             if obs["flag"] == "dash":
                 if sum(float(o["value"] or 0) for o in parts) == float(total["value"]):
-                    obs["value"], note = "0", "'-' read as 0: the Yes total " + total["printed"] + \
-                        " equals the other settings' counts"
+                    obs["value"], note = (
+                        "0",
+                        "'-' read as 0: the Yes total " + total["printed"] + " equals the other settings' counts",
+                    )
                 else:
                     obs["status"], note = "x", "'-' printed"
-            em.add(question=item, category=category, group=group, measure=obs["measure"], value=obs["value"],
-                   printed=obs["printed"], status=obs["status"], base=spec["bases"][col], line=number,
-                   note=note, order_key=(item, category))
+            em.add(
+                question=item,
+                category=category,
+                group=group,
+                measure=obs["measure"],
+                value=obs["value"],
+                printed=obs["printed"],
+                status=obs["status"],
+                base=spec["bases"][col],
+                line=number,
+                note=note,
+                order_key=(item, category),
+            )
     return em.rows
 
 
@@ -424,14 +783,46 @@ def parse_clientgroups(src: Source, spec: dict) -> list[dict]:
             raise ValueError(f"line {number}: unparsed client-group row")
         g_own, g_all = spec["groups"]
         b_own, b_all = spec["bases"]
-        em.add(category=label, group=g_own, measure="count", value=a.group(1), printed=a.group(1),
-               base=b_own, line=number, note=note)
-        em.add(category=label, group=g_own, measure="percent", value=a.group(2)[:-1], printed=a.group(2),
-               base=b_own, line=number, note=note)
-        em.add(category=label, group=g_all, measure="percent", value=b.group(1)[:-1], printed=b.group(1),
-               base=b_all, line=number, note=note)
-        em.add(category=label, group=g_all, measure="count", value=b.group(2), printed=b.group(2),
-               base=b_all, line=number, note=note)
+        em.add(
+            category=label,
+            group=g_own,
+            measure="count",
+            value=a.group(1),
+            printed=a.group(1),
+            base=b_own,
+            line=number,
+            note=note,
+        )
+        em.add(
+            category=label,
+            group=g_own,
+            measure="percent",
+            value=a.group(2)[:-1],
+            printed=a.group(2),
+            base=b_own,
+            line=number,
+            note=note,
+        )
+        em.add(
+            category=label,
+            group=g_all,
+            measure="percent",
+            value=b.group(1)[:-1],
+            printed=b.group(1),
+            base=b_all,
+            line=number,
+            note=note,
+        )
+        em.add(
+            category=label,
+            group=g_all,
+            measure="count",
+            value=b.group(2),
+            printed=b.group(2),
+            base=b_all,
+            line=number,
+            note=note,
+        )
     return em.rows
 
 
@@ -439,7 +830,7 @@ def parse_horizontal(src: Source, spec: dict) -> list[dict]:
     """Bands in a header row; a count row and/or a percent row (or 'n / %' cells) beneath."""
     em = Emitter(spec["table"])
     header = [clean_label(c) for c in src.cells(spec["header"])]
-    offset = 1 if header[0] in {"No. cases"} else 0       # a label column precedes the bands
+    offset = 1 if header[0] in {"No. cases"} else 0  # a label column precedes the bands
     bands = header[offset:]
     grid = {}
     for r, number in enumerate(spec["rows"]):
@@ -458,14 +849,24 @@ def parse_horizontal(src: Source, spec: dict) -> list[dict]:
             obs["note"] = "'-' printed; the table prints no total to show it is zero"
         category = "Total" if band == "Total" else band
         note = "; ".join(filter(None, [obs.get("note", ""), spec.get("notes", {}).get(band, "")]))
-        em.add(category=category, group=spec["group"], measure=obs["measure"], value=obs["value"],
-               printed=obs["printed"], status=obs["status"], line=number, note=note)
+        em.add(
+            category=category,
+            group=spec["group"],
+            measure=obs["measure"],
+            value=obs["value"],
+            printed=obs["printed"],
+            status=obs["status"],
+            line=number,
+            note=note,
+        )
     return em.rows
 
 
 TIME_BASE_LABELS = {"Total responses", "Number of respondents", "Respondents"}
-TIME_LABELS = {"Sub total for client related": "Sub total of client-related work",
-               "Total client related": "Sub total of client-related work"}
+TIME_LABELS = {
+    "Sub total for client related": "Sub total of client-related work",
+    "Total client related": "Sub total of client-related work",
+}
 
 
 def parse_time(src: Source, spec: dict) -> list[dict]:
@@ -498,12 +899,27 @@ def parse_time(src: Source, spec: dict) -> list[dict]:
                     note = "'-' printed: no respondents in this cell (base '-')"
                 if col in u_cols:
                     obs["status"] = obs["status"] or "u"
-                    note = "; ".join(filter(None, [note, "column flagged by the source as too small to apply "
-                                                          "percentages, shown for consistency"]))
+                    note = "; ".join(
+                        filter(
+                            None,
+                            [
+                                note,
+                                "column flagged by the source as too small to apply percentages, shown for consistency",
+                            ],
+                        )
+                    )
                 base = "" if is_base or obs["measure"] != "percent" else bases[col]
-                em.add(category=category, group=group, measure=obs["measure"], value=obs["value"],
-                       printed=obs["printed"], status=obs["status"], base=base if base != "0" else "",
-                       line=number, note=note)
+                em.add(
+                    category=category,
+                    group=group,
+                    measure=obs["measure"],
+                    value=obs["value"],
+                    printed=obs["printed"],
+                    status=obs["status"],
+                    base=base if base != "0" else "",
+                    line=number,
+                    note=note,
+                )
     return em.rows
 
 
@@ -524,16 +940,28 @@ def parse_c1(src: Source, spec: dict) -> list[dict]:
         category = f"{code} {activity}"
         for col, group in enumerate(spec["groups"]):
             for obs in parse_cell(cells[3 + col], "percent"):
-                em.add(category=category, group=group, measure=obs["measure"], value=obs["value"],
-                       printed=obs["printed"], status=obs["status"], line=number,
-                       note="Code assigned by row position (the printed broad-category label column is misaligned)"
-                       if col == 0 and cells[1].strip() else "")
+                em.add(
+                    category=category,
+                    group=group,
+                    measure=obs["measure"],
+                    value=obs["value"],
+                    printed=obs["printed"],
+                    status=obs["status"],
+                    line=number,
+                    note="Code assigned by row position (the printed broad-category label column is misaligned)"
+                    if col == 0 and cells[1].strip()
+                    else "",
+                )
     return em.rows
 
 
-D1_CATEGORIES = ["Number of social workers (A)", "Children and young people (0-19) per social worker (B)",
-                 "Rank of social worker ratio (C)", "Deprivation rank in sample, IMD (D)",
-                 "Child Well-being Index rank in sample (D, in brackets)"]
+D1_CATEGORIES = [
+    "Number of social workers (A)",
+    "Children and young people (0-19) per social worker (B)",
+    "Rank of social worker ratio (C)",
+    "Deprivation rank in sample, IMD (D)",
+    "Child Well-being Index rank in sample (D, in brackets)",
+]
 D1_RANK = re.compile(r"^(\d+) \((\d+)\)\s*(\*?)$")
 
 
@@ -542,7 +970,7 @@ def parse_d1(src: Source, spec: dict) -> list[dict]:
     em = Emitter(spec["table"])
     first, last = spec["lines"]
     skip = set(spec.get("skip", [])) | set(spec.get("manual_lines", []))
-    for number in range(first, last + 1):      # authorities in printed order, the split row S included
+    for number in range(first, last + 1):  # authorities in printed order, the split row S included
         label = src.line(number).split("\t")[0].strip()
         if number not in spec.get("skip", []) and label:
             em.order((label, ""))
@@ -551,29 +979,75 @@ def parse_d1(src: Source, spec: dict) -> list[dict]:
             continue
         cells = [c.strip() for c in src.cells(number)] + ["", "", "", ""]
         group = cells[0]
-        key = lambda cat: (group, cat)   # noqa: E731 - order by authority, then column
+        key = lambda cat: (group, cat)  # noqa: E731 - order by authority, then column
         if "Numbers not available" in cells[1:3]:
-            em.add(category=D1_CATEGORIES[0], group=group, measure="count", value=None,
-                   printed="Numbers not available", status="x", line=number, order_key=key(""),
-                   note="Printed 'Numbers not available'" + (" (in the ratio column)" if cells[2] else ""))
+            em.add(
+                category=D1_CATEGORIES[0],
+                group=group,
+                measure="count",
+                value=None,
+                printed="Numbers not available",
+                status="x",
+                line=number,
+                order_key=key(""),
+                note="Printed 'Numbers not available'" + (" (in the ratio column)" if cells[2] else ""),
+            )
             continue
-        em.add(category=D1_CATEGORIES[0], group=group, measure="fte" if "." in cells[1] else "count",
-               value=cells[1], printed=cells[1],
-               line=number, order_key=key(""),
-               note="Fractional number of social workers as printed (probably full-time equivalents)"
-               if "." in cells[1] else "")
+        em.add(
+            category=D1_CATEGORIES[0],
+            group=group,
+            measure="fte" if "." in cells[1] else "count",
+            value=cells[1],
+            printed=cells[1],
+            line=number,
+            order_key=key(""),
+            note="Fractional number of social workers as printed (probably full-time equivalents)"
+            if "." in cells[1]
+            else "",
+        )
         ratio = re.match(r"^1:(\d+)$", cells[2])
-        em.add(category=D1_CATEGORIES[1], group=group, measure="ratio", value=ratio.group(1),
-               printed=ratio.group(1), line=number, order_key=key(""),
-               note=f"Printed '{cells[2]}': one social worker per {ratio.group(1)} children and young people aged 0-19")
-        em.add(category=D1_CATEGORIES[2], group=group, measure="rank", value=cells[3], printed=cells[3],
-               line=number, order_key=key(""), note=spec.get("rank_notes", {}).get(group, ""))
+        em.add(
+            category=D1_CATEGORIES[1],
+            group=group,
+            measure="ratio",
+            value=ratio.group(1),
+            printed=ratio.group(1),
+            line=number,
+            order_key=key(""),
+            note=f"Printed '{cells[2]}': one social worker per {ratio.group(1)} children and young people aged 0-19",
+        )
+        em.add(
+            category=D1_CATEGORIES[2],
+            group=group,
+            measure="rank",
+            value=cells[3],
+            printed=cells[3],
+            line=number,
+            order_key=key(""),
+            note=spec.get("rank_notes", {}).get(group, ""),
+        )
         ranks = D1_RANK.match(cells[4])
         star = " Printed with an unexplained asterisk." if ranks.group(3) else ""
-        em.add(category=D1_CATEGORIES[3], group=group, measure="rank", value=ranks.group(1),
-               printed=ranks.group(1), line=number, order_key=key(""), note=star.strip())
-        em.add(category=D1_CATEGORIES[4], group=group, measure="rank", value=ranks.group(2),
-               printed=ranks.group(2), line=number, order_key=key(""), note=star.strip())
+        em.add(
+            category=D1_CATEGORIES[3],
+            group=group,
+            measure="rank",
+            value=ranks.group(1),
+            printed=ranks.group(1),
+            line=number,
+            order_key=key(""),
+            note=star.strip(),
+        )
+        em.add(
+            category=D1_CATEGORIES[4],
+            group=group,
+            measure="rank",
+            value=ranks.group(2),
+            printed=ranks.group(2),
+            line=number,
+            order_key=key(""),
+            note=star.strip(),
+        )
     return em.rows
 
 
@@ -604,14 +1078,32 @@ def parse_t42(src: Source, spec: dict) -> list[dict]:
                 note = ""
                 if obs["flag"] == "dash":
                     obs["status"], note = "x", "'-' printed (no agencies in this band); the table prints no totals"
-                em.add(category=band, group=group, measure="count", value=obs["value"], printed=obs["printed"],
-                       status=obs["status"], line=number, note=note, order_key=("", band))
+                em.add(
+                    category=band,
+                    group=group,
+                    measure="count",
+                    value=obs["value"],
+                    printed=obs["printed"],
+                    status=obs["status"],
+                    line=number,
+                    note=note,
+                    order_key=("", band),
+                )
     return em.rows
 
 
-PARSERS = {"grid": parse_grid, "items": parse_items, "clientgroups": parse_clientgroups,
-           "horizontal": parse_horizontal, "time": parse_time, "c1": parse_c1, "d1": parse_d1,
-           "t41": parse_t41, "t42": parse_t42}
+PARSERS = {
+    "grid": parse_grid,
+    "items": parse_items,
+    "clientgroups": parse_clientgroups,
+    "horizontal": parse_horizontal,
+    "time": parse_time,
+    "c1": parse_c1,
+    "d1": parse_d1,
+    "t41": parse_t41,
+    "t42": parse_t42,
+}
+
 
 # ----------------------------------------------------------------------------- manual rows, output
 def observations(src: Source) -> list[dict]:
@@ -628,7 +1120,7 @@ def observations(src: Source) -> list[dict]:
     out = []
     for table in tables:
         rows = parsed[table] + [r for r in manual if r["table"] == table]
-        rows.sort(key=lambda r: int(r["order"]))          # stable: parsed rows keep their cell order
+        rows.sort(key=lambda r: int(r["order"]))  # stable: parsed rows keep their cell order
         out += rows
     return out
 
@@ -643,8 +1135,15 @@ def codebook(src: Source) -> list[dict]:
             continue
         if cells[0].strip():
             category, order = cells[0].strip(), order + 1
-        rows.append({"code": cells[2].strip(), "activity": cells[1].strip(), "category": category,
-                     "category_order": str(order), "line": str(number)})
+        rows.append(
+            {
+                "code": cells[2].strip(),
+                "activity": cells[1].strip(),
+                "category": category,
+                "category_order": str(order),
+                "line": str(number),
+            }
+        )
     if len(rows) != 40 or order != 6:
         raise ValueError("diary codebook changed")
     return rows

@@ -1,4 +1,5 @@
 """Figures carry an interactive chart, a vector image, alt text and a source note."""
+
 from __future__ import annotations
 
 import json
@@ -21,9 +22,9 @@ def test_figure_bundle_has_html_svg_and_metadata():
     svg = ElementTree.fromstring(bundle["image/svg+xml"])
     assert svg.tag.endswith("svg")
     texts = "".join(svg.itertext())
-    assert "51%" in texts and "27%" in texts          # direct labels on the bars
+    assert "51%" in texts and "27%" in texts  # direct labels on the bars
     meta = bundle[charts.FIGURE_MIME]
-    assert "51% agree, 27% disagree" in meta["alt"]      # alt text reads out the values
+    assert "51% agree, 27% disagree" in meta["alt"]  # alt text reads out the values
     # Short title and publisher once, the table, its pages and lines; no base sentence about Q3, not drawn here.
     assert meta["source_note"].startswith("Source: 2010 Ofsted practitioner survey (Ofsted")
     assert "pages 40-45" in meta["source_note"] and "lines 278-364" in meta["source_note"]
@@ -35,7 +36,7 @@ def test_html_chart_uses_local_vega_and_house_palette():
     html = _figure().html()
     spec = json.loads(html.split('class="sw-spec" data-for="')[1].split(">", 1)[1].split("</script>")[0])
     assert spec["config"]["range"]["category"][0] == "#12436D"
-    assert "src=" not in html                              # no CDN: the page's own bundle draws it
+    assert "src=" not in html  # no CDN: the page's own bundle draws it
     assert 'role="img" aria-label="' in html
     assert '<p class="source-note">Source: 2010 Ofsted practitioner survey' in html
 
@@ -56,22 +57,44 @@ def test_markdown_table_escapes_and_aligns():
 
 
 def test_derived_values_are_marked_and_correct():
-    frame = pd.DataFrame({
-        "survey": "s", "table": "t", "question": "q", "group": "All", "measure": "percent",
-        "category": ["Strongly agree", "Agree", "Disagree"], "value": [20.0, 35.0, 10.0],
-        "order": [1, 2, 3], "base": [100, 100, 100], "printed": ["20", "35", "10"], "line": [1, 2, 3]})
+    frame = pd.DataFrame(
+        {
+            "survey": "s",
+            "table": "t",
+            "question": "q",
+            "group": "All",
+            "measure": "percent",
+            "category": ["Strongly agree", "Agree", "Disagree"],
+            "value": [20.0, 35.0, 10.0],
+            "order": [1, 2, 3],
+            "base": [100, 100, 100],
+            "printed": ["20", "35", "10"],
+            "line": [1, 2, 3],
+        }
+    )
     agree = derived.combine(frame, ["Strongly agree", "Agree"], "Agree (derived)")
     assert agree["value"].tolist() == [55.0] and agree["derived"].all()
     assert agree["printed"].tolist() == [""] and "derived" in agree["note"].item()
     missing = derived.combine(frame, ["Strongly agree", "Neither"], "x")
-    assert missing.empty                                   # no partial sums
+    assert missing.empty  # no partial sums
 
 
 def test_share_of_answering_rebases_counts():
-    frame = pd.DataFrame({
-        "survey": "s", "table": "t", "question": "", "group": "CSD", "measure": "count",
-        "category": ["0-10", "11-20", "Not stated", "Total"], "value": [30.0, 10.0, 60.0, 100.0],
-        "order": [1, 2, 3, 4], "base": None, "printed": "", "line": 1})
+    frame = pd.DataFrame(
+        {
+            "survey": "s",
+            "table": "t",
+            "question": "",
+            "group": "CSD",
+            "measure": "count",
+            "category": ["0-10", "11-20", "Not stated", "Total"],
+            "value": [30.0, 10.0, 60.0, 100.0],
+            "order": [1, 2, 3, 4],
+            "base": None,
+            "printed": "",
+            "line": 1,
+        }
+    )
     shares = derived.share_of_answering(frame, ["Not stated"])
     assert shares.set_index("category")["value"].to_dict() == {"0-10": 75.0, "11-20": 25.0}
     assert shares["derived"].all() and (shares["base"] == 40).all()
@@ -86,19 +109,34 @@ def _every_kind_of_figure() -> list:
     scores = swsurveys.load("ircsc-2021", "q2-placements")
     agree = summary[summary["category"] == "Agree"].head(4)
     both = summary[summary["question"].str.match(r"Q(1|2)\)")]
-    pairs = pd.DataFrame({"item": ["a", "a"], "series": ["2010", "2011"], "value": [51.0, 63.0],
-                          "shown": ["51%", "63% (derived)"]})
+    pairs = pd.DataFrame(
+        {"item": ["a", "a"], "series": ["2010", "2011"], "value": [51.0, 63.0], "shown": ["51%", "63% (derived)"]}
+    )
     return [
         charts.agree_disagree(both),
         charts.bars(agree, alt="bars", label="question", percent=True),
         charts.grouped_bars(both, alt="grouped", label="question", group="category", percent=True),
-        charts.likert(annex, categories=list(dict.fromkeys(annex["category"])), negative=["Strongly disagree", "Disagree"],
-                      neutral=["Neither agree nor disagree", "Don't know"], alt="likert"),
+        charts.likert(
+            annex,
+            categories=list(dict.fromkeys(annex["category"])),
+            negative=["Strongly disagree", "Disagree"],
+            neutral=["Neither agree nor disagree", "Don't know"],
+            alt="likert",
+        ),
         charts.dot_plot(scores, alt="dots"),
-        charts.paired_dots(pairs, alt="pairs", label="item", series="series", note="n", series_order=["2010", "2011"],
-                           observations=both),
+        charts.paired_dots(
+            pairs,
+            alt="pairs",
+            label="item",
+            series="series",
+            note="n",
+            series_order=["2010", "2011"],
+            observations=both,
+        ),
         crosswalk.figure(crosswalk.linked("supervision")),
-        charts.composition_bars(annex, alt="stacked", label="question", categories=list(dict.fromkeys(annex["category"]))),
+        charts.composition_bars(
+            annex, alt="stacked", label="question", categories=list(dict.fromkeys(annex["category"]))
+        ),
         charts.panel_bars(agree, alt="panels", panel="table", label="question", percent=True),
     ]
 
@@ -107,7 +145,7 @@ def test_every_helper_draws_a_valid_vega_lite_spec():
     # Figures skip altair's schema validation when building pages (it is most of the cost); check it here.
     for figure in _every_kind_of_figure():
         figure.chart.to_dict(validate=True)
-        assert figure.spec() is figure.spec()               # built once, shared by the HTML and the SVG
+        assert figure.spec() is figure.spec()  # built once, shared by the HTML and the SVG
 
 
 def test_a_note_over_several_tables_names_the_report_once():
@@ -124,7 +162,9 @@ def test_the_phone_layout_wraps_labels_above_full_width_bars_with_fewer_ticks():
     # The PDF's SVG is drawn from the desktop spec, never from the phone layout.
     assert narrow != wide and figure.svg() == charts.with_note(charts.print_svg(wide), figure.note, charts.PRINT_TYPE)
     axis = narrow["layer"][0]["encoding"]["y"]["axis"]
-    assert axis["labelAlign"] == "left"                   # the label sits over the bar, not beside it
-    assert len(narrow["layer"][0]["encoding"]["x"]["axis"]["values"]) < len(wide["layer"][0]["encoding"]["x"]["axis"]["values"])
+    assert axis["labelAlign"] == "left"  # the label sits over the bar, not beside it
+    assert len(narrow["layer"][0]["encoding"]["x"]["axis"]["values"]) < len(
+        wide["layer"][0]["encoding"]["x"]["axis"]["values"]
+    )
     html = figure.html()
     assert 'data-narrow="true"' in html and 'data-narrow="false"' in html

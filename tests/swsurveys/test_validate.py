@@ -1,11 +1,12 @@
 """Each validation rule has a fixture that breaks it; the message names file, line and column."""
+
 from __future__ import annotations
 
 import csv
 import json
 from pathlib import Path
 
-from conftest import ROOT, replace_in_file
+from helpers import ROOT, replace_in_file
 from swsurveys.validate import validate
 
 OBS = "data/observations/ofsted-2010.csv"
@@ -41,7 +42,8 @@ def test_printed_not_on_its_line(data_copy):
 def test_value_must_follow_from_printed(data_copy):
     set_cell(data_copy, 2, "value", "52")
     assert problems_for(data_copy, OBS, 2, "value") == [
-        f"{OBS}:2: value: 52 does not follow from printed '51' (expected 51)"]
+        f"{OBS}:2: value: 52 does not follow from printed '51' (expected 51)"
+    ]
 
 
 def test_verbal_quantity_cannot_carry_a_value(data_copy):
@@ -81,7 +83,7 @@ def test_scores_need_a_scale_and_stay_within_it(data_copy):
 
 def test_complete_distribution_must_sum_to_100(data_copy):
     # Agree 51 + disagree 27 is not a complete distribution: marking it complete must fail.
-    replace_in_file(data_copy / "tables.csv", '278-364,clean,partial', '278-364,clean,complete')
+    replace_in_file(data_copy / "tables.csv", "278-364,clean,partial", "278-364,clean,complete")
     found = problems_for(data_copy, OBS, 2, "value")
     assert found and "sum to 78" in found[0] and "complete" in found[0]
 
@@ -150,8 +152,10 @@ def test_statement_links_must_name_real_questions(data_copy):
     assert found and "no ofsted-2012 observation has the question" in found[0]
 
 
-CROSSWALK_ROW = ("supervision,Supervised at least monthly,ofsted-2010,summary-all-questions,"
-                 "\"Q4b) There is sufficient training offered by my local authority\",Agree,All,percent,{rating},note\n")
+CROSSWALK_ROW = (
+    "supervision,Supervised at least monthly,ofsted-2010,summary-all-questions,"
+    '"Q4b) There is sufficient training offered by my local authority",Agree,All,percent,{rating},note\n'
+)
 
 
 def _write_crosswalk(data: Path, *rows: str) -> None:
@@ -160,8 +164,9 @@ def _write_crosswalk(data: Path, *rows: str) -> None:
 
 
 def test_crosswalk_rows_must_point_at_real_observations(data_copy):
-    real = CROSSWALK_ROW.format(rating="similar").replace("Q4b) There is sufficient training offered by my local authority",
-                                                          _a_2010_question())
+    real = CROSSWALK_ROW.format(rating="similar").replace(
+        "Q4b) There is sufficient training offered by my local authority", _a_2010_question()
+    )
     _write_crosswalk(data_copy, real, real.replace(",Agree,", ",Agreed,"))
     assert not problems_for(data_copy, "data/crosswalk.csv", 2, "survey, table, question, category, group, measure")
     found = problems_for(data_copy, "data/crosswalk.csv", 3, "survey, table, question, category, group, measure")
@@ -169,18 +174,27 @@ def test_crosswalk_rows_must_point_at_real_observations(data_copy):
 
 
 def test_crosswalk_comparability_comes_from_the_scale(data_copy):
-    _write_crosswalk(data_copy, CROSSWALK_ROW.format(rating="much the same").replace(
-        "Q4b) There is sufficient training offered by my local authority", _a_2010_question()))
+    _write_crosswalk(
+        data_copy,
+        CROSSWALK_ROW.format(rating="much the same").replace(
+            "Q4b) There is sufficient training offered by my local authority", _a_2010_question()
+        ),
+    )
     found = problems_for(data_copy, "data/crosswalk.csv", 2, "comparability")
     assert found and "same-question" in found[0]
 
 
 def test_feature_links_must_name_a_crosswalk_indicator(data_copy):
-    _write_crosswalk(data_copy, CROSSWALK_ROW.format(rating="similar").replace(
-        "Q4b) There is sufficient training offered by my local authority", _a_2010_question()))
+    _write_crosswalk(
+        data_copy,
+        CROSSWALK_ROW.format(rating="similar").replace(
+            "Q4b) There is sufficient training offered by my local authority", _a_2010_question()
+        ),
+    )
     (data_copy / "support-feature-indicators.csv").write_text(
         "feature,indicator,note\nsupervision,Supervised at least monthly,ok\nsupervision,Supervised weekly,typo\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     assert not problems_for(data_copy, "data/support-feature-indicators.csv", 2, "indicator")
     found = problems_for(data_copy, "data/support-feature-indicators.csv", 3, "indicator")
     assert found and "'Supervised weekly' is not an indicator of the crosswalk" in found[0]
@@ -188,5 +202,8 @@ def test_feature_links_must_name_a_crosswalk_indicator(data_copy):
 
 def _a_2010_question() -> str:
     with (ROOT / OBS).open(encoding="utf-8", newline="") as handle:
-        return next(row["question"] for row in csv.DictReader(handle)
-                    if row["table"] == "summary-all-questions" and row["category"] == "Agree")
+        return next(
+            row["question"]
+            for row in csv.DictReader(handle)
+            if row["table"] == "summary-all-questions" and row["category"] == "Agree"
+        )

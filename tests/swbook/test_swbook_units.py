@@ -1,14 +1,15 @@
 """The renderer's parts: reading .qmd files and numbering cross-references."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
 
+from helpers import ROOT
 from swbook import project, qmd
 from swbook.crossref import Registry
 from swbook.errors import BuildError
-from conftest import ROOT
 
 
 def write(tmp_path: Path, text: str, name: str = "chapter.qmd") -> Path:
@@ -18,8 +19,11 @@ def write(tmp_path: Path, text: str, name: str = "chapter.qmd") -> Path:
 
 
 def test_qmd_cells_options_and_inline(tmp_path):
-    path = write(tmp_path, '---\ntitle: "A chapter"\n---\n\nSome `{python} 1 + 1` text.\n\n'
-                           '```{python}\n#| label: fig-x\n#| fig-cap: "A caption"\nprint(1)\n```\n\nAfter.\n')
+    path = write(
+        tmp_path,
+        '---\ntitle: "A chapter"\n---\n\nSome `{python} 1 + 1` text.\n\n'
+        '```{python}\n#| label: fig-x\n#| fig-cap: "A caption"\nprint(1)\n```\n\nAfter.\n',
+    )
     document = qmd.parse(path)
     assert document.title == "A chapter"
     cell = document.cells[0]
@@ -44,8 +48,11 @@ def _registry(tmp_path: Path, text: str) -> tuple[Registry, project.Page]:
 
 
 def test_numbers_follow_the_chapter(tmp_path):
-    registry, page = _registry(tmp_path, "## One\n\n## Two {#sec-two}\n\n```{python}\n#| label: fig-a\n```\n\n"
-                                         "```{python}\n#| label: tbl-a\n```\n\n```{python}\n#| label: fig-b\n```\n")
+    registry, page = _registry(
+        tmp_path,
+        "## One\n\n## Two {#sec-two}\n\n```{python}\n#| label: fig-a\n```\n\n"
+        "```{python}\n#| label: tbl-a\n```\n\n```{python}\n#| label: fig-b\n```\n",
+    )
     assert registry.number("fig-a") == "Figure 3.1"
     assert registry.number("fig-b") == "Figure 3.2"
     assert registry.number("tbl-a") == "Table 3.1"
@@ -62,8 +69,7 @@ def test_unresolved_reference_is_an_error(tmp_path):
 
 def test_email_addresses_are_not_references(tmp_path):
     registry, page = _registry(tmp_path, "## One\n")
-    assert registry.resolve("write to someone@fig-example.org", page, "html", "x") == \
-        "write to someone@fig-example.org"
+    assert registry.resolve("write to someone@fig-example.org", page, "html", "x") == "write to someone@fig-example.org"
 
 
 def test_book_pages_parts_and_appendices():

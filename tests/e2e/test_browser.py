@@ -1,73 +1,11 @@
 """The published site in a real browser (Debian's Chromium driven by Playwright), served on localhost."""
+
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import shutil
-import threading
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import sync_playwright
 
-from conftest import copy_project, replace_in_file
+from helpers import AXE, Site, book_pages, copy_project, open_page, replace_in_file
 from swbook.build import render
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
-AXE = os.environ.get("AXE_CORE", str(Path(__file__).resolve().parents[1] / ".venv/axe/node_modules/axe-core/axe.min.js"))
-
-
-class Site:
-    """A static server for one built site, on a free loopback port."""
-
-    def __init__(self, folder: Path) -> None:
-        handler = functools.partial(_QuietHandler, directory=str(folder))
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}/"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = shutil.which("chromium")
-    assert executable, "make test installs Debian's chromium; it is missing"
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
-
-
-@pytest.fixture(scope="module")
-def site(built):
-    served = Site(built / "_book")
-    yield served
-    served.close()
-
-
-def open_page(browser, url: str):
-    """A page that records console errors and every request it makes."""
-    page = browser.new_page()
-    page.errors, page.requests, page.dialogs = [], [], []
-    page.on("console", lambda message: message.type == "error" and page.errors.append(message.text))
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    page.on("request", lambda request: page.requests.append(request.url))
-    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
-    page.goto(url, wait_until="load")
-    return page
-
-
-def book_pages(built: Path) -> list[str]:
-    return sorted(p.relative_to(built / "_book").as_posix() for p in (built / "_book").rglob("*.html"))
 
 
 def test_every_page_loads_cleanly_and_stays_on_localhost(browser, site, built):
@@ -75,8 +13,9 @@ def test_every_page_loads_cleanly_and_stays_on_localhost(browser, site, built):
         page = open_page(browser, site.base + path)
         charts = page.locator(".sw-chart").count()
         if charts:
-            page.wait_for_function(f"document.querySelectorAll('.sw-chart[data-drawn=true]').length === {charts}",
-                                   timeout=20_000)
+            page.wait_for_function(
+                f"document.querySelectorAll('.sw-chart[data-drawn=true]').length === {charts}", timeout=20_000
+            )
             assert page.locator(".sw-chart svg").count() == charts, path
         assert page.errors == [], (path, page.errors)
         assert all(url.startswith(site.base) for url in page.requests), (path, page.requests)
@@ -100,7 +39,7 @@ def test_a_source_line_link_lands_on_the_highlighted_line(browser, site):
     page = open_page(browser, site.base + "chapters/ofsted-2010.html")
     figure = page.locator("#fig-ofsted-2010-induction")
     figure.locator(".figure-table summary").click()
-    figure.locator(".figure-table a[title=\"line 283 of the source\"]").first.click()   # Q1 agree, printed 51
+    figure.locator('.figure-table a[title="line 283 of the source"]').first.click()  # Q1 agree, printed 51
     page.wait_for_url("**/sources/ofsted-2010.html#L283")
     row = page.locator("tr:target")
     assert row.get_attribute("id") == "L283"
@@ -116,23 +55,29 @@ def test_search_finds_a_term_from_a_chapter(browser, site):
     assert any("ofsted-2010.html" in (results.nth(i).get_attribute("href") or "") for i in range(results.count()))
 
 
-@pytest.mark.parametrize("path", ["index.html", "chapters/ofsted-2010.html", "chapters/data-dictionary.html",
-                                  "sources/ofsted-2010.html"])
+@pytest.mark.parametrize(
+    "path", ["index.html", "chapters/ofsted-2010.html", "chapters/data-dictionary.html", "sources/ofsted-2010.html"]
+)
 def test_no_serious_accessibility_violations(browser, site, path):
     page = open_page(browser, site.base + path)
     if page.locator(".sw-chart").count():
         page.wait_for_selector(".sw-chart[data-drawn=true]")
     page.add_script_tag(path=AXE)
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    serious = [(v["id"], v["impact"], len(v["nodes"])) for v in result["violations"]
-               if v["impact"] in ("serious", "critical")]
+    serious = [
+        (v["id"], v["impact"], len(v["nodes"])) for v in result["violations"] if v["impact"] in ("serious", "critical")
+    ]
     assert serious == [], serious
 
 
 def test_text_from_the_data_is_shown_as_text(browser, tmp_path):
     root = copy_project(tmp_path / "book")
-    replace_in_file(root / "data/observations/ofsted-2010.csv", "Q13b) The local authority acknowledges and praises",
-                    "Q13b) The local authority <script>alert('x')</script> praises", count=3)
+    replace_in_file(
+        root / "data/observations/ofsted-2010.csv",
+        "Q13b) The local authority acknowledges and praises",
+        "Q13b) The local authority <script>alert('x')</script> praises",
+        count=3,
+    )
     render(root, to=("html",), quiet=True)
     served = Site(root / "_book")
     try:

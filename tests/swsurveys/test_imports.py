@@ -1,10 +1,11 @@
 """The packages import one way: no module of src/ imports, directly or through others, itself."""
+
 from __future__ import annotations
 
 import ast
 from pathlib import Path
 
-from conftest import ROOT
+from helpers import ROOT
 
 SRC = Path(ROOT) / "src"
 
@@ -50,7 +51,7 @@ def _cycle(graph: dict[str, set[str]]) -> list[str]:
             if node.startswith(target + ".") or target.startswith(node + "."):
                 continue
             if state.get(target) == 1:
-                return path[path.index(target):] + [target]
+                return path[path.index(target) :] + [target]
             if target not in state and (found := visit(target)):
                 return found
         state[node] = 2

@@ -1,4 +1,5 @@
 """The committed data: complete, verified, and reproducible from the raw text."""
+
 from __future__ import annotations
 
 import hashlib
@@ -7,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import swsurveys
+from helpers import ROOT
 from swsurveys import extract
-from conftest import ROOT
 
 SOURCES = Path(ROOT).parent / "shared" / "sources"
 
@@ -51,13 +52,16 @@ def test_extraction_reproduces_the_committed_csv(survey):
     assert f"observations-{survey}" in generated.resources
     for path, text in generated.files().items():
         committed = path.read_text(encoding="utf-8")
-        assert text == committed, f"{path.relative_to(ROOT)} differs from what `python -m swsurveys.extract {survey}` builds"
+        assert text == committed, (
+            f"{path.relative_to(ROOT)} differs from what `python -m swsurveys.extract {survey}` builds"
+        )
 
 
 def test_every_generated_data_file_has_a_step():
     """The files the steps write are exactly the observations, the 2012 statements and the diary codebook."""
-    made = {path.relative_to(ROOT / "data").as_posix() for survey in extract.STEPS
-            for path in extract.run(survey).files()}
+    made = {
+        path.relative_to(ROOT / "data").as_posix() for survey in extract.STEPS for path in extract.run(survey).files()
+    }
     observations = {f"observations/{survey}.csv" for survey in swsurveys.observation_surveys()}
     assert made == observations | {"ofsted-2012-statements.csv", "diary_codes.csv"}
 
@@ -87,14 +91,18 @@ def test_ircsc_2021_keeps_both_bases():
 
 
 def test_raw_files_are_byte_identical_to_the_shared_sources():
-    names = {"000_046ec6698a9ac117.txt": "ofsted-2010", "001_8bce47250bd201a6.txt": "swtf-2009",
-             "002_72aec377c6cc9d23.txt": "ircsc-2021", "003_b2b21db34c1eeea0.txt": "lga-2018",
-             "004_9ce1303f9da86513.txt": "ofsted-2012"}
+    names = {
+        "000_046ec6698a9ac117.txt": "ofsted-2010",
+        "001_8bce47250bd201a6.txt": "swtf-2009",
+        "002_72aec377c6cc9d23.txt": "ircsc-2021",
+        "003_b2b21db34c1eeea0.txt": "lga-2018",
+        "004_9ce1303f9da86513.txt": "ofsted-2012",
+    }
     surveys = swsurveys.surveys()
     for original, slug in names.items():
         raw = (ROOT / "data/raw" / f"{slug}.txt").read_bytes()
         assert hashlib.sha256(raw).hexdigest() == surveys.loc[slug, "sha256"]
-        if SOURCES.exists():   # the shared folder sits beside the clone in CI and for developers
+        if SOURCES.exists():  # the shared folder sits beside the clone in CI and for developers
             assert raw == (SOURCES / original).read_bytes()
 
 

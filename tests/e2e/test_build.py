@@ -1,4 +1,5 @@
 """End to end: the whole book renders into a temporary folder, as a reader will get it."""
+
 from __future__ import annotations
 
 import csv
@@ -13,9 +14,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from test_pdf import _figure_content
-
-from conftest import ROOT, copy_project, replace_in_file
+from helpers import ROOT, copy_project, figure_content, replace_in_file
 from swbook import project
 from swbook.build import render
 from swbook.errors import BuildError
@@ -32,7 +31,7 @@ def test_every_chapter_has_a_page_with_navigation(built):
     for page in book.pages:
         html = (built / "_book" / page.html).read_text(encoding="utf-8")
         assert 'class="sidebar"' in html and 'aria-current="page"' in html
-        assert "childrens-social-work-surveys.pdf" in html          # link to the PDF
+        assert "childrens-social-work-surveys.pdf" in html  # link to the PDF
     chapter = (built / "_book/chapters/ofsted-2010.html").read_text(encoding="utf-8")
     assert 'rel="next"' in chapter and 'rel="prev"' in chapter
     assert '<h2 id="toc-title">On this page</h2>' in chapter
@@ -46,9 +45,9 @@ def test_figures_are_numbered_captioned_and_sourced(built):
     assert f"<strong>Figure {number}.1:</strong> Induction" in chapter
     # Each figure names its report once, by its short title and publisher.
     assert chapter.count('<p class="source-note">Source: 2010 Ofsted practitioner survey (Ofsted') == 10
-    assert f'href="#sec-ofsted-2010-notes">Section {number}.4</a>' in chapter     # cross-reference resolved
+    assert f'href="#sec-ofsted-2010-notes">Section {number}.4</a>' in chapter  # cross-reference resolved
     assert f"Table {number}.1: Results stated in the body text" in chapter
-    assert "4,141" in chapter and "3,514" in chapter                       # inline values from the data
+    assert "4,141" in chapter and "3,514" in chapter  # inline values from the data
 
 
 def test_no_page_loads_anything_from_another_site(built):
@@ -65,7 +64,7 @@ def test_pdf_has_the_chapters_figures_and_source_notes(built):
     for title in ("Preface", "The 2010 Ofsted practitioner survey", "How the surveys compare", "The data package"):
         assert title in text
     assert "Figure 1.1" in text and "Source: 2010 Ofsted practitioner survey" in text
-    figures = {page for page, _ in _figure_content(pdf)}   # charts drawn as tagged vector content (PDF/UA-1)
+    figures = {page for page, _ in figure_content(pdf)}  # charts drawn as tagged vector content (PDF/UA-1)
     assert len(figures) >= 10
 
 
@@ -74,7 +73,7 @@ def test_data_downloads_are_published(built):
     package = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
     for resource in package["resources"]:
         assert (data / resource["path"]).exists(), resource["path"]
-    assert not (data / "raw").exists()                  # the raw texts are inputs, not downloads
+    assert not (data / "raw").exists()  # the raw texts are inputs, not downloads
 
 
 def test_search_index_covers_the_chapters(built):
@@ -96,26 +95,34 @@ def test_bad_value_stops_the_build_and_keeps_the_old_site(built, tmp_path):
     shutil.copytree(built / "_book", root / "_book")
     before = _digest(root / "_book")
     csv = root / "data/observations/ofsted-2010.csv"
-    replace_in_file(csv, "children and young people,Agree,All,percent,51,51,", "children and young people,Agree,All,percent,15,15,")
+    replace_in_file(
+        csv, "children and young people,Agree,All,percent,51,51,", "children and young people,Agree,All,percent,15,15,"
+    )
     with pytest.raises(BuildError) as failure:
         render(root, quiet=True)
     assert "data/observations/ofsted-2010.csv:2: printed: '15' is not a whole token on line 283" in str(failure.value)
     assert _digest(root / "_book") == before
-    assert not list(root.glob("._book*"))               # no staging folder left behind
+    assert not list(root.glob("._book*"))  # no staging folder left behind
 
 
 def test_failing_cell_names_chapter_and_cell(tmp_path):
     root = copy_project(tmp_path / "book")
     replace_in_file(root / "chapters/ofsted-2010.qmd", 'figure("Q3")', 'figure("Q3") + undefined_name')
-    with pytest.raises(BuildError, match=r"chapters/ofsted-2010.qmd:\d+: cell \d+ \(fig-ofsted-2010-caseloads\) "
-                                         r"failed: NameError"):
+    with pytest.raises(
+        BuildError,
+        match=r"chapters/ofsted-2010.qmd:\d+: cell \d+ \(fig-ofsted-2010-caseloads\) "
+        r"failed: NameError",
+    ):
         render(root, to=("html",), quiet=True)
 
 
 def test_unresolved_cross_reference_fails_the_build(tmp_path):
     root = copy_project(tmp_path / "book")
-    replace_in_file(root / "chapters/sources-compared.qmd", "Three differences matter most:",
-                    "As @fig-does-not-exist shows, three differences matter most:")
+    replace_in_file(
+        root / "chapters/sources-compared.qmd",
+        "Three differences matter most:",
+        "As @fig-does-not-exist shows, three differences matter most:",
+    )
     with pytest.raises(BuildError, match="unresolved cross-reference @fig-does-not-exist"):
         render(root, to=("html",), quiet=True)
 
@@ -125,11 +132,26 @@ def test_charts_draw_in_headless_chromium_offline(built):
     assert chromium, "make test installs Debian's chromium; it is missing"
     page = built / "_book/chapters/ofsted-2010.html"
     result = subprocess.run(
-        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--no-first-run", "--disable-component-update", "--disable-sync", "--proxy-server=127.0.0.1:9",
-         "--allow-file-access-from-files", f"--user-data-dir={built / 'chromium-profile'}",
-         "--virtual-time-budget=10000", "--dump-dom", page.as_uri()],
-        capture_output=True, text=True, timeout=120)
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--no-first-run",
+            "--disable-component-update",
+            "--disable-sync",
+            "--proxy-server=127.0.0.1:9",
+            "--allow-file-access-from-files",
+            f"--user-data-dir={built / 'chromium-profile'}",
+            "--virtual-time-budget=10000",
+            "--dump-dom",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     dom = result.stdout
     assert dom.count('data-drawn="true"') == 10, result.stderr[-2000:]
     assert dom.count("<svg") >= 10
@@ -138,8 +160,12 @@ def test_charts_draw_in_headless_chromium_offline(built):
 def test_an_edited_observation_changes_its_figure(tmp_path):
     root = copy_project(tmp_path / "book")
     csv = root / "data/observations/ofsted-2010.csv"
-    replace_in_file(csv, "Q13b) The local authority acknowledges and praises",
-                    "Q13b) The local authority notices and praises", count=3)
+    replace_in_file(
+        csv,
+        "Q13b) The local authority acknowledges and praises",
+        "Q13b) The local authority notices and praises",
+        count=3,
+    )
     render(root, to=("html",), quiet=True)
     chapter = (root / "_book/chapters/ofsted-2010.html").read_text(encoding="utf-8")
     assert "Q13b) The local authority notices and praises" in chapter
@@ -157,7 +183,10 @@ def test_repeated_statements_are_compared_with_derived_values_marked(built):
 def _published_texts(site: Path):
     """(where, text) for every text the site publishes: pages, assets, search index, data, zip members, PDF."""
     for path in sorted(site.rglob("*")):
-        if path.suffix in {".html", ".js", ".json", ".csv", ".css", ".cff", ".md", ".txt", ".svg"} or path.name == "LICENSE":
+        if (
+            path.suffix in {".html", ".js", ".json", ".csv", ".css", ".cff", ".md", ".txt", ".svg"}
+            or path.name == "LICENSE"
+        ):
             yield str(path.relative_to(site)), path.read_text(encoding="utf-8")
         elif path.suffix == ".zip":
             with zipfile.ZipFile(path) as archive:
@@ -189,11 +218,16 @@ def test_names_the_2018_source_meant_to_redact_are_published_nowhere(built):
     assert len(patterns) >= 8 and "recommend CC to" in patterns
     # Other reports' own texts may name places legitimately (the 2009 report cites publishers in Leeds).
     other_sources = {f"sources/{slug}.html" for slug in ("swtf-2009", "ofsted-2010", "ofsted-2012", "ircsc-2021")}
-    leaks = [f"{where}: {name}" for where, text in _published_texts(built / "_book") if where not in other_sources
-             for name, pattern in patterns.items() if pattern.search(text)]
+    leaks = [
+        f"{where}: {name}"
+        for where, text in _published_texts(built / "_book")
+        if where not in other_sources
+        for name, pattern in patterns.items()
+        if pattern.search(text)
+    ]
     assert not leaks
     viewer = (built / "_book/sources/lga-2018.html").read_text(encoding="utf-8")
-    assert viewer.count("&lt;Council Name&gt;") > 9          # the leaks are masked as the source's own placeholder
+    assert viewer.count("&lt;Council Name&gt;") > 9  # the leaks are masked as the source's own placeholder
 
 
 @pytest.mark.parametrize("survey", ["swtf-2009", "ofsted-2010", "ofsted-2012", "lga-2018", "ircsc-2021"])

@@ -1,14 +1,21 @@
 """Charts and tables as a reader sees them on a phone (390 px) and a desktop (1300 px), in a real browser."""
+
 from __future__ import annotations
 
 import pytest
 
-from test_browser import book_pages, browser, site   # noqa: F401 (fixtures shared with the site tests)
+from helpers import book_pages
 
 PHONE, DESKTOP = 390, 1300
 # Figures whose value labels sit close together: diverging stacks, grouped bars, stacked panels, timelines.
-CROWDED = ["chapters/swtf-2009.html", "chapters/swtf-2009-time.html", "chapters/ofsted-2012.html",
-           "chapters/lga-2018.html", "chapters/sources-compared.html", "chapters/across-workload.html"]
+CROWDED = [
+    "chapters/swtf-2009.html",
+    "chapters/swtf-2009-time.html",
+    "chapters/ofsted-2012.html",
+    "chapters/lga-2018.html",
+    "chapters/sources-compared.html",
+    "chapters/across-workload.html",
+]
 
 # Every chart's text: its rendered size (font size times the SVG's scale on screen) and its box.
 _CHART_TEXT = """() => [...document.querySelectorAll('.sw-chart')].map(chart => {
@@ -31,14 +38,15 @@ def chapters(built) -> list[str]:
     return [p for p in book_pages(built) if p.startswith("chapters/") or p == "index.html"]
 
 
-def drawn_page(browser, url: str, width: int):   # noqa: F811
+def drawn_page(browser, url: str, width: int):  # noqa: F811
     """The page at `width` px, once every chart on it is drawn."""
     page = browser.new_page(viewport={"width": width, "height": 900})
     page.goto(url, wait_until="load")
     charts = page.locator(".sw-chart").count()
     if charts:
-        page.wait_for_function(f"document.querySelectorAll('.sw-chart[data-drawn=true]').length === {charts}",
-                               timeout=30_000)
+        page.wait_for_function(
+            f"document.querySelectorAll('.sw-chart[data-drawn=true]').length === {charts}", timeout=30_000
+        )
     return page
 
 
@@ -47,14 +55,14 @@ def overlaps(texts: list[dict]) -> list[tuple[str, str]]:
     found = []
     marks = [t for t in texts if t["mark"]]
     for i, a in enumerate(marks):
-        for b in marks[i + 1:]:
+        for b in marks[i + 1 :]:
             (l1, t1, r1, b1), (l2, t2, r2, b2) = a["box"], b["box"]
             if l1 < r2 - 1 and l2 < r1 - 1 and t1 < b2 - 1 and t2 < b1 - 1:
                 found.append((a["text"], b["text"]))
     return found
 
 
-def test_on_a_phone_charts_are_relaid_out_readable_and_never_widen_the_page(browser, site, built):   # noqa: F811
+def test_on_a_phone_charts_are_relaid_out_readable_and_never_widen_the_page(browser, site, built):  # noqa: F811
     problems = []
     for path in chapters(built):
         page = drawn_page(browser, site.base + path, PHONE)
@@ -73,7 +81,7 @@ def test_on_a_phone_charts_are_relaid_out_readable_and_never_widen_the_page(brow
     assert problems == [], "\n".join(problems)
 
 
-def test_on_a_desktop_charts_fill_the_column_with_readable_labels(browser, site, built):   # noqa: F811
+def test_on_a_desktop_charts_fill_the_column_with_readable_labels(browser, site, built):  # noqa: F811
     problems = []
     for path in chapters(built):
         page = drawn_page(browser, site.base + path, DESKTOP)
@@ -82,14 +90,15 @@ def test_on_a_desktop_charts_fill_the_column_with_readable_labels(browser, site,
             if small:
                 problems.append(f"{path} {chart['figure']}: chart text at {small} px (under 12)")
             if not chart["room"] * 0.95 <= chart["width"] <= chart["room"] + 1:
-                problems.append(f"{path} {chart['figure']}: chart {chart['width']:.0f} px wide in a "
-                                f"{chart['room']} px column")
+                problems.append(
+                    f"{path} {chart['figure']}: chart {chart['width']:.0f} px wide in a {chart['room']} px column"
+                )
         page.close()
     assert problems == [], "\n".join(problems)
 
 
 @pytest.mark.parametrize("width", [PHONE, DESKTOP])
-def test_value_and_axis_labels_never_overlap(browser, site, width):   # noqa: F811
+def test_value_and_axis_labels_never_overlap(browser, site, width):  # noqa: F811
     problems = []
     for path in CROWDED:
         page = drawn_page(browser, site.base + path, width)
@@ -100,7 +109,7 @@ def test_value_and_axis_labels_never_overlap(browser, site, width):   # noqa: F8
     assert problems == [], "\n".join(problems[:40])
 
 
-def test_a_stacked_segment_tooltip_names_the_category_value_and_source_line(browser, site):   # noqa: F811
+def test_a_stacked_segment_tooltip_names_the_category_value_and_source_line(browser, site):  # noqa: F811
     page = drawn_page(browser, site.base + "chapters/swtf-2009-time.html", DESKTOP)
     segment = page.locator("#fig-swtf-2009-time-setting .sw-chart .mark-rect path").nth(3)
     segment.scroll_into_view_if_needed()
@@ -114,12 +123,14 @@ def test_a_stacked_segment_tooltip_names_the_category_value_and_source_line(brow
     page.close()
 
 
-def test_a_chart_redraws_for_the_new_width_when_the_window_narrows(browser, site):   # noqa: F811
+def test_a_chart_redraws_for_the_new_width_when_the_window_narrows(browser, site):  # noqa: F811
     page = drawn_page(browser, site.base + "chapters/ofsted-2010.html", DESKTOP)
     chart = page.locator(".sw-chart").first
     assert chart.get_attribute("data-layout") == "wide"
     page.set_viewport_size({"width": PHONE, "height": 900})
     page.wait_for_function("document.querySelector('.sw-chart').dataset.layout === 'narrow'", timeout=20_000)
-    page.wait_for_function("(c => c.querySelector('svg').getAttribute('width') == c.clientWidth)"
-                           "(document.querySelector('.sw-chart'))", timeout=20_000)
+    page.wait_for_function(
+        "(c => c.querySelector('svg').getAttribute('width') == c.clientWidth)(document.querySelector('.sw-chart'))",
+        timeout=20_000,
+    )
     page.close()

@@ -4,6 +4,7 @@ Chart text is found through the PDF's tags (PDF/UA-1): text marked inside a
 `Figure` structure element is the chart's own; its printed size is the font
 size times the scale of the text and graphics matrices in force.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,43 +16,24 @@ from pathlib import Path
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
-CHART_TYPE = (7.0, 9.0)   # points: the agreed band for every text in a printed chart
+from helpers import figure_content
+
+CHART_TYPE = (7.0, 9.0)  # points: the agreed band for every text in a printed chart
 
 
 def _pdf(built: Path) -> Path:
     return next((built / "_book").glob("*.pdf"))
 
 
-def _figure_content(reader: PdfReader) -> set[tuple[int, int]]:
-    """(page index, marked-content id) of everything tagged inside a Figure."""
-    pages = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages)}
-    found: set[tuple[int, int]] = set()
-
-    def visit(node, in_figure: bool, page: int | None) -> None:
-        if isinstance(node, int):
-            if in_figure and page is not None:
-                found.add((page, node))
-            return
-        if not hasattr(node, "get"):
-            return
-        if "/Pg" in node:
-            page = pages.get(node.raw_get("/Pg").idnum, page)
-        if node.get("/Type") == "/MCR":
-            if in_figure:
-                found.add((page, int(node["/MCID"])))
-            return
-        in_figure = in_figure or node.get("/S") == "/Figure"
-        kids = node.get("/K")
-        for kid in kids if isinstance(kids, list) else [] if kids is None else [kids]:
-            visit(kid.get_object() if hasattr(kid, "get_object") else kid, in_figure, page)
-
-    visit(reader.trailer["/Root"]["/StructTreeRoot"], False, None)
-    return found
-
-
 def _multiply(a: list[float], b: list[float]) -> list[float]:
-    return [a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3], a[2] * b[0] + a[3] * b[2],
-            a[2] * b[1] + a[3] * b[3], a[4] * b[0] + a[5] * b[2] + b[4], a[4] * b[1] + a[5] * b[3] + b[5]]
+    return [
+        a[0] * b[0] + a[1] * b[2],
+        a[0] * b[1] + a[1] * b[3],
+        a[2] * b[0] + a[3] * b[2],
+        a[2] * b[1] + a[3] * b[3],
+        a[4] * b[0] + a[5] * b[2] + b[4],
+        a[4] * b[1] + a[5] * b[3] + b[5],
+    ]
 
 
 def chart_text_sizes(pdf: Path, heights: dict[int, list[float]] | None = None) -> dict[int, list[float]]:
@@ -60,7 +42,7 @@ def chart_text_sizes(pdf: Path, heights: dict[int, list[float]] | None = None) -
     With `heights`, also collect where on the page (pt from the top) each such run sits.
     """
     reader = PdfReader(pdf)
-    in_figure = _figure_content(reader)
+    in_figure = figure_content(reader)
     sizes: dict[int, list[float]] = defaultdict(list)
     for index, page in enumerate(reader.pages):
         ctm, saved, tm, size, marks = [1.0, 0, 0, 1.0, 0, 0], [], [1.0, 0, 0, 1.0, 0, 0], 0.0, []
@@ -151,7 +133,7 @@ def _chart_bands(pdf: Path) -> dict[int, list[tuple[float, float]]]:
         found.sort()
         top = previous = found[0]
         for y in found[1:] + [float("inf")]:
-            if y - previous > 60:   # a gap taller than any chart's rows: the next chart
+            if y - previous > 60:  # a gap taller than any chart's rows: the next chart
                 bands[page].append((top - 12, previous + 4))
                 top = y
             previous = y
@@ -161,8 +143,11 @@ def _chart_bands(pdf: Path) -> dict[int, list[tuple[float, float]]]:
 def test_no_table_header_or_other_words_overprint(built):
     # Chart labels are the charts' own business (tests/test_browser.py); here: the text and tables.
     bands = _chart_bands(_pdf(built))
-    words = [w for w in _words(_pdf(built))
-             if not any(top <= (w[2] + w[4]) / 2 <= bottom for top, bottom in bands.get(w[0], []))]
+    words = [
+        w
+        for w in _words(_pdf(built))
+        if not any(top <= (w[2] + w[4]) / 2 <= bottom for top, bottom in bands.get(w[0], []))
+    ]
     # Two words whose boxes overlap (beyond a hair of kerning) print on top of each other.
     by_page = defaultdict(list)
     for word in words:
@@ -171,7 +156,7 @@ def test_no_table_header_or_other_words_overprint(built):
     for page, found in by_page.items():
         found.sort(key=lambda w: (round(w[2]), w[1]))
         for i, a in enumerate(found):
-            for b in found[i + 1:i + 40]:
+            for b in found[i + 1 : i + 40]:
                 across = min(a[3], b[3]) - max(a[1], b[1])
                 down = min(a[4], b[4]) - max(a[2], b[2])
                 if across > 1.0 and down > 0.5 * min(a[4] - a[2], b[4] - b[2]):
@@ -182,6 +167,10 @@ def test_no_table_header_or_other_words_overprint(built):
     parser = _Words()
     for page in (built / "_book").rglob("*.html"):
         parser.feed(page.read_text(encoding="utf-8"))
-    joined = {token for w in words for token in re.findall(r"[A-Za-z]+", w[5])
-              if re.search(r"[a-z][A-Z]", token) and token not in parser.words}
+    joined = {
+        token
+        for w in words
+        for token in re.findall(r"[A-Za-z]+", w[5])
+        if re.search(r"[a-z][A-Z]", token) and token not in parser.words
+    }
     assert not joined, f"words run together in the PDF (one cell into the next?): {sorted(joined)[:10]}"

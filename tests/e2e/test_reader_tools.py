@@ -1,5 +1,6 @@
 """The reader's tools in a real browser, from file:// as a reader who downloaded the site would open it:
 search, permalinks, figure downloads and citation, table CSV and sorting, and the printed page."""
+
 from __future__ import annotations
 
 import csv
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from test_browser import CHROMIUM_ARGS
+from helpers import CHROMIUM_ARGS
 
 
 @pytest.fixture(scope="module")
@@ -49,20 +50,21 @@ def download(page, button) -> tuple[str, bytes]:
 
 # ----------------------------------------------------------------------------- search
 
+
 def test_search_puts_the_chapter_named_for_the_word_first(browser, built):
     page = open_page(browser, built, "index.html")
     hits = search(page, "supervision")
     assert hits[0] == "chapters/across-supervision.html", hits
     first = page.locator(".search-list li").first
     assert "Supervision and management support" in first.inner_text()
-    assert first.locator("mark").first.inner_text().lower() == "supervision"   # the word is highlighted
+    assert first.locator("mark").first.inner_text().lower() == "supervision"  # the word is highlighted
     assert page.errors == []
 
 
 def test_search_for_caseload_shows_the_cross_year_and_the_2018_sections(browser, built):
     page = open_page(browser, built, "chapters/lga-2018.html", width=390)
     hits = search(page, "caseload")
-    shown = [h.replace("../", "") for h in hits]   # links are relative to the page
+    shown = [h.replace("../", "") for h in hits]  # links are relative to the page
     assert "chapters/across-workload.html#sec-across-caseload" in shown, shown
     assert "chapters/lga-2018.html#sec-lga-2018-workloads" in shown, shown
     assert all(page.locator(".search-list a").nth(i).is_visible() for i in range(len(hits)))
@@ -88,6 +90,7 @@ def test_search_result_lands_on_the_section(browser, built):
 
 
 # ----------------------------------------------------------------------------- figures
+
 
 def chapter_pages(built: Path) -> list[str]:
     book = built / "_book"
@@ -117,11 +120,15 @@ def test_a_figure_downloads_as_png_and_svg_with_its_caption_and_source(browser, 
     name, png = download(page, figure.get_by_role("button", name="Image (PNG)"))
     assert name == "fig-ofsted-2010-induction.png" and png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
     width = int.from_bytes(png[16:20], "big")
-    assert width >= 800   # drawn at twice its size, for print, whatever the screen
+    assert width >= 800  # drawn at twice its size, for print, whatever the screen
     name, svg = download(page, figure.get_by_role("button", name="Image (SVG)"))
     text = svg.decode("utf-8")
     assert name == "fig-ofsted-2010-induction.svg" and text.startswith("<svg")
-    assert "Figure 4.1: Induction" in text and "Source: 2010 Ofsted practitioner survey" in text and "My induction prepared me" in text
+    assert (
+        "Figure 4.1: Induction" in text
+        and "Source: 2010 Ofsted practitioner survey" in text
+        and "My induction prepared me" in text
+    )
     assert page.errors == []
 
 
@@ -133,11 +140,27 @@ def test_cite_this_figure_names_title_book_number_address_and_date(browser, buil
     assert "Figure 4.1: Induction" in text
     assert "Children's social work surveys, 2009 to 2021" in text
     assert "chapters/ofsted-2010.html#fig-ofsted-2010-induction" in text
-    assert "(accessed " in text and any(month in text for month in ("January", "February", "March", "April", "May",
-                                        "June", "July", "August", "September", "October", "November", "December"))
+    assert "(accessed " in text and any(
+        month in text
+        for month in (
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        )
+    )
 
 
 # ----------------------------------------------------------------------------- permalinks
+
 
 def test_headings_figures_and_tables_have_permalinks(browser, built):
     page = open_page(browser, built, "chapters/ofsted-2010.html")
@@ -152,7 +175,7 @@ def test_headings_figures_and_tables_have_permalinks(browser, built):
     link = heading.locator(".anchor-link")
     assert link.evaluate("a => getComputedStyle(a).opacity") == "0"
     heading.hover()
-    assert link.evaluate("a => getComputedStyle(a).opacity") == "1"   # shown on hover, as Quarto's are
+    assert link.evaluate("a => getComputedStyle(a).opacity") == "1"  # shown on hover, as Quarto's are
     link.click()
     page.wait_for_url("**/chapters/ofsted-2010.html#caseloads")
 
@@ -165,6 +188,7 @@ def test_a_permalink_to_a_figures_table_opens_its_toggle(browser, built):
 
 
 # ----------------------------------------------------------------------------- tables
+
 
 def column(table, n: int) -> list[str]:
     return table.locator(f"tbody tr td:nth-child({n})").all_inner_texts()
@@ -188,7 +212,7 @@ def test_every_table_downloads_as_csv_of_its_cells(browser, built):
     page = open_page(browser, built, "chapters/lga-2018.html")
     tables = page.locator("main table")
     assert tables.count() > 10
-    for i in range(tables.count()):   # every table, the Table toggles' (closed, so not yet visible) included
+    for i in range(tables.count()):  # every table, the Table toggles' (closed, so not yet visible) included
         button = tables.nth(i).locator("xpath=following-sibling::p[1]/button[@class='table-csv']")
         assert button.text_content() == "Download this table (CSV)", i
     table = page.locator("#tbl-lga-2018-responses")
@@ -201,17 +225,27 @@ def test_every_table_downloads_as_csv_of_its_cells(browser, built):
 
 # ----------------------------------------------------------------------------- print
 
+
 def test_print_hides_navigation_and_tools_and_opens_table_toggles(browser, built):
     page = open_page(browser, built, "chapters/ofsted-2010.html")
     page.wait_for_selector(".sw-chart[data-drawn=true]")
     toggle = page.locator("#fig-ofsted-2010-induction-values")
     assert not toggle.is_visible()
     page.emulate_media(media="print")
-    for hidden in (".site-header", "#sidebar", ".toc", ".page-nav", "#search-input", ".figure-downloads",
-                   ".figure-table summary", ".table-tools", ".anchor-link"):
+    for hidden in (
+        ".site-header",
+        "#sidebar",
+        ".toc",
+        ".page-nav",
+        "#search-input",
+        ".figure-downloads",
+        ".figure-table summary",
+        ".table-tools",
+        ".anchor-link",
+    ):
         assert not page.locator(hidden).first.is_visible(), hidden
     assert toggle.is_visible() and "My induction prepared me" in toggle.inner_text()
     main_width = page.locator("main").evaluate("m => m.getBoundingClientRect().width")
-    assert main_width > 1000   # the text runs the width of the paper, not a screen column
+    assert main_width > 1000  # the text runs the width of the paper, not a screen column
     internal = page.locator('main a[href^="../sources/"]').first
     assert internal.evaluate("a => getComputedStyle(a, '::after').content") in ("none", "normal")

@@ -1,4 +1,5 @@
 """The shared value module: every value a chapter prints links to its source line(s)."""
+
 from __future__ import annotations
 
 import csv
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import swsurveys
-from conftest import ROOT
+from helpers import ROOT
 from swsurveys import crosswalk, values
 from swsurveys.validate import validate
 
@@ -63,6 +64,7 @@ def test_derived_frames_carry_every_source_line():
 
 # ------------------------------------------------------------------ the uncited-lines check
 
+
 def test_every_raw_line_stating_a_quantity_is_cited_or_excluded():
     problems = [str(p) for p in validate() if "no observation cites" in str(p) or "exclusions" in str(p)]
     assert problems == []
@@ -80,16 +82,22 @@ def _drop_exclusion(data: Path, survey: str) -> str:
 def test_an_uncited_line_with_a_number_fails_naming_the_raw_line(data_copy):
     line = _drop_exclusion(data_copy, "ofsted-2010")
     found = [str(p) for p in validate(data_copy)]
-    assert any(p.startswith(f"data/raw/ofsted-2010.txt:{line}: text: states a quantity that no observation cites")
-               and "data/exclusions/ofsted-2010.csv" in p for p in found), found[:3]
+    assert any(
+        p.startswith(f"data/raw/ofsted-2010.txt:{line}: text: states a quantity that no observation cites")
+        and "data/exclusions/ofsted-2010.csv" in p
+        for p in found
+    ), found[:3]
 
 
 def test_a_stale_or_unexplained_exclusion_fails(data_copy):
     path = data_copy / "exclusions" / "ircsc-2021.csv"
     with path.open("a", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, lineterminator="\n").writerows([
-            ["ircsc-2021", "1", "heading", "a line that states no quantity"],
-            ["ircsc-2021", "54", "restatement", "says nothing about where the value is stored"]])
+        csv.writer(handle, lineterminator="\n").writerows(
+            [
+                ["ircsc-2021", "1", "heading", "a line that states no quantity"],
+                ["ircsc-2021", "54", "restatement", "says nothing about where the value is stored"],
+            ]
+        )
     rows = sum(1 for _ in path.open(encoding="utf-8"))
     found = [str(p) for p in validate(data_copy)]
     assert any(p.startswith(f"data/exclusions/ircsc-2021.csv:{rows - 1}: line:") for p in found), found[:3]
@@ -123,10 +131,17 @@ def traced_share(page: str) -> tuple[int, int, list[str]]:
                 return
             a = dict(attrs)
             href, cls = a.get("href") or "", a.get("class") or ""
-            traced = bool(_SOURCE.search(href)) or any(k.startswith("data-") and _SOURCE.search(v or "") for k, v in attrs)
-            skip = (tag in {"nav", "script", "style", "figcaption", "table", "svg", "details", "h1", "h2", "h3", "h4"}
-                    or any(c in cls for c in ("caption", "source-note", "citation", "header-section-number"))
-                    or bool(_REFERENCE.search(href)) or tag == "a" and href.endswith(".html") and not traced)
+            traced = bool(_SOURCE.search(href)) or any(
+                k.startswith("data-") and _SOURCE.search(v or "") for k, v in attrs
+            )
+            skip = (
+                tag in {"nav", "script", "style", "figcaption", "table", "svg", "details", "h1", "h2", "h3", "h4"}
+                or any(c in cls for c in ("caption", "source-note", "citation", "header-section-number"))
+                or bool(_REFERENCE.search(href))
+                or tag == "a"
+                and href.endswith(".html")
+                and not traced
+            )
             self.stack.append((tag, traced, skip, tag in {"p", "li"}))
 
         def handle_endtag(self, tag):
@@ -144,7 +159,7 @@ def traced_share(page: str) -> tuple[int, int, list[str]]:
                 if any(s[1] for s in self.stack):
                     self.traced += 1
                 else:
-                    self.missed.append(data[max(0, match.start() - 30):match.end() + 10])
+                    self.missed.append(data[max(0, match.start() - 30) : match.end() + 10])
 
     reader = Reader()
     reader.feed(page)
@@ -166,7 +181,7 @@ def test_numbers_in_every_chapters_text_link_to_their_source(built):
 def test_no_source_link_lacks_its_line(built):
     for path in (built / "_book").rglob("*.html"):
         text = path.read_text(encoding="utf-8")
-        assert not re.search(r'sources/[\w-]+\.html#L(?!\d)', text), path.name
+        assert not re.search(r"sources/[\w-]+\.html#L(?!\d)", text), path.name
         assert "line  of the source" not in text and "Source line null" not in text
     for path in (built / "_book" / "figures").glob("*.csv"):
         for row in csv.DictReader(path.open(encoding="utf-8")):
@@ -189,8 +204,10 @@ def test_with_a_published_address_pdf_links_go_to_that_site(project_copy):
     from swbook.build import render
 
     config = project_copy / "_quarto.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        'book:\n', 'book:\n  site-url: "https://example.org/swbook"\n', 1), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("book:\n", 'book:\n  site-url: "https://example.org/swbook"\n', 1),
+        encoding="utf-8",
+    )
     render(project_copy, to=("pdf",), quiet=True)
     pdf = next((project_copy / "_book").glob("*.pdf"))
     listing = subprocess.run(["pdfinfo", "-url", str(pdf)], capture_output=True, text=True, check=True).stdout

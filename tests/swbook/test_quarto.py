@@ -6,6 +6,7 @@ heading, the preface is unnumbered, a figure draws with only what _quarto.yml
 brings, the project's extras come from its declared post-render script, and
 inline values are text unless they carry a markdown representation.
 """
+
 from __future__ import annotations
 
 import csv
@@ -20,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT, copy_project, replace_in_file
+from helpers import ROOT, copy_project, replace_in_file
 
 _REFERENCE = re.compile(r"(?<![\w@/.])@((?:sec|fig|tbl)-[\w-]*\w)")
 
@@ -57,16 +58,22 @@ def test_every_cross_reference_resolves_under_quartos_id_rules():
 def test_a_front_matter_chapter_id_fails_the_id_check_and_the_build(tmp_path):
     root = copy_project(tmp_path / "book")
     chapter = root / "chapters" / "ofsted-2010.qmd"
-    replace_in_file(chapter, "# The 2010 Ofsted practitioner survey {#sec-ofsted-2010}\n",
-                    '---\ntitle: "The 2010 Ofsted practitioner survey"\nlabel: sec-ofsted-2010\n---\n')
+    replace_in_file(
+        chapter,
+        "# The 2010 Ofsted practitioner survey {#sec-ofsted-2010}\n",
+        '---\ntitle: "The 2010 Ofsted practitioner survey"\nlabel: sec-ofsted-2010\n---\n',
+    )
     problems = unresolved(root)
     assert problems and all(p.endswith("@sec-ofsted-2010") for p in problems)
     # swbook reads ids the same way: the old syntax is an error with file, line and the fix.
     from swbook import qmd
     from swbook.errors import BuildError
 
-    with pytest.raises(BuildError, match=r"ofsted-2010.qmd:1: front-matter label 'sec-ofsted-2010' is no "
-                                         r"chapter id to Quarto \(expected .*# Title \{#sec-ofsted-2010\}"):
+    with pytest.raises(
+        BuildError,
+        match=r"ofsted-2010.qmd:1: front-matter label 'sec-ofsted-2010' is no "
+        r"chapter id to Quarto \(expected .*# Title \{#sec-ofsted-2010\}",
+    ):
         qmd.parse(chapter)
 
 
@@ -114,20 +121,34 @@ def test_a_figures_html_output_draws_with_only_the_declared_resources(tmp_path):
     page = site / "chapters" / "figure.html"
     page.parent.mkdir(parents=True)
     figure = _figure()._repr_mimebundle_()["text/html"]
-    page.write_text(f"<!doctype html><html><head><meta charset='utf-8'></head><body>{figure}</body></html>",
-                    encoding="utf-8")
-    assert not re.search(r"""(src|href)=["']?(https?:)?//""", figure)   # nothing fetched from elsewhere
+    page.write_text(
+        f"<!doctype html><html><head><meta charset='utf-8'></head><body>{figure}</body></html>", encoding="utf-8"
+    )
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", figure)  # nothing fetched from elsewhere
     profile = tmp_path / "profile"
-    dom = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                          f"--user-data-dir={profile}", "--virtual-time-budget=8000", "--dump-dom",
-                          page.as_uri()], capture_output=True, text=True, timeout=120).stdout
+    dom = subprocess.run(
+        [
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            f"--user-data-dir={profile}",
+            "--virtual-time-budget=8000",
+            "--dump-dom",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
     assert 'class="marks"' in dom and 'data-drawn="true"' in dom, dom[-1500:]
 
 
 def test_the_svg_output_carries_the_source_note():
     bundle = _figure()._repr_mimebundle_()
     assert '<g class="source-note"' in bundle["image/svg+xml"]
-    assert "Source: 2010 Ofsted practitioner survey" in bundle["image/svg+xml"]   # the short source note
+    assert "Source: 2010 Ofsted practitioner survey" in bundle["image/svg+xml"]  # the short source note
 
 
 def _run_post_render(root: Path, out: Path, pages: list[str]) -> subprocess.CompletedProcess:
@@ -139,15 +160,18 @@ def _run_post_render(root: Path, out: Path, pages: list[str]) -> subprocess.Comp
 def _pages(out: Path, body: str) -> list[str]:
     (out / "chapters").mkdir(parents=True)
     (out / "chapters" / "one.html").write_text(
-        f'<!doctype html><html><body><main id="main"><h1>One</h1>{body}</main></body></html>', encoding="utf-8")
+        f'<!doctype html><html><body><main id="main"><h1>One</h1>{body}</main></body></html>', encoding="utf-8"
+    )
     return ["chapters/one.html"]
 
 
 def test_the_post_render_script_alone_makes_the_source_viewer_and_downloads(tmp_path):
     figure = _figure()
     out = tmp_path / "site"
-    pages = _pages(out, f'<div id="fig-one">{figure.html()}</div>'
-                        '<section id="sec-a"><h2>Leeds and Wakefield</h2><p>text</p></section>')
+    pages = _pages(
+        out,
+        f'<div id="fig-one">{figure.html()}</div><section id="sec-a"><h2>Leeds and Wakefield</h2><p>text</p></section>',
+    )
     done = _run_post_render(ROOT, out, pages)
     assert done.returncode == 0, done.stderr
     assert (out / "sources/lga-2018.html").read_text(encoding="utf-8").count("&lt;Council Name&gt;") > 9
@@ -234,7 +258,9 @@ def test_inline_outputs_are_text_unless_they_carry_markdown(tmp_path):
         "class Value:\n    def _repr_markdown_(self):\n        return '[51%](../sources/ofsted-2010.html#L283)'\n"
         "    def __str__(self):\n        return '51%'\n```\n\n"
         "`{python} '**not bold**'` `{python} Markdown('**bold**')` `{python} Value()` `{python} 7` "
-        "`{python} '<1%'`\n", encoding="utf-8")
+        "`{python} '<1%'`\n",
+        encoding="utf-8",
+    )
     result = run_chapters([("inline", qmd.parse(chapter))], ROOT, 1, Limits())["inline"]
     values = next(iter(result.inline.values()))
     assert values == ["\\*\\*not bold\\*\\*", "**bold**", "[51%](../sources/ofsted-2010.html#L283)", "7", "\\<1%"]

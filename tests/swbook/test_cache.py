@@ -1,10 +1,11 @@
 """Rebuilds reuse what is unchanged and never show stale figures."""
+
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
-from conftest import copy_project, replace_in_file
+from helpers import copy_project, replace_in_file
 from swbook.build import render
 from swbook.cache import FileHashes
 
@@ -15,22 +16,30 @@ def test_a_changed_observation_reruns_only_the_chapters_that_read_it(tmp_path):
     assert "chapters/ofsted-2010.qmd" in first.executed and not first.reused
 
     again = render(root, quiet=True, to=("html",))
-    assert again.unchanged                               # nothing changed: nothing done
+    assert again.unchanged  # nothing changed: nothing done
 
-    replace_in_file(root / "data/observations/ofsted-2010.csv",
-                    "Q13b) The local authority acknowledges and praises",
-                    "Q13b) The local authority recognises and praises", count=3)
+    replace_in_file(
+        root / "data/observations/ofsted-2010.csv",
+        "Q13b) The local authority acknowledges and praises",
+        "Q13b) The local authority recognises and praises",
+        count=3,
+    )
     after = render(root, quiet=True, to=("html",))
     # Readers of the whole file, or of the one table whose rows changed.
-    readers = {chapter for chapter, files in first.files_read.items()
-               if any(f.endswith(("observations/ofsted-2010.csv", "observations/ofsted-2010.csv#summary-all-questions"))
-                      for f in files)}
+    readers = {
+        chapter
+        for chapter, files in first.files_read.items()
+        if any(
+            f.endswith(("observations/ofsted-2010.csv", "observations/ofsted-2010.csv#summary-all-questions"))
+            for f in files
+        )
+    }
     assert {"chapters/ofsted-2010.qmd", "chapters/verification.qmd"} <= readers
-    assert set(after.executed) == readers                 # exactly the chapters that read the file
+    assert set(after.executed) == readers  # exactly the chapters that read the file
     # (the preface reads the crosswalk for its main points, so it is a reader too)
     assert {"chapters/lga-2018.qmd", "chapters/source-list.qmd", "chapters/ircsc-2021.qmd"} <= set(after.reused)
     chapter = (root / "_book/chapters/ofsted-2010.html").read_text(encoding="utf-8")
-    assert "Q13b) The local authority recognises and praises" in chapter   # the figure plots the new label
+    assert "Q13b) The local authority recognises and praises" in chapter  # the figure plots the new label
 
 
 def test_fresh_ignores_the_cache(tmp_path):
@@ -45,7 +54,7 @@ def test_a_deleted_cache_only_costs_time(tmp_path):
     render(root, quiet=True, to=("html",))
     entries = sorted((root / ".swbook-cache/chapters").glob("*.json"))
     assert entries
-    entries[0].unlink()                                   # half the cache gone, as if deleted mid-way
+    entries[0].unlink()  # half the cache gone, as if deleted mid-way
     (root / ".swbook-cache/chapters" / entries[1].name).write_text("{not json", encoding="utf-8")
     replace_in_file(root / "chapters/sources-compared.qmd", "Three differences", "Three main differences")
     partial = render(root, quiet=True, to=("html",))
@@ -62,6 +71,6 @@ def test_a_table_part_changes_only_with_its_own_rows(tmp_path):
     one, two = before(Path(f"{data}#one")), before(Path(f"{data}#two"))
     data.write_text("survey,table,value\ns,one,1\ns,two,3\n", encoding="utf-8")
     after = FileHashes()
-    assert after(Path(f"{data}#one")) == one               # a chapter showing table one stays cached
-    assert after(Path(f"{data}#two")) != two               # a chapter showing table two runs again
+    assert after(Path(f"{data}#one")) == one  # a chapter showing table one stays cached
+    assert after(Path(f"{data}#two")) != two  # a chapter showing table two runs again
     assert after(Path(f"{data}#three")) == "absent"

@@ -3,6 +3,7 @@
 Most cases use a tiny book in tmp_path (two short chapters, no data package),
 so they run in a second or two; the data cases break a copy of data/.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -17,12 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, replace_in_file
-from swbook import build
+from helpers import ROOT, replace_in_file
 from swbook.build import render, render_lock
 from swbook.cache import prune_cache, read_verified, write_verified
 from swbook.cli import main
-from swbook.errors import BuildError
 
 CONFIG = """\
 project:
@@ -45,18 +44,21 @@ swbook:
 @pytest.fixture
 def tiny(tmp_path):
     """Make a tiny book: `tiny(chapters={"a.qmd": text}, settings="  cell-timeout: 2")` -> its root."""
+
     def make(chapters: dict[str, str] | None = None, settings: str = "", bibliography: bool = True) -> Path:
         root = tmp_path / "tiny"
         root.mkdir()
         chapters = chapters or {"a.qmd": "---\ntitle: A\n---\n\n## One {#sec-one}\n\nSee @sec-one.\n"}
-        (root / "_quarto.yml").write_text(CONFIG.format(
-            chapters="\n".join(f"    - {name}" for name in chapters), settings=settings), encoding="utf-8")
+        (root / "_quarto.yml").write_text(
+            CONFIG.format(chapters="\n".join(f"    - {name}" for name in chapters), settings=settings), encoding="utf-8"
+        )
         (root / "index.qmd").write_text("---\ntitle: Preface\n---\n\nHello.\n", encoding="utf-8")
         for name, text in chapters.items():
             (root / name).write_text(text, encoding="utf-8")
         if bibliography:
             shutil.copy2(ROOT / "references.bib", root / "references.bib")
         return root
+
     return make
 
 
@@ -75,15 +77,20 @@ def chapter(*cells: str, text: str = "") -> str:
 
 # ------------------------------------------------------------------ chapters
 
+
 def test_syntax_errors_in_cells_and_inline_code_are_all_listed_before_anything_runs(tiny, capsys):
-    root = tiny({"a.qmd": chapter("x = 1\ny = (", text="Some `{python} 1 +` value."),
-                 "b.qmd": chapter("import time\ntime.sleep(600)\ndef broken(:\n    pass")})
+    root = tiny(
+        {
+            "a.qmd": chapter("x = 1\ny = (", text="Some `{python} 1 +` value."),
+            "b.qmd": chapter("import time\ntime.sleep(600)\ndef broken(:\n    pass"),
+        }
+    )
     status, err = swbook(capsys, "--root", str(root), "render")
     assert status == 1
     assert err.startswith("swbook: 3 problem(s) in the chapters; nothing was run or written")
     assert "a.qmd:5: the inline expression `{python} 1 +` is not a valid Python expression" in err
     assert "a.qmd:9: cell 1 is not valid Python: '(' was never closed" in err
-    assert "b.qmd:10: cell 1 is not valid Python: invalid syntax" in err     # the line of `def broken(:`
+    assert "b.qmd:10: cell 1 is not valid Python: invalid syntax" in err  # the line of `def broken(:`
     assert not (root / "_book").exists()
 
 
@@ -108,16 +115,22 @@ def test_a_latin1_byte_in_a_chapter_names_its_line(tiny, capsys):
 
 
 def test_a_cell_ending_its_process_in_any_way_is_a_failed_cell(tiny, capsys):
-    root = tiny({"exit0.qmd": chapter("import sys\nsys.exit(0)"),
-                 "bye.qmd": chapter("x = 1", 'raise SystemExit("bye")'),
-                 "os-exit.qmd": chapter("import os\nos._exit(3)"),
-                 "signal.qmd": chapter("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"),
-                 "fine.qmd": chapter("print('fine')")})
+    root = tiny(
+        {
+            "exit0.qmd": chapter("import sys\nsys.exit(0)"),
+            "bye.qmd": chapter("x = 1", 'raise SystemExit("bye")'),
+            "os-exit.qmd": chapter("import os\nos._exit(3)"),
+            "signal.qmd": chapter("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"),
+            "fine.qmd": chapter("print('fine')"),
+        }
+    )
     status, err = swbook(capsys, "--root", str(root), "render")
     assert status == 1
     assert "swbook: 4 chapter(s) failed; nothing was written" in err
-    assert "exit0.qmd:7: cell 1 failed: it called sys.exit(0) (raised SystemExit); a chapter must not end its " \
-           "process (at line 9)" in err
+    assert (
+        "exit0.qmd:7: cell 1 failed: it called sys.exit(0) (raised SystemExit); a chapter must not end its "
+        "process (at line 9)" in err
+    )
     assert "bye.qmd:11: cell 2 failed: it called sys.exit('bye')" in err
     assert "os-exit.qmd:7: cell 1 ended the chapter's process (exit code 3)" in err
     assert "signal.qmd:7: cell 1 ended the chapter's process (killed by signal SIGKILL)" in err
@@ -125,12 +138,15 @@ def test_a_cell_ending_its_process_in_any_way_is_a_failed_cell(tiny, capsys):
 
 
 def test_a_cell_past_its_time_limit_is_stopped(tiny, capsys):
-    root = tiny({"slow.qmd": chapter("x = 1", "import time\nwhile True:\n    time.sleep(0.1)")},
-                settings="  cell-timeout: 1")
+    root = tiny(
+        {"slow.qmd": chapter("x = 1", "import time\nwhile True:\n    time.sleep(0.1)")}, settings="  cell-timeout: 1"
+    )
     status, err = swbook(capsys, "--root", str(root), "render")
     assert status == 1
-    assert "slow.qmd:11: cell 2 ran for more than 1 s and was stopped (the limit is swbook: cell-timeout " \
-           "in _quarto.yml)" in err
+    assert (
+        "slow.qmd:11: cell 2 ran for more than 1 s and was stopped (the limit is swbook: cell-timeout "
+        "in _quarto.yml)" in err
+    )
 
 
 def test_a_cell_writing_too_much_output_fails(tiny, capsys):
@@ -147,8 +163,12 @@ def test_a_bad_limit_setting_is_an_error(tiny, capsys):
 
 
 def test_unresolved_references_and_citations_are_listed_at_once_before_running(tiny, capsys):
-    root = tiny({"a.qmd": chapter("import time\ntime.sleep(600)", text="See @fig-missing and [@nosuchkey2020]."),
-                 "b.qmd": chapter(text="As @tbl-absent shows.")})
+    root = tiny(
+        {
+            "a.qmd": chapter("import time\ntime.sleep(600)", text="See @fig-missing and [@nosuchkey2020]."),
+            "b.qmd": chapter(text="As @tbl-absent shows."),
+        }
+    )
     status, err = swbook(capsys, "--root", str(root), "render")
     assert status == 1 and "3 problem(s) in the chapters; nothing was run" in err
     assert "a.qmd:5: unresolved cross-reference @fig-missing" in err
@@ -168,6 +188,7 @@ def test_references_and_citations_printed_by_an_asis_cell_are_errors(tiny, capsy
 
 
 # ------------------------------------------------------------------ the data
+
 
 @pytest.fixture
 def data_root(tmp_path) -> Path:
@@ -207,11 +228,14 @@ def test_a_csv_missing_a_column(data_root, capsys):
 
 
 def test_a_word_as_a_percent_value(data_root, capsys):
-    replace_in_file(data_root / "data/observations/ofsted-2010.csv",
-                    "children and young people,Agree,All,percent,51,51,", "children and young people,Agree,All,percent,abc,51,")
+    replace_in_file(
+        data_root / "data/observations/ofsted-2010.csv",
+        "children and young people,Agree,All,percent,51,51,",
+        "children and young people,Agree,All,percent,abc,51,",
+    )
     status, out = check(capsys, data_root)
     assert status == 1 and "data/observations/ofsted-2010.csv:2: value: 'abc' is not of the right type" in out
-    assert "ofsted-2010.csv:2: status" not in out      # not also called empty
+    assert "ofsted-2010.csv:2: status" not in out  # not also called empty
 
 
 def test_a_malformed_datapackage_json(data_root, capsys):
@@ -225,8 +249,10 @@ def test_a_resource_pointing_at_a_missing_file(data_root, capsys):
     (data_root / "data/observations/lga-2018.csv").unlink()
     status, out = check(capsys, data_root)
     assert status == 1
-    assert "data/datapackage.json:1: path: resource observations-lga-2018: observations/lga-2018.csv: " \
-           "No such file or directory" in out
+    assert (
+        "data/datapackage.json:1: path: resource observations-lga-2018: observations/lga-2018.csv: "
+        "No such file or directory" in out
+    )
 
 
 def test_check_outside_the_project(tmp_path, capsys):
@@ -249,7 +275,7 @@ def test_frictionless_and_our_rules_agree_on_lines_after_a_multiline_note(data_r
     frictionless = [p for p in problems if "not of the right type" in p.message]
     ours = [p for p in problems if p.column == "printed"]
     assert frictionless and ours
-    assert frictionless[0].line == ours[0].line == 4      # the header, then row 2 on lines 2 and 3
+    assert frictionless[0].line == ours[0].line == 4  # the header, then row 2 on lines 2 and 3
 
 
 def test_a_cut_list_of_frictionless_errors_says_so(data_root, capsys):
@@ -279,10 +305,12 @@ def test_a_lone_dash_and_negative_numbers_are_data(data_root, capsys):
     replace_in_file(data_root / "data/observations/ofsted-2010.csv", AGREE, AGREE + "-")
     replace_in_file(data_root / "data/observations/ofsted-2010.csv", "Q2) My induction", "-2 points: My induction")
     from swsurveys.validate import validate
+
     assert not [p for p in validate(data_root / "data") if "formula" in p.message]
 
 
 # ------------------------------------------------------------ builds and the site
+
 
 def test_a_read_only_output_folder(tiny, capsys):
     root = tiny()
@@ -301,11 +329,11 @@ def test_one_render_at_a_time(tiny, capsys):
 def test_leftovers_of_a_killed_build_are_cleaned_and_a_moved_site_restored(tiny):
     root = tiny()
     render(root, to=("html",), quiet=True)
-    (root / "_book").rename(root / "._book.old")               # killed between the two renames of a swap
-    (root / "._book.building-x1y2").mkdir()                    # killed while writing
+    (root / "_book").rename(root / "._book.old")  # killed between the two renames of a swap
+    (root / "._book.building-x1y2").mkdir()  # killed while writing
     (root / ".swbook-cache/work/figures").mkdir(parents=True)
     report = render(root, to=("html",), quiet=True)
-    assert report.unchanged                                    # the restored site is the last build, whole
+    assert report.unchanged  # the restored site is the last build, whole
     assert (root / "_book/a.html").exists()
     assert not list(root.glob("._book.*")) and not (root / ".swbook-cache/work").exists()
 
@@ -344,8 +372,13 @@ def _processes_alive(pids: list[int]) -> list[int]:
 
 def _start_render(root: Path) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    return subprocess.Popen([sys.executable, "-m", "swbook.cli", "--root", str(root), "render", "--to", "html"],
-                            env=env, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "swbook.cli", "--root", str(root), "render", "--to", "html"],
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def _wait_for(path: Path, process: subprocess.Popen) -> None:
@@ -357,7 +390,9 @@ def _wait_for(path: Path, process: subprocess.Popen) -> None:
     raise AssertionError(f"{path} never appeared")
 
 
-LOOPING = "import os, pathlib, time\npathlib.Path('../pid').write_text(str(os.getpid()))\nwhile True:\n    time.sleep(0.05)"
+LOOPING = (
+    "import os, pathlib, time\npathlib.Path('../pid').write_text(str(os.getpid()))\nwhile True:\n    time.sleep(0.05)"
+)
 
 
 def test_ctrl_c_stops_the_build_and_its_chapters(tiny):
@@ -365,7 +400,7 @@ def test_ctrl_c_stops_the_build_and_its_chapters(tiny):
     process = _start_render(root)
     _wait_for(root.parent / "pid", process)
     worker = int((root.parent / "pid").read_text())
-    os.killpg(process.pid, signal.SIGINT)                      # what Ctrl-C in a terminal does
+    os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
     assert process.wait(timeout=60) == 130
     assert "swbook: interrupted; nothing was published" in process.stderr.read()
     for _ in range(100):
@@ -380,7 +415,7 @@ def test_chapter_processes_end_with_a_killed_build(tiny):
     process = _start_render(root)
     _wait_for(root.parent / "pid", process)
     worker = int((root.parent / "pid").read_text())
-    process.kill()                                              # kill -9 of the main process
+    process.kill()  # kill -9 of the main process
     process.wait()
     for _ in range(300):
         if not _processes_alive([worker]):
@@ -391,8 +426,10 @@ def test_chapter_processes_end_with_a_killed_build(tiny):
 
 # ------------------------------------------------------------ the cache
 
-FIGURE = "#| fig-alt: a black square\nfrom IPython.display import SVG, display\ndisplay(SVG('<svg xmlns=\"http://www.w3.org/2000/svg\" " \
-         "width=\"10\" height=\"10\"><rect width=\"10\" height=\"10\"/></svg>'))"
+FIGURE = (
+    '#| fig-alt: a black square\nfrom IPython.display import SVG, display\ndisplay(SVG(\'<svg xmlns="http://www.w3.org/2000/svg" '
+    'width="10" height="10"><rect width="10" height="10"/></svg>\'))'
+)
 
 
 @pytest.mark.parametrize("damage", ["[]", "missing key", "edited text"])
@@ -404,7 +441,7 @@ def test_a_damaged_chapter_entry_is_a_miss(tiny, damage):
     if damage == "[]":
         entry.write_text("[]", encoding="utf-8")
     elif damage == "missing key":
-        saved = json.loads(text)           # a well-sealed entry of the wrong shape: the schema check catches it
+        saved = json.loads(text)  # a well-sealed entry of the wrong shape: the schema check catches it
         del saved["digest"], saved["executed"]["inline"]
         saved["digest"] = hashlib.sha256(json.dumps(saved, sort_keys=True).encode()).hexdigest()
         entry.write_text(json.dumps(saved), encoding="utf-8")

@@ -1,0 +1,117 @@
+"""What the tests share besides fixtures: the project root, copies of it to break, the browser's
+settings and a static server, and readers of the built PDF. Imported as `helpers` from any test folder."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+
+from pypdf import PdfReader
+
+ROOT = Path(__file__).resolve().parents[1]  # the project
+PROJECT_PARTS = (
+    "_quarto.yml",
+    "index.qmd",
+    "references.bib",
+    "CITATION.cff",
+    "LICENSE",
+    "chapters",
+    "data",
+    "_scripts",
+)
+
+
+def copy_project(target: Path) -> Path:
+    """A copy of the book project (sources and data, no build outputs)."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_PARTS:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, target / name)
+    return target
+
+
+def replace_in_file(path: Path, old: str, new: str, count: int = 1) -> None:
+    """Edit a fixture file, failing loudly if the text to replace is not there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+AXE = os.environ.get("AXE_CORE", str(ROOT / ".venv/axe/node_modules/axe-core/axe.min.js"))
+
+
+class Site:
+    """A static server for one built site, on a free loopback port."""
+
+    def __init__(self, folder: Path) -> None:
+        handler = functools.partial(_QuietHandler, directory=str(folder))
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def open_page(browser, url: str):
+    """A page that records console errors and every request it makes."""
+    page = browser.new_page()
+    page.errors, page.requests, page.dialogs = [], [], []
+    page.on("console", lambda message: message.type == "error" and page.errors.append(message.text))
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.on("request", lambda request: page.requests.append(request.url))
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(url, wait_until="load")
+    return page
+
+
+def book_pages(built: Path) -> list[str]:
+    return sorted(p.relative_to(built / "_book").as_posix() for p in (built / "_book").rglob("*.html"))
+
+
+def figure_content(reader: PdfReader) -> set[tuple[int, int]]:
+    """(page index, marked-content id) of everything tagged inside a Figure."""
+    pages = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages)}
+    found: set[tuple[int, int]] = set()
+
+    def visit(node, in_figure: bool, page: int | None) -> None:
+        if isinstance(node, int):
+            if in_figure and page is not None:
+                found.add((page, node))
+            return
+        if not hasattr(node, "get"):
+            return
+        if "/Pg" in node:
+            page = pages.get(node.raw_get("/Pg").idnum, page)
+        if node.get("/Type") == "/MCR":
+            if in_figure:
+                found.add((page, int(node["/MCID"])))
+            return
+        in_figure = in_figure or node.get("/S") == "/Figure"
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [] if kids is None else [kids]:
+            visit(kid.get_object() if hasattr(kid, "get_object") else kid, in_figure, page)
+
+    visit(reader.trailer["/Root"]["/StructTreeRoot"], False, None)
+    return found
