@@ -5,23 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from pathlib import Path
-
-import pytest
-from playwright.sync_api import sync_playwright
-
-from helpers import CHROMIUM_ARGS
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = shutil.which("chromium")
-    assert executable, "make test installs Debian's chromium; it is missing"
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 def open_page(browser, built: Path, path: str, width: int = 1300, fragment: str = ""):
