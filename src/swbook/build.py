@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import crossref, project, qmd, scripts, snapshot
+from . import crossref, files, project, qmd, scripts, snapshot
 from . import html as html_writer
 from . import pdf as pdf_writer
 from .assemble import Assembler
@@ -184,7 +184,7 @@ def _check_chapters(book, documents: dict, registry: Registry) -> None:
     citations of keys the bibliography lacks are all listed at once.
     """
     keys = (
-        crossref.bibliography_keys(project.read_text(book.bibliography))
+        crossref.bibliography_keys(files.read_text(book.bibliography))
         if book.bibliography and book.bibliography.exists()
         else set()
     )
@@ -328,7 +328,7 @@ def _execute_all(
     pending = []
     sources = {}
     for page, document in documents.items():
-        source = sources[page] = project.read_text(page.source)
+        source = sources[page] = files.read_text(page.source)
         cached = None if fresh else cache.lookup(page.relative, source)
         if cached is not None:
             results[page] = cached

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-_MONTHS = [
+MONTHS = [
     "January",
     "February",
     "March",
@@ -22,9 +22,9 @@ def format_date(iso: str, day: bool = True) -> str:
     """'2010-02-22' -> '22 February 2010' ('February 2010' with day=False); '2011-06' -> 'June 2011'; '2012' -> '2012'."""
     parts = str(iso).split("-")
     if len(parts) == 3 and day:
-        return f"{int(parts[2])} {_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+        return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {parts[0]}"
     if len(parts) >= 2:
-        return f"{_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+        return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
     return parts[0]
 
 

@@ -7,6 +7,8 @@ import csv
 import io
 from pathlib import Path
 
+from swsurveys.dates import MONTHS
+
 
 def open_page(browser, built: Path, path: str, width: int = 1300, fragment: str = ""):
     """A page of the built site opened from file:// (at `#fragment`, if given), recording script errors."""
@@ -124,23 +126,7 @@ def test_cite_this_figure_names_title_book_number_address_and_date(browser, buil
     assert "Figure 4.1: Induction" in text
     assert "Children's social work surveys, 2009 to 2021" in text
     assert "chapters/ofsted-2010.html#fig-ofsted-2010-induction" in text
-    assert "(accessed " in text and any(
-        month in text
-        for month in (
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        )
-    )
+    assert "(accessed " in text and any(month in text for month in MONTHS)
 
 
 # ----------------------------------------------------------------------------- permalinks
