@@ -122,6 +122,10 @@ def test_cite_this_figure_names_title_book_number_address_and_date(browser, buil
     page = open_page(browser, built, "chapters/ofsted-2010.html")
     figure = page.locator("#fig-ofsted-2010-induction")
     figure.locator(".figure-cite summary").click()
+    # The text is written when the toggle opens (book.js): wait for it rather than race it.
+    page.wait_for_function(
+        "() => (document.querySelector('#fig-ofsted-2010-induction .cite-text') || {}).textContent?.trim()"
+    )
     text = figure.locator(".cite-text").inner_text()
     assert "Figure 4.1: Induction" in text
     assert "Children's social work surveys, 2009 to 2021" in text
