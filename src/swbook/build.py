@@ -21,14 +21,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import crossref, files, project, qmd, scripts, snapshot
+from . import crossref, deferred, files, project, qmd, scripts, snapshot
 from . import html as html_writer
 from . import pdf as pdf_writer
 from .assemble import Assembler
 from .cache import ChapterCache, FileHashes, build_key, prune_cache
 from .crossref import Registry
 from .errors import BuildError
-from .execute import Executed, Limits, run_chapters, syntax_problems
+from .execute import Executed, Limits, chapter_processes, run_chapters, syntax_problems
 
 
 @dataclass
@@ -140,6 +140,9 @@ def _render(book, to, log, target: Path, fresh: bool, jobs: int | None, started:
             _write_html(book, documents, executed, registry, titles, staging, work)
             log(f"  wrote the HTML pages ({time.perf_counter() - began:.1f} s)")
         if "pdf" in to:
+            began = time.perf_counter()
+            deferred.make(executed, "image/svg+xml", chapter_processes(), jobs or os.cpu_count() or 1)
+            log(f"  drew the figures for print ({time.perf_counter() - began:.1f} s)")
             began = time.perf_counter()
             assembler = Assembler(registry, "typst", work / "figures", book.echo)
             chapters = {page: assembler.chapter(page, documents[page], executed[page]) for page in book.pages}

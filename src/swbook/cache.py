@@ -4,8 +4,9 @@ A chapter's entry is valid while three things are unchanged: its .qmd text, the
 code of swsurveys and swbook, and the content of every data file the chapter
 actually read when it last ran (recorded by `swsurveys.paths` inside the
 kernel). A chapter that loaded only some tables of an observations file
-depends only on those tables' rows, so fixing one value re-runs only the
-chapters that show it. Unlike a cache keyed on the chapter text alone, a corrected CSV
+depends only on those tables' rows, and one that picked single questions (the
+crosswalk does) only on those questions' rows, so fixing one value re-runs only
+the chapters that show it. Unlike a cache keyed on the chapter text alone, a corrected CSV
 re-runs exactly the chapters that read it, so figures are never stale.
 
 The cache lives in `.swbook-cache/` beside the project, outside `_book/`, and
@@ -26,7 +27,7 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
-from swsurveys.paths import FILE_TABLE_SEPARATOR  # "file.csv#table": one table's rows of a file
+from swsurveys.paths import FILE_TABLE_SEPARATOR  # "file.csv#table[#question]": those rows of a file
 
 from .execute import Executed
 
@@ -95,25 +96,30 @@ def code_version() -> str:
 
 
 def _table_digests(data: bytes) -> dict[str, str]:
-    """A digest per value of the `table` column: the header plus that table's rows, as text."""
+    """A digest per value of the `table` column, and per `table#question` pair: the header plus those rows."""
     reader = csv.reader(io.StringIO(data.decode("utf-8")))
     header = next(reader, [])
-    column = header.index("table") if "table" in header else None
     rows: dict[str, list[list[str]]] = {}
-    for row in reader:
-        if column is not None and column < len(row):
-            rows.setdefault(row[column], []).append(row)
-    return {table: _sha(json.dumps([header, table_rows]).encode()) for table, table_rows in rows.items()}
+    if "table" in header:
+        table = header.index("table")
+        question = header.index("question") if "question" in header else None
+        for row in reader:
+            if table < len(row):
+                rows.setdefault(row[table], []).append(row)
+                if question is not None and question < len(row):
+                    rows.setdefault(f"{row[table]}{FILE_TABLE_SEPARATOR}{row[question]}", []).append(row)
+    return {part: _sha(json.dumps([header, part_rows]).encode()) for part, part_rows in rows.items()}
 
 
 class FileHashes:
-    """Content digests of files (or of one table's rows, `file#table`), computed once per build."""
+    """Content digests of files (or of one table's rows, `file#table`, or one question's, `file#table#question`),
+    computed once per build."""
 
     def __init__(self) -> None:
         self._known: dict[tuple[str, int, int], str] = {}
         self._parts: dict[tuple[str, int, int], dict[str, str]] = {}
 
-    def __call__(self, path: Path) -> str | None:
+    def __call__(self, path: Path | str) -> str | None:
         name, _, part = str(path).partition(FILE_TABLE_SEPARATOR)
         path = Path(name)
         try:
@@ -151,7 +157,7 @@ class ChapterCache:
             if entry["source"] != _sha(source.encode()) or entry["code"] != code_version():
                 return None
             for name, digest in entry["files"].items():
-                if self.hashes(self.root / name) != digest:
+                if self.hashes(f"{self.root}/{name}") != digest:  # text, not Path: a question may hold '/'
                     return None
             return _executed(entry["executed"])
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -167,7 +173,7 @@ class ChapterCache:
             except ValueError:
                 continue  # a file outside the project cannot be tracked; it never changes the key
             key += f"{FILE_TABLE_SEPARATOR}{part}" if part else ""
-            files[key] = self.hashes(Path(name))
+            files[key] = self.hashes(name)
         entry = {
             "source": _sha(source.encode()),
             "code": code_version(),

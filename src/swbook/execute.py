@@ -31,6 +31,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 
 from .errors import BuildError
+from .mime import DEFER_ENV
 from .qmd import Cell, Document, Markdown
 
 # Quarto's rule for an inline expression's output (Quarto 1.4+, Jupyter engine): a value with a
@@ -205,6 +206,7 @@ def execute(document: Document, root: Path, limits: Limits = Limits(), progress=
     import swsurveys.paths
 
     os.environ["SWSURVEYS_DATA"] = str(root / "data")
+    os.environ[DEFER_ENV] = "1"  # a chart says how to draw it for print; the build draws it if the PDF needs it
     os.chdir(document.path.parent)
     chapter = _relative(document.path, root)
     shell = _shell()
@@ -247,7 +249,7 @@ def _relative(path: Path, root: Path) -> str:
 # ------------------------------------------------------------ chapter processes
 
 
-def _processes():
+def chapter_processes():
     """Chapters run in processes forked from a server that has already imported the heavy libraries."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)
@@ -316,7 +318,7 @@ def run_chapters(
     stopped. On any exception (Ctrl-C included) every chapter process is killed
     before this returns.
     """
-    context = _processes()
+    context = chapter_processes()
     waiting = list(tasks)
     running: list[_Running] = []
     results: dict = {}

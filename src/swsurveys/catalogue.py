@@ -105,11 +105,16 @@ def tables(survey: str | None = None) -> pd.DataFrame:
 
 def table_info(survey: str, table: str) -> dict:
     """The tables.csv row of one table as a dict."""
-    frame = _tables()
-    match = frame[(frame["survey"] == survey) & (frame["table"] == table)]
-    if match.empty:
+    rows = _table_rows_in(data_dir())
+    if (survey, table) not in rows:
         raise KeyError(f"tables.csv has no table {table!r} in survey {survey!r}")
-    return match.iloc[0].to_dict()
+    return dict(rows[(survey, table)])
+
+
+@lru_cache(maxsize=None)
+def _table_rows_in(folder: Path) -> dict[tuple[str, str], dict]:
+    frame = _tables_in(folder)
+    return {(row["survey"], row["table"]): row for row in frame.to_dict(orient="records")}
 
 
 def themes() -> pd.DataFrame:
@@ -151,6 +156,24 @@ def load(survey: str, table: str | None = None) -> pd.DataFrame:
     return frame
 
 
+def question_rows(survey: str, table: str, questions: list[str]) -> pd.DataFrame:
+    """The observations of some questions of one table, recorded as read question by question.
+
+    For a reader that picks single values (the crosswalk): a chapter that
+    used one question of a table is not made stale by a fix to another.
+    """
+    path = resource_path(f"observations-{survey}")
+    for question in dict.fromkeys(questions):
+        record_read(path, part=table, question=question)
+    frame = _by_table_in(data_dir(), survey).get(table, _observations(survey).iloc[0:0])
+    return frame[frame["question"].isin(questions)].reset_index(drop=True)
+
+
+@lru_cache(maxsize=None)
+def _by_table_in(folder: Path, survey: str) -> dict[str, pd.DataFrame]:
+    return {table: rows for table, rows in _observations_in(folder, survey).groupby("table", sort=False)}
+
+
 def survey_dict(slug: str) -> dict:
     """The metadata of one source as a plain dict."""
     return {k: (v.item() if hasattr(v, "item") else v) for k, v in survey(slug).items()}
@@ -171,5 +194,5 @@ def raw_lines(survey: str) -> list[str]:
 
 def clear_cache() -> None:
     """Forget loaded files (after the data changed on disk)."""
-    for cached in (_package, _surveys_in, _tables_in, _observations_in):
+    for cached in (_package, _surveys_in, _tables_in, _table_rows_in, _observations_in, _by_table_in):
         cached.cache_clear()

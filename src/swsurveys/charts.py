@@ -22,12 +22,13 @@ import re
 import textwrap
 from dataclasses import dataclass, field
 from itertools import count
+from pathlib import Path
 
 import altair
 import pandas as pd
 import vl_convert
 
-from swbook.mime import FIGURE_MIME
+from swbook.mime import DEFERRED_MIME, FIGURE_MIME, deferring
 
 from . import corrections, svgcache
 from .dates import format_month
@@ -242,12 +243,22 @@ def _svg_size(svg: str) -> tuple[float, float]:
 def _code_digest() -> str:
     """A digest of this module's code: a drawing cached by an older print layout is never reused."""
     import hashlib
-    from pathlib import Path
 
     return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
 
 _PRINT_CODE = _code_digest()
+
+
+def print_drawing(spec: dict, note: str, cache: str | None = None) -> str:
+    """A spec drawn for print with its source note under it (see `Figure.svg`).
+
+    Drawing is most of a chapter's time, so each drawing is kept by the hash of
+    its spec and of the print code (`svgcache`, in the folder `cache` when
+    given): after a fix, only the figures whose data or style changed are drawn again.
+    """
+    drawn = svgcache.draw(spec, print_svg, variant=_PRINT_CODE, where=Path(cache) if cache else None)
+    return with_note(drawn, note, PRINT_TYPE)
 
 
 def print_svg(spec: dict) -> str:
@@ -402,11 +413,8 @@ class Figure:
 
         One SVG pixel is placed as one point, so every text lands at `PRINT_TYPE`
         points; the chart is re-laid out (not shrunk) to fit the text block.
-        Drawing is most of a chapter's time, so each drawing is kept by the hash
-        of its spec and of the print code (see `svgcache`): a re-run chapter
-        redraws only the figures whose data or style changed.
         """
-        return with_note(svgcache.draw(self.spec(), print_svg, variant=_PRINT_CODE), self.note, PRINT_TYPE)
+        return print_drawing(self.spec(), self.note)
 
     def rows(self) -> list[dict]:
         """The observations the figure plots, with printed, line, status and base."""
@@ -444,11 +452,18 @@ class Figure:
             for c in self.notices()
         )
 
+    def _print_output(self) -> dict:
+        """The print SVG, or under swbook how to draw it (swbook draws it only when it writes a PDF)."""
+        if not deferring():
+            return {"image/svg+xml": self.svg()}
+        kwargs = {"spec": self.spec(), "note": self.note, "cache": str(svgcache.folder())}
+        return {DEFERRED_MIME: {"image/svg+xml": {"call": f"{__name__}:print_drawing", "kwargs": kwargs}}}
+
     def _repr_mimebundle_(self, include=None, exclude=None):
         rows = self.rows()
         return {
             "text/html": self.html(),
-            "image/svg+xml": self.svg(),
+            **self._print_output(),
             FIGURE_MIME: {
                 "alt": self.alt,
                 "source_note": self.note,

@@ -4,7 +4,7 @@
 gives one value per indicator and survey, placed on the fieldwork year, with
 the population that answered and the comparability rating. Where a survey's
 indicator is the sum of several printed categories (2011's "strongly agree"
-+ "agree"), the value is computed by `derived.combine` and marked derived.
++ "agree"), the value is their sum, marked derived.
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import derived
-from .catalogue import load, resource, surveys, table_info, themes
+from .catalogue import question_rows, resource, surveys, table_info, themes
 from .charts import timeline
 from .values import Value, _escape
 from .vocabulary import COMPARABILITY, COMPARABILITY_LABEL, KIND_LABEL, POPULATION  # noqa: F401 (named here too)
@@ -67,18 +66,30 @@ def _value_text(value: float, measure: str, is_derived: bool, unit: str, bound: 
 
 
 def _one_value(links: pd.DataFrame) -> dict:
-    """The value that stands for one indicator in one survey (and group and measure)."""
+    """The value that stands for one indicator in one survey (and group and measure).
+
+    One linked row is that observation; several are categories of one question
+    added up (strongly agree + agree), marked derived. Plain Python over a few
+    rows: this runs once per indicator and survey on every cross-year page.
+    """
     first = links.iloc[0]
-    observations = load(first["survey"], first["table"])
-    keyed = observations.set_index(_OBSERVATION[2:]).sort_index()
-    picked = pd.concat(
-        [keyed.loc[[tuple(row[k] for k in _OBSERVATION[2:])]].reset_index() for _, row in links.iterrows()],
-        ignore_index=True,
-    )
-    lines = "; ".join(str(line) for line in picked["line"])
-    printed = " + ".join(picked["printed"])
+    keys = _OBSERVATION[2:]
+    found = {
+        tuple(row[k] for k in keys): row
+        for row in question_rows(first["survey"], first["table"], list(links["question"])).to_dict("records")
+    }
+    picked = []
+    for link in links[keys].itertuples(index=False, name=None):
+        if link not in found:
+            raise KeyError(
+                f"crosswalk: no observation in {first['survey']} {first['table']} for "
+                f"{dict(zip(keys, link))} (indicator {first['indicator']!r})"
+            )
+        picked.append(found[link])
+    lines = "; ".join(str(row["line"]) for row in picked)
+    printed = " + ".join(row["printed"] for row in picked)
     if len(picked) == 1:
-        row = picked.iloc[0]
+        row = picked[0]
         return {
             "value": row["value"],
             "derived": False,
@@ -88,25 +99,29 @@ def _one_value(links: pd.DataFrame) -> dict:
             "lines": lines,
             "category": row["category"],
         }
-    total = derived.combine(picked, list(picked["category"]), " + ".join(picked["category"]))
-    if len(total) != 1:
+    one_question = len({(row["question"], row["group"], row["measure"]) for row in picked}) == 1
+    if not one_question or any(pd.isna(row["value"]) for row in picked):
         raise ValueError(
             f"crosswalk: the rows for {first['indicator']!r} in {first['survey']} do not add up "
             "to one value (each must be a category of the same question, group and measure)"
         )
     return {
-        "value": total["value"].item(),
+        "value": sum(row["value"] for row in picked),
         "derived": True,
         "status": "",
-        "base": picked["base"].iloc[0],
+        "base": picked[0]["base"],
         "printed": printed,
         "lines": lines,
-        "category": total["category"].item(),
+        "category": " + ".join(row["category"] for row in picked),
     }
 
 
-def linked(theme: str | list[str] | None = None) -> pd.DataFrame:
+def linked(theme: str | list[str] | None = None, indicator: str | None = None) -> pd.DataFrame:
     """One row per indicator and survey: the linked value, its year, population and comparability.
+
+    `theme` keeps one theme (or several), `indicator` one indicator: a page
+    that prints a few values reads only their rows, so a fix elsewhere does
+    not make it stale.
 
     Columns: theme, theme_label, indicator, survey, source, year, population,
     group, measure, value, shown, printed, lines, derived, status, base,
@@ -121,6 +136,8 @@ def linked(theme: str | list[str] | None = None) -> pd.DataFrame:
     if theme is not None:
         wanted = [theme] if isinstance(theme, str) else list(theme)
         crosswalk = crosswalk[crosswalk["theme"].isin(wanted)]
+    if indicator is not None:
+        crosswalk = crosswalk[crosswalk["indicator"] == indicator]
     info = surveys()
     vocabulary = themes()
     labels = dict(zip(vocabulary["theme"], vocabulary["label"]))

@@ -11,7 +11,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 _READS: set[str] = set()
-# Between a file and the one table of it that was read: "observations/swtf-2009.csv#t2-27-supervision-by-sector".
+# Between a file and the one table of it that was read ("observations/swtf-2009.csv#t2-27-supervision-by-sector"),
+# and again before the one question of that table ("…csv#summary-all-questions#Q1) My workplace induction …").
 FILE_TABLE_SEPARATOR = "#"
 
 
@@ -23,14 +24,17 @@ def data_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "data"
 
 
-def record_read(path: Path, part: str | None = None) -> Path:
+def record_read(path: Path, part: str | None = None, question: str | None = None) -> Path:
     """Note that `path` was read (for dependency tracking) and return it.
 
     With `part`, only the rows of the observations table `part` were used,
-    so a change elsewhere in the file does not make the reader stale.
+    so a change elsewhere in the file does not make the reader stale; with
+    `question` too, only that question's rows of the table.
     """
     name = str(Path(path).resolve())
-    _READS.add(name if part is None else f"{name}{FILE_TABLE_SEPARATOR}{part}")
+    if part is not None:
+        name += FILE_TABLE_SEPARATOR + part + (FILE_TABLE_SEPARATOR + question if question is not None else "")
+    _READS.add(name)
     return path
 
 

@@ -36,9 +36,12 @@ def key(spec: dict, variant: str = "") -> str:
     return hashlib.sha256(f"{getattr(vl_convert, '__version__', '')}\0{variant}\0{text}".encode()).hexdigest()
 
 
-def draw(spec: dict, renderer: Callable[[dict], str], variant: str = "") -> str:
-    """The SVG of `spec`: from the cache when this spec was drawn before, else drawn by `renderer` and kept."""
-    path = folder() / f"{key(spec, variant)}.svg"
+def draw(spec: dict, renderer: Callable[[dict], str], variant: str = "", where: Path | None = None) -> str:
+    """The SVG of `spec`: from the cache when this spec was drawn before, else drawn by `renderer` and kept.
+
+    `where` is the cache folder (default `folder()`), for a process that reads no data package.
+    """
+    path = (where or folder()) / f"{key(spec, variant)}.svg"
     try:
         return path.read_text(encoding="utf-8")
     except OSError:

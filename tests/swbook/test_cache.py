@@ -25,17 +25,23 @@ def test_a_changed_observation_reruns_only_the_chapters_that_read_it(tmp_path):
         count=3,
     )
     after = render(root, quiet=True, to=("html",))
-    # Readers of the whole file, or of the one table whose rows changed.
+    # Readers of the whole file, of the one table whose rows changed, or of that question alone.
+    table = "observations/ofsted-2010.csv#summary-all-questions"
     readers = {
         chapter
         for chapter, files in first.files_read.items()
         if any(
-            f.endswith(("observations/ofsted-2010.csv", "observations/ofsted-2010.csv#summary-all-questions"))
+            f.endswith(("observations/ofsted-2010.csv", table)) or f"{table}#Q13b) The local authority" in f
             for f in files
         )
     }
     assert {"chapters/ofsted-2010.qmd", "chapters/verification.qmd"} <= readers
     assert set(after.executed) == readers  # exactly the chapters that read the file
+    # The cross-year workload page picks other questions of that table (through the crosswalk): not stale.
+    assert any(f"{table}#" in f for f in first.files_read["chapters/across-workload.qmd"])
+    assert "chapters/across-workload.qmd" in after.reused
+    # Only the PDF needs a chart's print drawing: these HTML-only builds drew none.
+    assert not list((root / ".swbook-cache/svg").glob("*.svg"))
     # (the preface reads the crosswalk for its main points, so it is a reader too)
     assert {"chapters/lga-2018.qmd", "chapters/source-list.qmd", "chapters/ircsc-2021.qmd"} <= set(after.reused)
     chapter = (root / "_book/chapters/ofsted-2010.html").read_text(encoding="utf-8")
@@ -74,3 +80,14 @@ def test_a_table_part_changes_only_with_its_own_rows(tmp_path):
     assert after(Path(f"{data}#one")) == one  # a chapter showing table one stays cached
     assert after(Path(f"{data}#two")) != two  # a chapter showing table two runs again
     assert after(Path(f"{data}#three")) == "absent"
+
+
+def test_a_question_part_changes_only_with_its_own_rows(tmp_path):
+    data = tmp_path / "observations.csv"
+    data.write_text("survey,table,question,value\ns,t,Q1) a/b,1\ns,t,Q2,2\n", encoding="utf-8")
+    before = FileHashes()
+    q1, q2 = before(f"{data}#t#Q1) a/b"), before(f"{data}#t#Q2")
+    data.write_text("survey,table,question,value\ns,t,Q1) a/b,1\ns,t,Q2,3\n", encoding="utf-8")
+    after = FileHashes()
+    assert after(f"{data}#t#Q1) a/b") == q1  # a page printing Q1's value stays cached
+    assert after(f"{data}#t#Q2") != q2

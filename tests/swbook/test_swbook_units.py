@@ -79,3 +79,37 @@ def test_book_pages_parts_and_appendices():
     assert ("chapter", "1", "The surveys") in kinds
     assert any(part == "Across the years" for _, _, part in kinds)
     assert [n for k, n, _ in kinds if k == "appendix"][:2] == ["A", "B"]
+
+
+def _deferred_output(call: str, **kwargs) -> dict:
+    from swbook.mime import DEFERRED_MIME
+
+    return {"output_type": "display_data", "data": {DEFERRED_MIME: {"image/svg+xml": {"call": call, "kwargs": kwargs}}}}
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_deferred_outputs_are_made_for_the_format_that_needs_them(jobs):
+    import multiprocessing
+
+    from swbook import deferred
+    from swbook.execute import Executed
+    from swbook.project import Page
+
+    page = Page(source=ROOT / "index.qmd", relative="index.qmd", kind="index", number="", part="")
+    outputs = [_deferred_output("textwrap:dedent", text="  <svg/>"), _deferred_output("textwrap:dedent", text=" <g/>")]
+    executed = {page: Executed(outputs={1: outputs})}
+    deferred.make(executed, "image/svg+xml", multiprocessing.get_context("fork"), jobs)
+    assert [o["data"]["image/svg+xml"] for o in outputs] == ["<svg/>", "<g/>"]
+
+
+def test_a_failed_deferred_output_names_its_chapter():
+    import multiprocessing
+
+    from swbook import deferred
+    from swbook.execute import Executed
+    from swbook.project import Page
+
+    page = Page(source=ROOT / "index.qmd", relative="chapters/broken.qmd", kind="chapter", number="1", part="")
+    executed = {page: Executed(outputs={1: [_deferred_output("json:loads", s="{not json")]})}
+    with pytest.raises(BuildError, match=r"chapters/broken.qmd: could not make a figure for print \(json:loads\)"):
+        deferred.make(executed, "image/svg+xml", multiprocessing.get_context("fork"), 1)

@@ -1,0 +1,60 @@
+"""Make the outputs chapters deferred (see `mime.DEFERRED_MIME`), for the formats that need them.
+
+A build that writes the PDF needs every chart's print SVG. The chapters only
+said how to draw each one; here they are drawn, in parallel worker processes,
+and put into the outputs as if the chapter had displayed them. The drawing
+function keeps its own cache (`swsurveys.svgcache`), so after a one-value fix
+only the figures whose data changed are drawn again, and an HTML-only build
+draws none.
+"""
+
+from __future__ import annotations
+
+import importlib
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+
+from .errors import BuildError
+from .mime import DEFERRED_MIME
+
+
+def _call(call: str, kwargs: dict) -> str:
+    module, _, function = call.partition(":")
+    return getattr(importlib.import_module(module), function)(**kwargs)
+
+
+def make(executed: dict, mime: str, context: multiprocessing.context.BaseContext, jobs: int) -> None:
+    """Fill in, in place, every deferred output of type `mime` in the chapters' outputs.
+
+    `executed` maps each page to its `Executed` outputs; `context` is the
+    process context the chapters ran in (its server has the drawing code loaded).
+    """
+    wanted = []  # (page, the output's data dict, how to make it)
+    for page, result in executed.items():
+        for outputs in result.outputs.values():
+            for output in outputs:
+                data = output.get("data", {})
+                recipe = data.get(DEFERRED_MIME, {}).get(mime)
+                if recipe is not None and mime not in data:
+                    wanted.append((page, data, recipe))
+    if not wanted:
+        return
+    if len(wanted) == 1 or jobs == 1:
+        made = [
+            _drawn(page, recipe, lambda recipe=recipe: _call(recipe["call"], recipe["kwargs"]))
+            for page, _, recipe in wanted
+        ]
+    else:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(wanted)), mp_context=context) as pool:
+            futures = [pool.submit(_call, recipe["call"], recipe["kwargs"]) for _, _, recipe in wanted]
+            made = [_drawn(page, recipe, future.result) for (page, _, recipe), future in zip(wanted, futures)]
+    for (_, data, _), content in zip(wanted, made):
+        data[mime] = content
+
+
+def _drawn(page, recipe: dict, make) -> str:
+    """What `make()` returns; its failure said as the chapter's, naming the drawing function."""
+    try:
+        return make()
+    except Exception as error:  # the drawing code is the chapter's library's, not swbook's
+        raise BuildError(f"{page.relative}: could not make a figure for print ({recipe['call']}): {error}") from None
