@@ -426,21 +426,37 @@ def mask_pages(pages: list[Path], redactions: Redactions) -> None:
 # ----------------------------------------------------------------------------- the scan
 
 
-def pdf_text(path: Path) -> str:
-    """The PDF's text: poppler's pdftotext when it is installed (a tenth of pypdf's time on the book), else pypdf."""
-    import shutil
-    import subprocess
+class PdfTexts:
+    """The text of every PDF in the site, read by poppler's pdftotext in the background meanwhile.
 
-    if shutil.which("pdftotext"):
-        done = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True)
-        if done.returncode == 0:
-            return done.stdout.decode("utf-8", "replace")
-    from pypdf import PdfReader
+    pdftotext takes a tenth of pypdf's time on the book, and started first it
+    reads while the other steps write; without poppler, pypdf reads the PDF when asked.
+    """
 
-    return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+    def __init__(self, out: Path) -> None:
+        import shutil
+        import subprocess
+
+        tool = shutil.which("pdftotext")
+        self.running = {
+            path: subprocess.Popen(
+                [tool, "-enc", "UTF-8", str(path), "-"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            )
+            for path in (sorted(out.rglob("*.pdf")) if tool else [])
+        }
+
+    def text(self, path: Path) -> str:
+        process = self.running.pop(path, None)
+        if process is not None:
+            stdout, _ = process.communicate()
+            if process.returncode == 0:
+                return stdout.decode("utf-8", "replace")
+        from pypdf import PdfReader
+
+        return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
 
 
-def published_texts(out: Path):
+def published_texts(out: Path, pdfs: PdfTexts):
     """(where, text) for every published file: zip members and the PDF's text included."""
     for path in sorted(out.rglob("*")):
         if not path.is_file():
@@ -451,7 +467,7 @@ def published_texts(out: Path):
                 for member in archive.namelist():
                     yield f"{where}:{member}", archive.read(member).decode("utf-8", "replace")
         elif path.suffix == ".pdf":
-            yield where, pdf_text(path)
+            yield where, pdfs.text(path)
         elif path.suffix in TEXT_SUFFIXES:
             text = path.read_text(encoding="utf-8", errors="replace")
             yield where, text
@@ -459,11 +475,11 @@ def published_texts(out: Path):
                 yield where, html.unescape(_TAGS.sub("", text))
 
 
-def scan(out: Path, redactions: Redactions, surveys: list[dict]) -> list[str]:
+def scan(out: Path, redactions: Redactions, surveys: list[dict], pdfs: PdfTexts) -> list[str]:
     """Every listed name still published, as `file: name` (another source's own viewer may name places)."""
     viewers = {f"sources/{s['id']}.html": s["id"] for s in surveys}
     leaks = set()
-    for where, text in published_texts(out):
+    for where, text in published_texts(out, pdfs):
         lower = text.lower()
         for row, (name, pattern) in zip(redactions.rows, redactions.everywhere):
             if name.lower() not in lower or viewers.get(where, row["source"]) != row["source"]:
@@ -490,6 +506,7 @@ def output_pages(out: Path) -> list[Path]:
 
 def publish(root: Path, out: Path) -> None:
     redactions = read_redactions(root)
+    pdfs = PdfTexts(out)  # the PDF is final already: its text is read while the rest is written
     pages = output_pages(out)
     mask_pages(pages, redactions)
     write_sources(root, out, redactions)
@@ -497,7 +514,7 @@ def publish(root: Path, out: Path) -> None:
     write_figure_data(out, pages, redactions)
     write_search_index(out, pages)
     write_correction_places(out, pages)
-    leaks = scan(out, redactions, read_csv(root / "data" / "surveys.csv"))
+    leaks = scan(out, redactions, read_csv(root / "data" / "surveys.csv"), pdfs)
     if leaks:
         raise Failed(
             f"{len(leaks)} published file(s) name what a source meant to redact; nothing may be "

@@ -17,6 +17,7 @@ import shutil
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +29,7 @@ from .assemble import Assembler
 from .cache import ChapterCache, FileHashes, build_key, prune_cache
 from .crossref import Registry
 from .errors import BuildError
-from .execute import Executed, Limits, chapter_processes, run_chapters, syntax_problems
+from .execute import Executed, Limits, chapter_processes, run_chapters, start_chapter_processes, syntax_problems
 
 
 @dataclass
@@ -92,6 +93,7 @@ def _render(book, to, log, target: Path, fresh: bool, jobs: int | None, started:
         snapshot.unchanged(target)
         return report
 
+    start_chapter_processes()
     documents = {page: qmd.parse(page.source) for page in book.pages}
     registry = Registry()
     for page, document in documents.items():
@@ -135,21 +137,15 @@ def _render(book, to, log, target: Path, fresh: bool, jobs: int | None, started:
                 f"in _quarto.yml; nothing was published)"
             ) from None
         staging.chmod(0o755)  # mkdtemp makes it private; the published site must be readable by a web server
-        if "html" in to:
-            began = time.perf_counter()
-            _write_html(book, documents, executed, registry, titles, staging, work)
-            log(f"  wrote the HTML pages ({time.perf_counter() - began:.1f} s)")
-        if "pdf" in to:
-            began = time.perf_counter()
-            deferred.make(executed, "image/svg+xml", chapter_processes(), jobs or os.cpu_count() or 1)
-            log(f"  drew the figures for print ({time.perf_counter() - began:.1f} s)")
-            began = time.perf_counter()
-            assembler = Assembler(registry, "typst", work / "figures", book.echo)
-            chapters = {page: assembler.chapter(page, documents[page], executed[page]) for page in book.pages}
-            pdf_writer.render_pdf(
-                book, pdf_writer.combine(book, chapters, titles, labels), work, staging / book.pdf_name
-            )
-            log(f"  wrote the PDF ({time.perf_counter() - began:.1f} s)")
+        # The HTML pages (pandoc processes) are written while the PDF's figures are drawn and it is compiled.
+        with ThreadPoolExecutor(max_workers=1) as html_thread:
+            pages = None
+            if "html" in to:
+                pages = html_thread.submit(_write_html, book, documents, executed, registry, titles, staging, work, log)
+            if "pdf" in to:
+                _write_pdf(book, documents, executed, registry, titles, labels, staging, work, jobs, log)
+            if pages is not None:
+                pages.result()
         scripts.copy_resources(book, staging)
         outputs = [page.html for page in book.pages] if "html" in to else []
         began = time.perf_counter()
@@ -369,12 +365,30 @@ def _execute_all(
     return {page: results[page] for page in documents}
 
 
-def _write_html(book, documents, executed, registry, titles, staging: Path, work: Path) -> None:
+def _write_html(book, documents, executed, registry, titles, staging: Path, work: Path, log) -> None:
+    began = time.perf_counter()
     assembler = Assembler(registry, "html", work / "html-figures", book.echo)
-    for page, document in documents.items():
-        markdown = assembler.chapter(page, document, executed[page])
-        html_writer.render_page(book, page, markdown, titles, document.meta, staging)
+    markdown = {page: assembler.chapter(page, document, executed[page]) for page, document in documents.items()}
+    with ThreadPoolExecutor() as pool:  # each page is a pandoc process of its own
+        list(
+            pool.map(
+                lambda page: html_writer.render_page(book, page, markdown[page], titles, documents[page].meta, staging),
+                documents,
+            )
+        )
     html_writer.write_assets(staging)
+    log(f"  wrote the HTML pages ({time.perf_counter() - began:.1f} s)")
+
+
+def _write_pdf(book, documents, executed, registry, titles, labels, staging: Path, work: Path, jobs, log) -> None:
+    began = time.perf_counter()
+    deferred.make(executed, "image/svg+xml", chapter_processes(), jobs or os.cpu_count() or 1)
+    log(f"  drew the figures for print ({time.perf_counter() - began:.1f} s)")
+    began = time.perf_counter()
+    assembler = Assembler(registry, "typst", work / "figures", book.echo)
+    chapters = {page: assembler.chapter(page, documents[page], executed[page]) for page in book.pages}
+    pdf_writer.render_pdf(book, pdf_writer.combine(book, chapters, titles, labels), work, staging / book.pdf_name)
+    log(f"  wrote the PDF ({time.perf_counter() - began:.1f} s)")
 
 
 def _swap(staging: Path, target: Path) -> None:

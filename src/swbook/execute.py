@@ -256,6 +256,14 @@ def chapter_processes():
     return context
 
 
+def start_chapter_processes() -> None:
+    """Start the process server now, so that its imports (a second or more) overlap the build's own checks."""
+    import multiprocessing.forkserver
+
+    chapter_processes()
+    multiprocessing.forkserver.ensure_running()
+
+
 def _worker(document: Document, root: Path, limits: Limits, results, lifeline) -> None:
     """Run one chapter in this fresh process and send back its outputs or its error."""
     # Ctrl-C reaches every process of the terminal's group: the build itself stops the chapters.

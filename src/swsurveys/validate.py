@@ -39,31 +39,133 @@ class Problem:
 
 
 def _schema_problems(root: Path) -> list[Problem]:
-    """Types, required fields, enums, patterns, primary and foreign keys."""
+    """Types, required fields, enums, patterns, primary and foreign keys.
+
+    frictionless is most of a validation's time, so each resource's result is
+    kept under a digest of everything it was checked against (its file, its
+    descriptor and schema, and the resources its foreign keys point at, see
+    `_resource_digests`); only resources whose digest is new are checked again,
+    beside the resources they refer to. The kept results live in
+    `.swbook-cache/frictionless/` beside the data package; deleting it costs time only.
+    """
+    import json
+
     from frictionless import Package  # imported here: chapters import swsurveys but rarely validate
 
-    report = Package(str(root / "datapackage.json")).validate(limit_errors=FRICTIONLESS_LIMIT)
-    problems = []
+    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    digests = _resource_digests(root, descriptor)
+    kept = root.parent / ".swbook-cache" / "frictionless"
+    problems, stale = [], []
+    for resource in descriptor["resources"]:
+        known = _kept_problems(kept / f"{digests[resource['name']]}.json")
+        if known is None:
+            stale.append(resource["name"])
+        else:
+            problems += known
+    if not stale:
+        return problems
+    needed = set(stale) | {other for name in stale for other in _referenced(root, descriptor, name)}
+    checked = {**descriptor, "resources": [r for r in descriptor["resources"] if r["name"] in needed]}
+    report = Package(checked, basepath=str(root)).validate(limit_errors=FRICTIONLESS_LIMIT)
     keys = _primary_keys(root)
     for task in report.tasks:
-        path = f"data/{task.place}"
-        lines = _record_lines(root / task.place)
-        for error in task.errors:
-            problems.append(_from_frictionless(path, error, lines, keys.get(task.place, "primary key")))
-        if any("error limit" in warning for warning in task.warnings):
-            last = max((p.line for p in problems if p.path == path), default=1)
-            problems.append(
-                Problem(
-                    path,
-                    last,
-                    "-",
-                    f"frictionless stopped after {FRICTIONLESS_LIMIT} errors in this file; there may be more",
-                    "fix these and run again to see the rest",
-                )
-            )
+        found = _task_problems(root, task, keys)
+        if task.name in stale:
+            problems += found
+            if not report.errors:
+                _keep_problems(kept / f"{digests[task.name]}.json", found)
     for error in report.errors:
         problems.append(Problem("data/datapackage.json", 1, "-", error.message))
     return problems
+
+
+def _task_problems(root: Path, task, keys: dict[str, str]) -> list[Problem]:
+    """The problems frictionless found in one resource, located by file line."""
+    path = f"data/{task.place}"
+    lines = _record_lines(root / task.place)
+    problems = [_from_frictionless(path, error, lines, keys.get(task.place, "primary key")) for error in task.errors]
+    if any("error limit" in warning for warning in task.warnings):
+        last = max((p.line for p in problems), default=1)
+        problems.append(
+            Problem(
+                path,
+                last,
+                "-",
+                f"frictionless stopped after {FRICTIONLESS_LIMIT} errors in this file; there may be more",
+                "fix these and run again to see the rest",
+            )
+        )
+    return problems
+
+
+def _referenced(root: Path, descriptor: dict, name: str) -> set[str]:
+    """The resources that resource `name`'s foreign keys point at."""
+    import json
+
+    resource = next(r for r in descriptor["resources"] if r["name"] == name)
+    schema = resource.get("schema")
+    if isinstance(schema, str):
+        try:
+            schema = json.loads((root / schema).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            schema = {}  # frictionless reports the unreadable schema itself
+    schema = schema if isinstance(schema, dict) else {}
+    return {
+        key["reference"].get("resource") for key in schema.get("foreignKeys", []) if key["reference"].get("resource")
+    }
+
+
+def _resource_digests(root: Path, descriptor: dict) -> dict[str, str]:
+    """Per resource, a digest of what its frictionless check depends on (and of this code and frictionless)."""
+    import json
+    from importlib.metadata import version
+
+    def own(resource: dict) -> bytes:
+        parts = [json.dumps(resource, sort_keys=True).encode()]
+        for path in (resource.get("path"), resource.get("schema") if isinstance(resource.get("schema"), str) else None):
+            try:
+                parts.append((root / path).read_bytes() if path else b"")
+            except OSError:
+                parts.append(b"missing")
+        return b"\0".join(parts)
+
+    by_name = {r["name"]: r for r in descriptor["resources"]}
+    this = Path(__file__).read_bytes() + version("frictionless").encode()
+    return {
+        name: hashlib.sha256(
+            b"\0".join(
+                [
+                    this,
+                    own(resource),
+                    *(own(by_name[n]) for n in sorted(_referenced(root, descriptor, name)) if n in by_name),
+                ]
+            )
+        ).hexdigest()
+        for name, resource in by_name.items()
+    }
+
+
+def _kept_problems(path: Path) -> list[Problem] | None:
+    import json
+
+    try:
+        return [Problem(**fields) for fields in json.loads(path.read_text(encoding="utf-8"))]
+    except (OSError, ValueError, TypeError):
+        return None  # not kept, or not as this code writes it: check the resource again
+
+
+def _keep_problems(path: Path, problems: list[Problem]) -> None:
+    import json
+    import os
+    from dataclasses import asdict
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps([asdict(p) for p in problems]), encoding="utf-8")
+        temporary.replace(path)
+    except OSError:
+        pass  # a read-only project still validates; it only checks every resource every time
 
 
 FRICTIONLESS_LIMIT = 1000

@@ -207,3 +207,24 @@ def _a_2010_question() -> str:
             for row in csv.DictReader(handle)
             if row["table"] == "summary-all-questions" and row["category"] == "Agree"
         )
+
+
+def test_kept_schema_results_never_hide_a_new_problem(data_copy):
+    """frictionless results are kept per resource; a changed file, or a file its keys point at, is checked again."""
+    assert validate(data_copy) == []
+    assert list((data_copy.parent / ".swbook-cache" / "frictionless").glob("*.json"))  # kept for the next build
+    observations = data_copy / "observations" / "ofsted-2010.csv"
+    text = observations.read_text(encoding="utf-8")
+    observations.write_text(text.replace("Agree,All,percent,51,51,", "Agree,All,percent,5x1,51,", 1), encoding="utf-8")
+    assert any("'5x1' is not of the right type" in str(p) for p in validate(data_copy))
+    observations.write_text(text, encoding="utf-8")
+    assert validate(data_copy) == []
+    tables = data_copy / "tables.csv"  # the rows the observations' foreign key points at
+    tables.write_text(
+        tables.read_text(encoding="utf-8").replace("ofsted-2010,summary-all-questions,", "ofsted-2010,renamed,", 1),
+        encoding="utf-8",
+    )
+    assert any(
+        p.path == "data/observations/ofsted-2010.csv" and "refers to a row that does not exist" in p.message
+        for p in validate(data_copy)
+    )
