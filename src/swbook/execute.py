@@ -8,7 +8,7 @@ chapter could as well be run by Jupyter.
 
 Each chapter gets a fresh process, so no state leaks between chapters. The
 processes are forked from a server that has already imported pandas,
-altair, vl-convert and swsurveys (see `run_chapters`), so a chapter pays
+altair, vl-convert and swsurveys (see `swbook.preload`), so a chapter pays
 for its own code only, not for starting an interpreter and a kernel and
 importing the same libraries again: on two cores that is most of a cold build.
 
@@ -50,20 +50,6 @@ def __swbook_inline__(value):
     text = value if isinstance(value, str) else data.get("text/plain", "")
     display(Markdown(re.sub(r"([\\`*_{}\[\]<>#$@~^|])", r"\\\1", text)))
 """
-# Imported once by the process server; every chapter process starts with them loaded.
-PRELOAD = [
-    "pandas",
-    "altair",
-    "vl_convert",
-    "IPython.core.interactiveshell",
-    "IPython.display",
-    "swsurveys",
-    "swsurveys.charts",
-    "swsurveys.crosswalk",
-    "swsurveys.display",
-    "swsurveys.derived",
-    "swsurveys.values",
-]
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -252,7 +238,7 @@ def _relative(path: Path, root: Path) -> str:
 def chapter_processes():
     """Chapters run in processes forked from a server that has already imported the heavy libraries."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(PRELOAD)
+    context.set_forkserver_preload(["swbook.preload"])
     return context
 
 

@@ -137,6 +137,23 @@ def test_a_cell_ending_its_process_in_any_way_is_a_failed_cell(tiny, capsys):
     assert "fine.qmd:" not in err and not (root / "_book").exists()
 
 
+def test_a_broken_library_is_the_failed_cell_of_each_chapter_that_imports_it(tiny, tmp_path):
+    """A syntax error in a module the process server preloads: each importing cell fails with its file and line."""
+    source = Path(shutil.copytree(ROOT / "src", tmp_path / "src", ignore=shutil.ignore_patterns("__pycache__")))
+    with (source / "swsurveys" / "charts.py").open("a", encoding="utf-8") as handle:
+        handle.write("\ndef broken(:\n")
+    root = tiny({"a.qmd": chapter("from swsurveys import charts")})
+    done = subprocess.run(
+        [sys.executable, "-m", "swbook.cli", "--root", str(root), "render", "--to", "html"],
+        env={**os.environ, "PYTHONPATH": str(source)},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1
+    assert "a.qmd:7: cell 1 failed: SyntaxError: invalid syntax (charts.py, line" in done.stderr
+    assert "Traceback" not in done.stderr and not (root / "_book").exists()
+
+
 def test_a_cell_past_its_time_limit_is_stopped(tiny, capsys):
     root = tiny(
         {"slow.qmd": chapter("x = 1", "import time\nwhile True:\n    time.sleep(0.1)")}, settings="  cell-timeout: 1"
