@@ -1300,6 +1300,49 @@ SURVEY_YEARS = [2009, 2010, 2011, 2018, 2021]  # fieldwork years of the five sou
 _SHAPES = {"same-question": "circle", "similar": "diamond", "different-population": "square", "proxy": "triangle-up"}
 
 
+class ComposedChart:
+    """A Vega-Lite spec put together here from Altair charts, standing in for an Altair chart (`to_dict`).
+
+    Altair's own layer and concat copy every sub-chart several times over;
+    for a stack of layered panels that was most of a cross-year page's time.
+    """
+
+    def __init__(self, spec: dict) -> None:
+        self._spec = spec
+
+    def to_dict(self, validate: bool = False) -> dict:
+        return json.loads(json.dumps(self._spec))
+
+
+def stacked_layers(panels: list[tuple[list, dict]], **top) -> ComposedChart:
+    """Panels stacked one above another (`vconcat`), each the layers given with its properties (width, title …).
+
+    The spec is the one `altair.vconcat(*[altair.layer(*layers).properties(**p) …])` makes, with
+    the layers' data gathered into one `datasets`, built without Altair's copies.
+    """
+    datasets, config, stack = {}, {}, []
+    for layers, properties in panels:
+        specs = []
+        for layer in layers:
+            spec = layer.to_dict(validate=False)
+            datasets.update(spec.pop("datasets", {}))
+            config = spec.pop("config", config)
+            spec.pop("$schema", None)
+            specs.append(spec)
+        shared = {json.dumps(spec.get("data"), sort_keys=True) for spec in specs}
+        panel = {"layer": specs, **properties}
+        if len(shared) == 1 and "data" in specs[0]:  # as Altair does: data all layers share is the panel's
+            panel = {
+                "data": specs[0]["data"],
+                "layer": [{k: v for k, v in spec.items() if k != "data"} for spec in specs],
+                **properties,
+            }
+        stack.append(panel)
+    return ComposedChart(
+        {"$schema": altair.SCHEMA_URL, "config": config, "datasets": datasets, "vconcat": stack, **top}
+    )
+
+
 @dataclass
 class TimelineFigure(Figure):
     """A timeline with the linked values not drawn on any axis, each in its own words (`beside`)."""
@@ -1432,16 +1475,12 @@ def timeline(
             .mark_text(baseline="top", dy=9, fontSize=10)
             .encode(x=x, y=y, text="shown:N", tooltip=tooltip),
         ]
-        panel = altair.layer(*layers).properties(
-            width=width,
-            height=100,
-            title=altair.TitleParams(wrap(indicator, wrap_at), anchor="start", fontSize=12, fontWeight="bold"),
-        )
-        panels.append(panel)
+        title = altair.TitleParams(wrap(indicator, wrap_at), anchor="start", fontSize=12, fontWeight="bold")
+        panels.append((layers, {"height": 100, "title": title.to_dict(), "width": width}))
     beside = frame[frame["place"] != "axis"]
     # The values not drawn are listed in the page under the figure (`crosswalk.beside`), in readable text.
     chart = (
-        altair.vconcat(*panels, spacing=18).resolve_scale(color="shared", shape="shared")
+        stacked_layers(panels, resolve={"scale": {"color": "shared", "shape": "shared"}}, spacing=18)
         if panels
         else altair.Chart(
             pd.DataFrame(
