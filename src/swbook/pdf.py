@@ -30,6 +30,7 @@ def _raw(content: str) -> str:
 
 LINKS = resources.files("swbook") / "templates" / "pdf-links.lua"
 LAYOUT = resources.files("swbook") / "templates" / "pdf-layout.lua"
+CORRECTIONS = resources.files("swbook") / "templates" / "pdf-corrections.lua"
 # Tagged and accessible: every figure carries its alt text, the document its title and language.
 PDF_STANDARD = "ua-1"
 
@@ -71,6 +72,7 @@ def _chapter_args(book: Book, page: Page, markdown: str) -> list[str]:
         f"--lua-filter={CALLOUTS}",
         f"--lua-filter={LINKS}",
         f"--lua-filter={LAYOUT}",
+        f"--lua-filter={CORRECTIONS}",
         "--wrap=preserve",
         f"--metadata=swbook-site-url:{book.meta.get('site-url', '')}",
         f"--metadata=swbook-page-dir:{Path(page.relative).parent.as_posix().strip('.')}",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import subprocess
 
 from helpers import replace_in_file
@@ -117,6 +118,9 @@ def test_a_swap_is_reported_for_every_figure_and_value_that_shows_it_and_no_othe
         check=True,
     ).stdout
     assert "Corrected on 1 December 2026" in " ".join(pdf.split())
+    # The PDF's Corrections appendix names, and links to, each page where a notice of the correction stands.
+    listed = pdf[pdf.rindex("Where it appears") :].split("Previous versions")[0]
+    assert re.search(r"page \d+", listed) and "beside each value it corrects" not in listed
     appendix = (root / "_book" / "chapters" / "corrections.html").read_text(encoding="utf-8")
     assert f'href="{page_name.split("/")[-1]}#{figure_id}"' in appendix
     # A fix that changes nothing a reader sees says so in one line.
