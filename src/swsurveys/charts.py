@@ -27,7 +27,7 @@ import altair
 import pandas as pd
 import vl_convert
 
-from swbook.mime import FIGURE_MIME
+from swbook.mime import FIGURE_MIME, ROW_COLUMNS
 
 from . import corrections, svgcache
 from .dates import format_month
@@ -119,23 +119,6 @@ _DRAW = """(function () {
 })();"""
 # Below this container width (px) a chart is drawn from its narrow spec.
 NARROW = 600
-ROW_COLUMNS = (
-    "survey",
-    "table",
-    "question",
-    "category",
-    "group",
-    "measure",
-    "value",
-    "printed",
-    "status",
-    "base",
-    "line",
-    "lines",
-    "derived",
-    "shown",
-    "note",
-)
 
 
 def _script_json(value) -> str:
