@@ -20,6 +20,7 @@ import html
 import json
 import re
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import count
 
@@ -362,7 +363,7 @@ class Figure:
     alt: str
     note: str
     data: pd.DataFrame = field(default_factory=pd.DataFrame)
-    narrow: altair.TopLevelMixin | None = None
+    narrow: altair.TopLevelMixin | Callable[[], altair.TopLevelMixin] | None = None  # or what makes it
     _specs: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def spec(self, narrow: bool = False) -> dict:
@@ -372,6 +373,8 @@ class Figure:
         stacked panels) where the helper made one, else the wide spec.
         """
         narrow = narrow and self.narrow is not None
+        if narrow and callable(self.narrow):  # the phone layout is laid out when first asked for
+            self.narrow = self.narrow()
         if narrow not in self._specs:
             # Schema validation is most of altair's cost; the helpers' specs are validated once in the tests.
             spec = (self.narrow if narrow else self.chart).to_dict(validate=False)
@@ -466,7 +469,7 @@ def _plain(text) -> str:
 
 
 def responsive(helper=None, **phone):
-    """Make a figure helper also build its phone layout: the same call with `narrow=True`.
+    """Make a figure helper also build its phone layout: the same call with `narrow=True`, made when first asked for.
 
     On a phone the helper's `width` and `wrap_at` are the phone's sizes
     (`@responsive(width=…, wrap_at=…)`; labels above 300 px wide bars unless
@@ -482,7 +485,7 @@ def responsive(helper=None, **phone):
             return helper(*args, **{**kwargs, **sizes})
         figure = helper(*args, **kwargs)
         if figure.narrow is None:
-            figure.narrow = helper(*args, **{**kwargs, **sizes, "narrow": True}).chart
+            figure.narrow = lambda: helper(*args, **{**kwargs, **sizes, "narrow": True}).chart
         return figure
 
     return both
