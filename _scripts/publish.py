@@ -34,25 +34,14 @@ import sys
 import zipfile
 from pathlib import Path
 
+from swbook.mime import ROW_COLUMNS
 from swsurveys.release import current, data_zip
 
 MASK = "<Council Name>"
 NOT_PUBLISHED = {"redactions"}  # data package resources that are never published
 PROJECT_DOWNLOADS = ("CITATION.cff", "LICENSE")
-FIGURE_COLUMNS = [
-    "survey",
-    "table",
-    "question",
-    "category",
-    "group",
-    "measure",
-    "value",
-    "printed",
-    "status",
-    "base",
-    "line",
-    "note",
-]
+# A figure's CSV: its plotted rows, `lines` and `derived` folded into `line` and `status` (`_figure_row`).
+FIGURE_COLUMNS = [c for c in ROW_COLUMNS if c not in {"lines", "derived", "shown"}]
 TEXT_SUFFIXES = {".html", ".js", ".css", ".csv", ".json", ".txt", ".md", ".cff", ".xml", ".svg", ".bib", ""}
 
 

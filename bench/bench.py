@@ -31,9 +31,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-from conftest import copy_project  # noqa: E402
-
+sys.path.insert(0, str(ROOT / "tests"))  # the tests' shared helpers module
+from helpers import copy_project  # noqa: E402
 from swbook import project, qmd  # noqa: E402
 from swbook.build import render  # noqa: E402
 from swsurveys.catalogue import clear_cache  # noqa: E402

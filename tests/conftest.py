@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ROOT, Site, copy_project
+from helpers import ROOT, Site, copy_built, copy_project
 
 SLOW_FILES = {"test_cache.py", "test_changes.py", "test_faults.py", "test_quarto.py"}  # renders of small books
 
@@ -38,13 +38,29 @@ def project_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory) -> Path:
-    """The whole book rendered once into a temporary copy of the project."""
+def _built_book(tmp_path_factory):
     from swbook.build import render
 
     root = copy_project(tmp_path_factory.mktemp("book"))
-    render(root, quiet=True)
-    return root
+    return root, render(root, quiet=True)
+
+
+@pytest.fixture(scope="session")
+def built(_built_book) -> Path:
+    """The whole book rendered once (HTML and PDF, no cache) into a temporary copy of the project."""
+    return _built_book[0]
+
+
+@pytest.fixture(scope="session")
+def first_render(_built_book):
+    """The report of that first render: every chapter executed, what each one read."""
+    return _built_book[1]
+
+
+@pytest.fixture
+def built_copy(built, tmp_path) -> Path:
+    """A private copy of the built book (site and render cache) to edit and render again."""
+    return copy_built(built, tmp_path / "book")
 
 
 @pytest.fixture(scope="module")

@@ -37,6 +37,20 @@ def copy_project(target: Path) -> Path:
     return target
 
 
+def copy_built(built: Path, target: Path) -> Path:
+    """A copy of the built book project with its site and its render cache.
+
+    A render of the copy re-runs only the chapters an edit touches, as an
+    author's second render does, instead of the whole book (a minute of the
+    two cores): most of the time of the tests that edit and render the book.
+    """
+    copy_project(target)
+    shutil.copytree(built / "_book", target / "_book")
+    skip = shutil.ignore_patterns("render.lock", "work")  # the built book's lock and scratch folder
+    shutil.copytree(built / ".swbook-cache", target / ".swbook-cache", ignore=skip)
+    return target
+
+
 def replace_in_file(path: Path, old: str, new: str, count: int = 1) -> None:
     """Edit a fixture file, failing loudly if the text to replace is not there."""
     text = path.read_text(encoding="utf-8")

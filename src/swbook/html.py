@@ -169,7 +169,7 @@ def write_assets(out_dir: Path) -> None:
     """The book's stylesheet and script, and the search library they use (MiniSearch, with its licence), served locally."""
     assets = out_dir / "assets"
     assets.mkdir(parents=True, exist_ok=True)
-    for name in ("book.css", "book.js", "minisearch.js", "minisearch.LICENSE.txt"):
+    for name in ("book.css", "book.js", "minisearch.min.js", "minisearch.LICENSE.txt"):
         (assets / name).write_text(
             (resources.files("swbook") / "assets" / name).read_text(encoding="utf-8"), encoding="utf-8"
         )

@@ -2,7 +2,9 @@
 
 `FIGURE_MIME`: a figure's alt text, source note and plotted rows. A chapter's
 figure helper puts a bundle under this type beside its HTML and SVG; the
-assembler places the figure from it.
+assembler places the figure from it. `ROW_COLUMNS` is the one list of the
+columns a plotted row may carry (in the bundle and in the page, from which the
+post-render step writes each figure's CSV).
 
 `DEFERRED_MIME`: outputs a chapter leaves for the renderer to make, and only
 for a format that needs them: `{mime: {"call": "module:function", "kwargs": {…}}}`.
@@ -17,6 +19,25 @@ import os
 FIGURE_MIME = "application/vnd.swbook.figure+json"
 DEFERRED_MIME = "application/vnd.swbook.deferred+json"
 DEFER_ENV = "SWBOOK_DEFER_OUTPUTS"
+
+# The columns of a figure's plotted rows, those the figure's data holds, in this order.
+ROW_COLUMNS = (
+    "survey",
+    "table",
+    "question",
+    "category",
+    "group",
+    "measure",
+    "value",
+    "printed",
+    "status",
+    "base",
+    "line",
+    "lines",
+    "derived",
+    "shown",
+    "note",
+)
 
 
 def deferring() -> bool:

@@ -254,41 +254,49 @@ def _shown(row: dict) -> str:
     return row["printed"] or row["value"]
 
 
-def _figure_changes(old: dict, new: dict) -> list[dict]:
+def _item_changes(old: dict, new: dict, items: str, label, shown, changed) -> list[dict]:
+    """What differs between two versions of a figure or table: its caption, then each item added, changed or removed.
+
+    `items` names the dict of items (by key); `label(key, item)` names an item,
+    `shown(item)` is its text, and `changed(label, before, after)` lists the
+    changes of an item both versions hold.
+    """
     out = []
     if old["caption"] != new["caption"]:
         out.append(_change("caption", old["caption"], new["caption"], ""))
-    for key, row in new["rows"].items():
-        before = old["rows"].get(key)
+    for key, item in new[items].items():
+        before = old[items].get(key)
         if before is None:
-            out.append(_change(row["label"], "(not shown)", _shown(row), row["source"]))
-        elif (before["printed"], before["value"], before["label"]) != (row["printed"], row["value"], row["label"]):
-            old_text, new_text = _shown(before), _shown(row)
-            if old_text == new_text:  # same printed token, another number behind it
-                old_text, new_text = f"{old_text} (value {before['value']})", f"{new_text} (value {row['value']})"
-            out.append(_change(row["label"], old_text, new_text, row["source"]))
-        elif before["source"] != row["source"]:
-            out.append(_change(f"{row['label']}: source", before["source"], row["source"], row["source"]))
-    for key, row in old["rows"].items():
-        if key not in new["rows"]:
-            out.append(_change(row["label"], _shown(row), "(no longer shown)", row["source"]))
+            out.append(_change(label(key, item), "(not shown)", shown(item), item["source"]))
+        else:
+            out += changed(label(key, item), before, item)
+    for key, item in old[items].items():
+        if key not in new[items]:
+            out.append(_change(label(key, item), shown(item), "(no longer shown)", item["source"]))
     return out
+
+
+def _row_changed(label: str, before: dict, row: dict) -> list[dict]:
+    if (before["printed"], before["value"], before["label"]) != (row["printed"], row["value"], row["label"]):
+        old_text, new_text = _shown(before), _shown(row)
+        if old_text == new_text:  # same printed token, another number behind it
+            old_text, new_text = f"{old_text} (value {before['value']})", f"{new_text} (value {row['value']})"
+        return [_change(label, old_text, new_text, row["source"])]
+    if before["source"] != row["source"]:
+        return [_change(f"{label}: source", before["source"], row["source"], row["source"])]
+    return []
+
+
+def _figure_changes(old: dict, new: dict) -> list[dict]:
+    return _item_changes(old, new, "rows", lambda key, row: row["label"], _shown, _row_changed)
+
+
+def _cell_changed(label: str, before: dict, cell: dict) -> list[dict]:
+    return [_change(label, before["text"], cell["text"], cell["source"])] if before["text"] != cell["text"] else []
 
 
 def _table_changes(old: dict, new: dict) -> list[dict]:
-    out = []
-    if old["caption"] != new["caption"]:
-        out.append(_change("caption", old["caption"], new["caption"], ""))
-    for label, cell in new["cells"].items():
-        before = old["cells"].get(label)
-        if before is None:
-            out.append(_change(label, "(not shown)", cell["text"], cell["source"]))
-        elif before["text"] != cell["text"]:
-            out.append(_change(label, before["text"], cell["text"], cell["source"]))
-    for label, cell in old["cells"].items():
-        if label not in new["cells"]:
-            out.append(_change(label, cell["text"], "(no longer shown)", cell["source"]))
-    return out
+    return _item_changes(old, new, "cells", lambda key, cell: key, lambda cell: cell["text"], _cell_changed)
 
 
 def compare(old: dict, new: dict) -> list[dict]:

@@ -20,6 +20,7 @@ import html
 import json
 import re
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
@@ -28,7 +29,7 @@ import altair
 import pandas as pd
 import vl_convert
 
-from swbook.mime import DEFERRED_MIME, FIGURE_MIME, deferring
+from swbook.mime import DEFERRED_MIME, FIGURE_MIME, ROW_COLUMNS, deferring
 
 from . import corrections, svgcache
 from .dates import format_month
@@ -120,23 +121,6 @@ _DRAW = """(function () {
 })();"""
 # Below this container width (px) a chart is drawn from its narrow spec.
 NARROW = 600
-ROW_COLUMNS = (
-    "survey",
-    "table",
-    "question",
-    "category",
-    "group",
-    "measure",
-    "value",
-    "printed",
-    "status",
-    "base",
-    "line",
-    "lines",
-    "derived",
-    "shown",
-    "note",
-)
 
 
 def _script_json(value) -> str:
@@ -390,7 +374,7 @@ class Figure:
     alt: str
     note: str
     data: pd.DataFrame = field(default_factory=pd.DataFrame)
-    narrow: altair.TopLevelMixin | None = None
+    narrow: altair.TopLevelMixin | Callable[[], altair.TopLevelMixin] | None = None  # or what makes it
     _specs: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def spec(self, narrow: bool = False) -> dict:
@@ -400,6 +384,8 @@ class Figure:
         stacked panels) where the helper made one, else the wide spec.
         """
         narrow = narrow and self.narrow is not None
+        if narrow and callable(self.narrow):  # the phone layout is laid out when first asked for
+            self.narrow = self.narrow()
         if narrow not in self._specs:
             # Schema validation is most of altair's cost; the helpers' specs are validated once in the tests.
             spec = (self.narrow if narrow else self.chart).to_dict(validate=False)
@@ -497,14 +483,24 @@ def _plain(text) -> str:
     return " ".join(str(text).split())
 
 
-def responsive(helper):
-    """Make a figure helper also build its phone layout: the same call with `narrow=True`."""
+def responsive(helper=None, **phone):
+    """Make a figure helper also build its phone layout: the same call with `narrow=True`, made when first asked for.
+
+    On a phone the helper's `width` and `wrap_at` are the phone's sizes
+    (`@responsive(width=…, wrap_at=…)`; labels above 300 px wide bars unless
+    given), whatever the chapter passed for the wide page.
+    """
+    if helper is None:
+        return functools.partial(responsive, **phone)
+    sizes = phone or {"width": 300, "wrap_at": ABOVE_WRAP}
 
     @functools.wraps(helper)
     def both(*args, **kwargs):
+        if kwargs.get("narrow"):
+            return helper(*args, **{**kwargs, **sizes})
         figure = helper(*args, **kwargs)
-        if figure.narrow is None and not kwargs.get("narrow"):
-            figure.narrow = helper(*args, **{**kwargs, "narrow": True}).chart
+        if figure.narrow is None:
+            figure.narrow = lambda: helper(*args, **{**kwargs, **sizes, "narrow": True}).chart
         return figure
 
     return both
@@ -583,6 +579,16 @@ def _value_axis(percent: bool, title, narrow: bool, **extra):
     )
 
 
+def _value_x(percent: bool, title, narrow: bool):
+    """The value scale of bars: from zero, to a round number past the largest bar."""
+    return altair.X(
+        "value:Q",
+        title=_title(title, narrow),
+        scale=altair.Scale(domainMin=0, nice=True),
+        axis=_value_axis(percent, title, narrow),
+    )
+
+
 def _label_axis(**extra):
     return altair.Axis(labelExpr="split(datum.label, '|')", labelLimit=0, ticks=False, labelPadding=6, **extra)
 
@@ -596,7 +602,12 @@ def _rows_above(lines: int, bar: int = _BAR):
     step = lines * _LINE + bar + 12
     shift = step / 2 - bar / 2 - 4
     # The label's last line sits just above its bar, so a short label never floats between two bars.
-    axis = altair.Axis(
+    return _above_axis(shift - bar / 2 - 3), step, shift
+
+
+def _above_axis(last_line: float):
+    """A y axis with each label left-aligned above its row, its last line `last_line` px below the row's middle."""
+    return altair.Axis(
         labelExpr="split(datum.label, '|')",
         labelLimit=0,
         ticks=False,
@@ -604,10 +615,9 @@ def _rows_above(lines: int, bar: int = _BAR):
         labelAlign="left",
         labelBaseline="bottom",
         labelPadding=0,
-        labelOffset=altair.ExprRef(f"{shift - bar / 2 - 3:g} - {_LINE} * (length(split(datum.label, '|')) - 1)"),
+        labelOffset=altair.ExprRef(f"{last_line:g} - {_LINE} * (length(split(datum.label, '|')) - 1)"),
         labelLineHeight=_LINE,
     )
-    return axis, step, shift
 
 
 def _layout(narrow: bool, lines: int, wide_step: float, band: float = 0.7):
@@ -660,8 +670,6 @@ def agree_disagree(
     per cent. The unprinted remainder (neutral, don't know, not stated) is
     left blank: it is not a published value.
     """
-    if narrow:
-        wrap_at, width = ABOVE_WRAP, 300
     data = frame[frame["category"].isin(["Agree", "Disagree"])].copy()
     data["statement"] = data[label].map(_plain)
     data["signed"] = data.apply(lambda r: -r["value"] if r["category"] == "Disagree" else r["value"], axis=1)
@@ -732,8 +740,6 @@ def bars(
     narrow: bool = False,
 ) -> Figure:
     """Horizontal bars of one value per label, with direct labels."""
-    if narrow:
-        wrap_at, width = ABOVE_WRAP, 300
     data = frame.sort_values("order").copy()
     data["shown"] = data["value"].map(lambda v: _shown(v, percent))
     data = _tips(data, label, percent)
@@ -743,12 +749,7 @@ def bars(
     base = altair.Chart(data[["row", "value", "shown"] + TIP_COLUMNS])
     axis, step, bar, shift = _layout(narrow, lines, max(26, 15 * lines + 8))
     y = altair.Y("row:N", sort=order, title=None, axis=axis)
-    x = altair.X(
-        "value:Q",
-        title=_title(title, narrow),
-        scale=altair.Scale(domainMin=0, nice=True),
-        axis=_value_axis(percent, title, narrow),
-    )
+    x = _value_x(percent, title, narrow)
     tooltip = _tooltip("Category")
     chart = (
         base.mark_bar(color=color, **bar).encode(y=y, x=x, tooltip=tooltip)
@@ -775,8 +776,6 @@ def grouped_bars(
     narrow: bool = False,
 ) -> Figure:
     """Horizontal bars of one value per label and group (e.g. CSD beside DASS), directly labelled."""
-    if narrow:
-        wrap_at, width = ABOVE_WRAP, 300
     data = frame.sort_values("order").dropna(subset=["value"]).copy()
     data["shown"] = data["value"].map(lambda v: _shown(v, percent))
     data = _tips(data, label, percent, group)
@@ -806,27 +805,12 @@ def grouped_bars(
         # The label above, the group's bars under it, one beneath another, across the whole width.
         top = lines * _LINE + 6
         step = top + 17 * len(groups) + 8
-        axis = altair.Axis(
-            labelExpr="split(datum.label, '|')",
-            labelLimit=0,
-            ticks=False,
-            domain=False,
-            labelAlign="left",
-            labelBaseline="bottom",
-            labelPadding=0,
-            labelLineHeight=_LINE,
-            labelOffset=altair.ExprRef(f"{top - 3 - step / 2:g} - {_LINE} * (length(split(datum.label, '|')) - 1)"),
-        )
+        axis = _above_axis(top - 3 - step / 2)
         offset = {
             "yOffset": altair.YOffset("group:N", sort=groups, scale=altair.Scale(range=[top, top + 17 * len(groups)]))
         }
     y = altair.Y("label:N", sort=order, title=None, axis=axis)
-    x = altair.X(
-        "value:Q",
-        title=_title(title, narrow),
-        scale=altair.Scale(domainMin=0, nice=True),
-        axis=_value_axis(percent, title, narrow),
-    )
+    x = _value_x(percent, title, narrow)
     color = altair.Color(
         "group:N",
         title=None,
@@ -858,6 +842,71 @@ def _plot_width(width: int):
     return altair.param(name="plot_width", value=width)
 
 
+def _stacked(data: pd.DataFrame, keys: list[str], categories: list[str], start=None) -> pd.DataFrame:
+    """The segments of stacked bars: each bar's rows (those sharing `keys`) laid end to end in `categories` order.
+
+    A bar starts at `start(rows)` (0 unless given). `x0` and `x1` are layout
+    only; `shown` is the printed percentage the segment's label shows.
+    """
+    rank = {c: i for i, c in enumerate(categories)}
+    pieces = []
+    for _, rows in data.groupby(keys, sort=False):
+        rows = rows.assign(rank=rows["category"].map(rank)).sort_values("rank")
+        left = start(rows) if start else 0.0
+        for row in rows.itertuples():
+            pieces.append({**row._asdict(), "x0": left, "x1": left + row.value})
+            left += row.value
+    laid = pd.DataFrame(pieces)
+    laid["shown"] = laid["value"].map(lambda v: f"{v:g}%")
+    return laid
+
+
+class _Rows:
+    """The rows of a stacked bar chart: one per `field` value in `order`, labels beside (wide) or above (narrow)."""
+
+    def __init__(self, laid: pd.DataFrame, field: str, order: list[str], extra: list[str], narrow: bool):
+        columns = [field, "category", "value", "x0", "x1", "shown"] + TIP_COLUMNS + extra
+        self.base = altair.Chart(laid[columns])
+        self.narrow = narrow
+        lines = max(len(s.split("|")) for s in order) if order else 1
+        axis, self.step, self.bar, self.shift = _layout(narrow, lines, lines * 15 + 10, band=0.75)
+        self.y = altair.Y(f"{field}:N", sort=order, title=None, axis=axis)
+
+
+def _segments(
+    rows: _Rows, x, domain: list[str], colours: list[str], dark: list[str], tooltip, *, span, font_size, **legend
+):
+    """Stacked segments and the value inside each one wide enough for it (white on the darkest colours).
+
+    `span` is the width of the x scale in per cent, so a segment's width in
+    pixels is known; `legend` adds to the legend's settings.
+    """
+    columns = 1 if rows.narrow else _legend_columns(domain)
+    color = altair.Color(
+        "category:N",
+        title=None,
+        sort=domain,
+        scale=altair.Scale(domain=domain, range=colours),
+        legend=altair.Legend(orient="top", direction="horizontal", **legend, columns=columns),
+    )
+    bars = rows.base.mark_bar(**rows.bar).encode(y=rows.y, x=x, x2="x1:Q", color=color, tooltip=tooltip)
+    text = (
+        rows.base.transform_filter(f"datum.value / {span} * plot_width >= {_LABEL_ROOM}")
+        .transform_calculate(mid="(datum.x0 + datum.x1) / 2")
+        .mark_text(**rows.shift, fontSize=font_size)
+        .encode(
+            y=rows.y,
+            x="mid:Q",
+            text="shown:N",
+            tooltip=tooltip,
+            color=altair.condition(
+                altair.FieldOneOfPredicate(field="category", oneOf=dark), altair.value("white"), altair.value("#0b0c0c")
+            ),
+        )
+    )
+    return bars + text
+
+
 @responsive
 def likert(
     frame: pd.DataFrame,
@@ -881,25 +930,17 @@ def likert(
     segment too narrow for its label keeps its value in the tooltip. With
     `group`, the groups sit side by side (stacked on a phone).
     """
-    if narrow:
-        wrap_at, width = ABOVE_WRAP, 300
     data = frame[frame["category"].isin(categories)].dropna(subset=["value"]).copy()
     data["statement"] = data[label].map(lambda t: _lines(t, wrap_at))
     keys = ["statement"] + ([group] if group else [])
-    rank = {c: i for i, c in enumerate(categories)}
-    pieces = []
-    for _, rows in data.groupby(keys, sort=False):
-        rows = rows.assign(rank=rows["category"].map(rank)).sort_values("rank")
-        left = -(
+
+    def start(rows):  # the disagreeing answers and half the neutral ones sit left of zero
+        return -(
             rows.loc[rows["category"].isin(negative), "value"].sum()
             + rows.loc[rows["category"].isin(neutral), "value"].sum() / 2
         )
-        for row in rows.itertuples():
-            pieces.append({**row._asdict(), "x0": left, "x1": left + row.value})
-            left += row.value
-    laid = pd.DataFrame(pieces)
-    laid["shown"] = laid["value"].map(lambda v: f"{v:g}%")
-    laid = _tips(laid, label, True, group)
+
+    laid = _tips(_stacked(data, keys, categories, start), label, True, group)
     laid["tip_what"] = laid["tip_what"] + " — " + laid["category"]
     order = list(dict.fromkeys(data.sort_values("order")["statement"]))
     # The strongest answers get the darkest colours; white labels only on dark segments.
@@ -909,11 +950,6 @@ def likert(
     palette.update({c: col for c, col in zip(positive, ["#6E93B8", AGREE])})
     dark = [c for c in (negative[:1] + positive[-1:])]
     domain = [c for c in categories if c in palette]
-    columns = ["statement", "category", "value", "x0", "x1", "shown"] + TIP_COLUMNS + ([group] if group else [])
-    base = altair.Chart(laid[columns])
-    lines = max(len(s.split("|")) for s in order) if order else 1
-    axis, step, bar, shift = _layout(narrow, lines, lines * 15 + 10, band=0.75)
-    y = altair.Y("statement:N", sort=order, title=None, axis=axis)
     x = altair.X(
         "x0:Q",
         title="← disagree   per cent   agree →",
@@ -924,31 +960,11 @@ def likert(
             values=[-100, 0, 100] if narrow or group else [-100, -50, 0, 50, 100],
         ),
     )
-    color = altair.Color(
-        "category:N",
-        title=None,
-        sort=domain,
-        scale=altair.Scale(domain=domain, range=[palette[c] for c in domain]),
-        legend=altair.Legend(orient="top", direction="horizontal", columns=1 if narrow else _legend_columns(domain)),
-    )
+    rows = _Rows(laid, "statement", order, ([group] if group else []), narrow)
     tooltip = _tooltip("Statement and answer", "Group" if group else None)
-    bars = base.mark_bar(**bar).encode(y=y, x=x, x2="x1:Q", color=color, tooltip=tooltip)
-    text = (
-        base.transform_filter(f"datum.value / 200 * plot_width >= {_LABEL_ROOM}")
-        .transform_calculate(mid="(datum.x0 + datum.x1) / 2")
-        .mark_text(**shift, fontSize=9)
-        .encode(
-            y=y,
-            x="mid:Q",
-            text="shown:N",
-            tooltip=tooltip,
-            color=altair.condition(
-                altair.FieldOneOfPredicate(field="category", oneOf=dark), altair.value("white"), altair.value("#0b0c0c")
-            ),
-        )
-    )
-    layer = bars + text + _zero_line(base, y, narrow, shift)
-    height = len(order) * step
+    segments = _segments(rows, x, domain, [palette[c] for c in domain], dark, tooltip, span=200, font_size=9)
+    layer = segments + _zero_line(rows.base, rows.y, narrow, rows.shift)
+    height = len(order) * rows.step
     if group:
         groups = list(dict.fromkeys(data[group]))  # as the frame lists them
         header = altair.Header(labelFontWeight="bold", labelAnchor="start", labelAngle=0, labelOrient="top")
@@ -965,6 +981,19 @@ def likert(
     return Figure(chart.add_params(_plot_width(width)), alt, note if note is not None else source_note(frame), frame)
 
 
+def _dot_rows(order: list[str], narrow: bool, padding: int):
+    """The rows of a dot chart, one per `item` in `order` with gridlines in the wide layout.
+
+    Returns the y encoding, the row step (`padding` px more than the label's
+    lines in the wide layout) and the offset every mark of a row shares.
+    """
+    lines = max(len(s.split("|")) for s in order) if order else 1
+    axis, step, _, shift = _layout(narrow, lines, lines * 15 + padding)
+    if not narrow:
+        axis = _label_axis(grid=True)
+    return altair.Y("item:N", sort=order, title=None, axis=axis), step, shift
+
+
 @responsive
 def dot_plot(
     frame: pd.DataFrame,
@@ -979,19 +1008,13 @@ def dot_plot(
     narrow: bool = False,
 ) -> Figure:
     """Ranked dots of one value per item (e.g. mean scores out of 10), highest first."""
-    if narrow:
-        wrap_at, width = ABOVE_WRAP, 300
     data = frame.dropna(subset=["value"]).sort_values("value", ascending=False).copy()
     data["shown"] = data["value"].map(lambda v: f"{v:g}")
     data = _tips(data, label, False)
     data["item"] = data[label].map(lambda t: _lines(t, wrap_at))
     order = list(dict.fromkeys(data["item"]))
     base = altair.Chart(data[["item", "value", "shown"] + TIP_COLUMNS])
-    lines = max(len(s.split("|")) for s in order) if order else 1
-    axis, step, _, shift = _layout(narrow, lines, lines * 15 + 10)
-    if not narrow:
-        axis = _label_axis(grid=True)
-    y = altair.Y("item:N", sort=order, title=None, axis=axis)
+    y, step, shift = _dot_rows(order, narrow, 10)
     x = altair.X(
         "value:Q",
         title=_title(title, narrow),
@@ -1029,8 +1052,6 @@ def paired_dots(
     lower value's label sits left of its dot and the higher's right, so two
     close dots never share a label's place.
     """
-    if narrow:
-        wrap_at, width = ABOVE_WRAP, 300
     data = frame.copy()
     data["tip_what"] = data[label].map(_plain)
     data["tip_group"] = data[series].astype(str)
@@ -1044,11 +1065,7 @@ def paired_dots(
     base = altair.Chart(
         data[["item", series, "value", "shown", "side", "label"] + TIP_COLUMNS].rename(columns={series: "series"})
     )
-    lines = max(len(s.split("|")) for s in order) if order else 1
-    axis, step, _, shift = _layout(narrow, lines, lines * 15 + 8)
-    if not narrow:
-        axis = _label_axis(grid=True)
-    y = altair.Y("item:N", sort=order, title=None, axis=axis)
+    y, step, shift = _dot_rows(order, narrow, 8)
     x = altair.X(
         "value:Q",
         title=_title(title, narrow),
@@ -1097,8 +1114,6 @@ def panel_bars(
     value axis is shared, so panels must hold the same unit. Rows without a
     number (a status such as `low` or `x`) are not drawn: show them in a table.
     """
-    if narrow:
-        wrap_at, width = ABOVE_WRAP, 300
     data = frame.dropna(subset=["value"]).sort_values("order", kind="stable").copy()
     data["shown"] = data["value"].map(lambda v: _shown(v, percent))
     data["panel"] = data[panel]
@@ -1110,12 +1125,7 @@ def panel_bars(
     base = altair.Chart()
     axis, step, bar, shift = _layout(narrow, lines, lines * 15 + 8)
     y = altair.Y("row:N", sort=altair.EncodingSortField("position", order="ascending"), title=None, axis=axis)
-    x = altair.X(
-        "value:Q",
-        title=_title(title, narrow),
-        scale=altair.Scale(domainMin=0, nice=True),
-        axis=_value_axis(percent, title, narrow),
-    )
+    x = _value_x(percent, title, narrow)
     tooltip = _tooltip("Category", "Panel")
     layer = altair.layer(
         base.mark_bar(color=PALETTE[0], **bar).encode(y=y, x=x, tooltip=tooltip),
@@ -1206,33 +1216,17 @@ def composition_bars(
     categories are an ordered answer scale (best first), drawn in one hue.
     A segment too narrow for its label keeps its value in the tooltip.
     """
-    if narrow:
-        wrap_at, width = ABOVE_WRAP, 300
     data = frame[frame["category"].isin(categories) & frame["value"].notna()].copy()
     if "status" in data.columns:
         data = data[data["status"].fillna("") == ""]
     data["bar"] = data[label].map(lambda t: _lines(t, wrap_at))
     if facet:
         data[facet] = data[facet].map(lambda t: _lines(t, NARROW_PANEL_WRAP if narrow else PANEL_WRAP))
-    rank = {c: i for i, c in enumerate(categories)}
     keys = ([facet] if facet else []) + ["bar"]
-    pieces = []
-    for _, rows in data.groupby(keys, sort=False):
-        left = 0.0
-        for row in rows.assign(rank=rows["category"].map(rank)).sort_values("rank").itertuples():
-            pieces.append({**row._asdict(), "x0": left, "x1": left + row.value})
-            left += row.value
-    laid = pd.DataFrame(pieces)
-    laid["shown"] = laid["value"].map(lambda v: f"{v:g}%")
-    laid = _tips(laid, label, True, "category")
+    laid = _tips(_stacked(data, keys, categories), label, True, "category")
     order = list(dict.fromkeys(laid["bar"]))
     colours = _composition_colours(categories, ordinal)
     dark = [c for c, col in zip(categories, colours) if col in ("#12436D", "#2F6A9E", "#801650", "#3D3D3D")]
-    columns = ["bar", "category", "value", "x0", "x1", "shown"] + TIP_COLUMNS + ([facet] if facet else [])
-    base = altair.Chart(laid[columns])
-    lines = max(len(s.split("|")) for s in order) if order else 1
-    axis, step, bar, shift = _layout(narrow, lines, lines * 15 + 10, band=0.75)
-    y = altair.Y("bar:N", sort=order, title=None, axis=axis)
     x = altair.X(
         "x0:Q",
         title=_title(title, narrow),
@@ -1243,32 +1237,10 @@ def composition_bars(
             values=[0, 50, 100] if narrow else [0, 25, 50, 75, 100],
         ),
     )
-    color = altair.Color(
-        "category:N",
-        title=None,
-        sort=categories,
-        scale=altair.Scale(domain=categories, range=colours),
-        legend=altair.Legend(
-            orient="top", direction="horizontal", labelLimit=0, columns=1 if narrow else _legend_columns(categories)
-        ),
-    )
+    rows = _Rows(laid, "bar", order, ([facet] if facet else []), narrow)
     tooltip = _tooltip("Who or what", "Category")
-    bars = base.mark_bar(**bar).encode(y=y, x=x, x2="x1:Q", color=color, tooltip=tooltip)
-    text = (
-        base.transform_filter(f"datum.value / 102 * plot_width >= {_LABEL_ROOM}")
-        .transform_calculate(mid="(datum.x0 + datum.x1) / 2")
-        .mark_text(**shift, fontSize=10)
-        .encode(
-            y=y,
-            x="mid:Q",
-            text="shown:N",
-            tooltip=tooltip,
-            color=altair.condition(
-                altair.FieldOneOfPredicate(field="category", oneOf=dark), altair.value("white"), altair.value("#0b0c0c")
-            ),
-        )
-    )
-    layer = bars + text
+    layer = _segments(rows, x, categories, colours, dark, tooltip, span=102, font_size=10, labelLimit=0)
+    step = rows.step
     if facet:
         panels = list(dict.fromkeys(laid[facet]))
         chart = (
@@ -1366,7 +1338,7 @@ def _y_scale(kind: str, rows: pd.DataFrame):
     return altair.Scale(domainMin=0, nice=True), "datum.label"
 
 
-@responsive
+@responsive(width=250, wrap_at=34)
 def timeline(
     frame: pd.DataFrame, *, alt: str, note: str, width: int = 430, wrap_at: int = 60, narrow: bool = False
 ) -> Figure:
@@ -1383,8 +1355,6 @@ def timeline(
     that have plotted values. A value's label sits above its marker, or below
     it when the year before has a label too, so labels a year apart never meet.
     """
-    if narrow:
-        width, wrap_at = 250, 34
     if "place" not in frame.columns:
         raise ValueError(
             "timeline() needs linked values placed on their axes: pass swsurveys.crosswalk.linked() "

@@ -7,6 +7,7 @@ line as a whole token. Both rules live here so they are tested once.
 
 from __future__ import annotations
 
+import functools
 import re
 
 _UNITS = {
@@ -94,5 +95,11 @@ def occurs_on_line(printed: str, line: str) -> bool:
     """
     if not printed:
         return False
-    pattern = r"(?<![0-9A-Za-z])(?<![0-9][.,])" + re.escape(printed) + r"(?![0-9A-Za-z])(?![.,][0-9])"
-    return re.search(pattern, line) is not None
+    return _whole_token(printed).search(line) is not None
+
+
+@functools.lru_cache(maxsize=None)
+def _whole_token(printed: str) -> re.Pattern:
+    # Compiled once per token: the package holds more distinct tokens than the `re` module's own
+    # cache keeps, so every validation would otherwise compile most of them again.
+    return re.compile(r"(?<![0-9A-Za-z])(?<![0-9][.,])" + re.escape(printed) + r"(?![0-9A-Za-z])(?![.,][0-9])")

@@ -379,26 +379,13 @@ def _check_sums(path: str, sums: dict, tables: dict) -> list[Problem]:
         total = sum(float(v) for v in values)
         tolerance = _tolerance(values)
         where = f"{table}" + (f" / {question[:50]}" if question else "") + f" / {group}"
+        expected = None  # what the sum should be, said only when it is not
         if kind == "complete" and abs(total - 100) > tolerance:
-            out.append(
-                Problem(
-                    path,
-                    cells[0][0],
-                    "value",
-                    f"percentages of {where} sum to {total:g}",
-                    f"100 ± {tolerance:g}, as tables.csv marks the distribution complete",
-                )
-            )
+            expected = f"100 ± {tolerance:g}, as tables.csv marks the distribution complete"
         if kind == "partial" and total > 100 + tolerance:
-            out.append(
-                Problem(
-                    path,
-                    cells[0][0],
-                    "value",
-                    f"percentages of {where} sum to {total:g}",
-                    f"at most 100 + {tolerance:g} for a partial distribution",
-                )
-            )
+            expected = f"at most 100 + {tolerance:g} for a partial distribution"
+        if expected:
+            out.append(Problem(path, cells[0][0], "value", f"percentages of {where} sum to {total:g}", expected))
     return out
 
 

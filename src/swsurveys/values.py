@@ -18,6 +18,8 @@ define no lookup helpers of their own.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import os
 import re
 from dataclasses import dataclass, field
@@ -181,15 +183,13 @@ def find(
     return rows.iloc[0]
 
 
-def value(
-    frame: pd.DataFrame,
-    category: str | None = "",
-    group: str | None = "All",
-    question: str | None = None,
-    measure: str | None = None,
-) -> Value:
-    """One published value of `frame` in the book's style ("51%", "1,153"), linked to its line."""
-    return of(find(frame, category, group, question, measure))
+def value(frame: pd.DataFrame, *keys, show: str = "value", **named) -> Value:
+    """One published value of `frame` in the book's style ("51%", "1,153"), linked to its line.
+
+    The keys (category, group, question, measure) are `find`'s, by position or
+    name; `show="printed"` shows the token as printed (see `printed`).
+    """
+    return of(find(frame, *keys, **named), show=show)
 
 
 def pct(
@@ -199,15 +199,9 @@ def pct(
     return value(frame, category, group, question, "percent")
 
 
-def printed(
-    frame: pd.DataFrame,
-    category: str | None = "",
-    group: str | None = "All",
-    question: str | None = None,
-    measure: str | None = None,
-) -> Value:
-    """One published value exactly as the report prints it ("just over half", "1,153")."""
-    return of(find(frame, category, group, question, measure), show="printed")
+def printed(frame: pd.DataFrame, *keys, **named) -> Value:
+    """One published value exactly as the report prints it ("just over half", "1,153"); the keys are `find`'s."""
+    return value(frame, *keys, show="printed", **named)
 
 
 def derived(number: float, rows: pd.DataFrame, how: str, measure: str = "percent", decimals: int = 0) -> Value:
@@ -258,6 +252,22 @@ def counted(n: int, noun: str) -> str:
     return f"{word} {noun}{'' if n == 1 else 's'}"
 
 
+def _on_table(lookup):
+    """A `Source` method: `lookup` applied to the source's table named by the first argument."""
+
+    @functools.wraps(lookup)
+    def method(self, table: str, *args, **kwargs):
+        return lookup(self.table(table), *args, **kwargs)
+
+    # help() shows (self, table, …) rather than the frame the module function takes.
+    frame, *rest = inspect.signature(lookup).parameters.values()
+    me = inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    method.__signature__ = inspect.signature(lookup).replace(
+        parameters=[me, frame.replace(name="table", annotation="str"), *rest]
+    )
+    return method
+
+
 class Source:
     """The values of one source, looked up by table name: `Source("lga-2018").pct("responses")`."""
 
@@ -271,40 +281,11 @@ class Source:
             self._tables[table] = load(self.survey, table)
         return self._tables[table]
 
-    def find(
-        self,
-        table: str,
-        category: str | None = "",
-        group: str | None = "All",
-        question: str | None = None,
-        measure: str | None = None,
-    ) -> pd.Series:
-        return find(self.table(table), category, group, question, measure)
-
-    def value(
-        self,
-        table: str,
-        category: str | None = "",
-        group: str | None = "All",
-        question: str | None = None,
-        measure: str | None = None,
-    ) -> Value:
-        return value(self.table(table), category, group, question, measure)
-
-    def pct(
-        self, table: str, category: str | None = "", group: str | None = "All", question: str | None = None
-    ) -> Value:
-        return pct(self.table(table), category, group, question)
-
-    def printed(
-        self,
-        table: str,
-        category: str | None = "",
-        group: str | None = "All",
-        question: str | None = None,
-        measure: str | None = None,
-    ) -> Value:
-        return printed(self.table(table), category, group, question, measure)
+    # The lookups of this module, given a table's name instead of its frame: `src.pct("responses", "Agree")`.
+    find = _on_table(find)
+    value = _on_table(value)
+    pct = _on_table(pct)
+    printed = _on_table(printed)
 
     def line(self, text: str, label: str | None = None) -> Value:
         return line_of(self.survey, text, label)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import AXE, Site, book_pages, copy_project, open_page, replace_in_file
+from helpers import AXE, Site, book_pages, open_page, replace_in_file
 from swbook.build import render
 
 
@@ -70,8 +70,8 @@ def test_no_serious_accessibility_violations(browser, site, path):
     assert serious == [], serious
 
 
-def test_text_from_the_data_is_shown_as_text(browser, tmp_path):
-    root = copy_project(tmp_path / "book")
+def test_text_from_the_data_is_shown_as_text(browser, built_copy):
+    root = built_copy
     replace_in_file(
         root / "data/observations/ofsted-2010.csv",
         "Q13b) The local authority acknowledges and praises",

@@ -105,8 +105,8 @@ def test_bad_value_stops_the_build_and_keeps_the_old_site(built, tmp_path):
     assert not list(root.glob("._book*"))  # no staging folder left behind
 
 
-def test_failing_cell_names_chapter_and_cell(tmp_path):
-    root = copy_project(tmp_path / "book")
+def test_failing_cell_names_chapter_and_cell(built_copy):
+    root = built_copy
     replace_in_file(root / "chapters/ofsted-2010.qmd", 'figure("Q3")', 'figure("Q3") + undefined_name')
     with pytest.raises(
         BuildError,
@@ -157,8 +157,8 @@ def test_charts_draw_in_headless_chromium_offline(built):
     assert dom.count("<svg") >= 10
 
 
-def test_an_edited_observation_changes_its_figure(tmp_path):
-    root = copy_project(tmp_path / "book")
+def test_an_edited_observation_changes_its_figure(built_copy):
+    root = built_copy
     csv = root / "data/observations/ofsted-2010.csv"
     replace_in_file(
         csv,

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-from helpers import copy_project, replace_in_file
+from helpers import replace_in_file
 from swbook.build import render
 from swbook.cache import FileHashes
 
 
-def test_a_changed_observation_reruns_only_the_chapters_that_read_it(tmp_path):
-    root = copy_project(tmp_path / "book")
-    first = render(root, quiet=True, to=("html",))
+def test_a_changed_observation_reruns_only_the_chapters_that_read_it(first_render, built_copy):
+    first = first_render  # the session's build of a fresh copy: every chapter ran
     assert "chapters/ofsted-2010.qmd" in first.executed and not first.reused
-
+    root = built_copy  # that build's project, site and cache, as the author's checkout after it
+    moved = render(root, quiet=True, to=("html",))
+    assert moved.reused and not moved.executed  # nothing the chapters read changed: all taken from the cache
     again = render(root, quiet=True, to=("html",))
     assert again.unchanged  # nothing changed: nothing done
 
@@ -48,16 +48,8 @@ def test_a_changed_observation_reruns_only_the_chapters_that_read_it(tmp_path):
     assert "Q13b) The local authority recognises and praises" in chapter  # the figure plots the new label
 
 
-def test_fresh_ignores_the_cache(tmp_path):
-    root = copy_project(tmp_path / "book")
-    render(root, quiet=True, to=("html",))
-    fresh = render(root, quiet=True, to=("html",), fresh=True)
-    assert not fresh.reused and "chapters/ofsted-2010.qmd" in fresh.executed
-
-
-def test_a_deleted_cache_only_costs_time(tmp_path):
-    root = copy_project(tmp_path / "book")
-    render(root, quiet=True, to=("html",))
+def test_a_damaged_cache_only_costs_time(built_copy):
+    root = built_copy
     entries = sorted((root / ".swbook-cache/chapters").glob("*.json"))
     assert entries
     entries[0].unlink()  # half the cache gone, as if deleted mid-way
@@ -65,9 +57,10 @@ def test_a_deleted_cache_only_costs_time(tmp_path):
     replace_in_file(root / "chapters/sources-compared.qmd", "Three differences", "Three main differences")
     partial = render(root, quiet=True, to=("html",))
     assert partial.executed and (root / "_book/index.html").exists()
-    shutil.rmtree(root / ".swbook-cache")
-    rebuilt = render(root, quiet=True, to=("html",))
-    assert not rebuilt.reused and (root / "_book/chapters/ofsted-2010.html").exists()
+    assert "chapters/sources-compared.qmd" in partial.executed and partial.reused
+    page = (root / "_book/chapters/sources-compared.html").read_text(encoding="utf-8")
+    assert "Three main differences" in page
+    # Ignoring the cache (--fresh) and deleting it altogether: tests/swbook/test_faults.py, on a tiny book.
 
 
 def test_a_table_part_changes_only_with_its_own_rows(tmp_path):

@@ -51,9 +51,9 @@ def _showing(snapshot: dict) -> tuple[set, set]:
     return figures, values
 
 
-def test_a_swap_is_reported_for_every_figure_and_value_that_shows_it_and_no_other(project_copy, capsys):
-    root = project_copy
-    render(root, to=("html",), quiet=True)
+def test_a_swap_is_reported_for_every_figure_and_value_that_shows_it_and_no_other(built_copy, capsys):
+    root = built_copy
+    render(root, to=("html",), quiet=True)  # the author's last build here: every chapter from the cache
     before = json.loads((root / ".swbook-cache" / "snapshot.json").read_text(encoding="utf-8"))["pages"]
     figures, values = _showing(before)
     assert figures and values, "the chosen values must be shown in a figure and in the text"

@@ -477,6 +477,22 @@ def test_an_intact_entry_of_a_chapter_with_many_cells_is_reused(tiny):
     assert again.reused == ["a.qmd"] and not again.executed
 
 
+def test_fresh_ignores_the_cache(tiny):
+    root = tiny({"a.qmd": chapter("print('hello')")})
+    render(root, quiet=True, to=("html",))
+    fresh = render(root, quiet=True, to=("html",), fresh=True)
+    assert not fresh.reused and "a.qmd" in fresh.executed
+
+
+def test_a_deleted_cache_only_costs_time(tiny):
+    root = tiny({"a.qmd": chapter("print('hello')")})
+    render(root, quiet=True, to=("html",))
+    shutil.rmtree(root / ".swbook-cache")
+    rebuilt = render(root, quiet=True, to=("html",))
+    assert not rebuilt.reused and "a.qmd" in rebuilt.executed
+    assert "hello" in (root / "_book/a.html").read_text(encoding="utf-8")
+
+
 def test_damaged_pandoc_entries_are_made_again(tiny):
     root = tiny()
     render(root, to=("html",), quiet=True)

@@ -200,16 +200,16 @@ def test_every_link_in_the_pdf_resolves(built):
     assert re.search(r"\d+% \(line \d+\)", text), "a value's source line is shown in the PDF's text"
 
 
-def test_with_a_published_address_pdf_links_go_to_that_site(project_copy):
+def test_with_a_published_address_pdf_links_go_to_that_site(built_copy):
     from swbook.build import render
 
-    config = project_copy / "_quarto.yml"
+    config = built_copy / "_quarto.yml"
     config.write_text(
         config.read_text(encoding="utf-8").replace("book:\n", 'book:\n  site-url: "https://example.org/swbook"\n', 1),
         encoding="utf-8",
     )
-    render(project_copy, to=("pdf",), quiet=True)
-    pdf = next((project_copy / "_book").glob("*.pdf"))
+    render(built_copy, to=("pdf",), quiet=True)
+    pdf = next((built_copy / "_book").glob("*.pdf"))
     listing = subprocess.run(["pdfinfo", "-url", str(pdf)], capture_output=True, text=True, check=True).stdout
     links = [line.split()[2] for line in listing.splitlines()[1:] if len(line.split()) >= 3]
     assert any(re.fullmatch(r"https://example\.org/swbook/sources/[\w-]+\.html#L\d+", link) for link in links)

@@ -36,6 +36,7 @@ GROUPS = {
     "Total": "All",
 }
 SAMPLE = "Number of respondents"  # category of the printed 'Sample size' column
+CELL_FIELDS = ("question", "category", "group", "measure", "printed", "line", "base")  # a body cell, in order
 _NUMERIC = re.compile(r"^(\d+(?:\.\d+)?|\*)$")
 
 # The layouts of the body tables (which lines hold the labels, which each column) are declared beside the
@@ -80,18 +81,8 @@ def _body_rows(src: Source, layout: dict) -> list[dict]:
     """Cells of one body table as dicts with question, category, group, measure, printed, line, base."""
     slug, kind, out = layout["slug"], layout["kind"], []
 
-    def cell(question, category, group, measure, printed, line, base):
-        out.append(
-            dict(
-                question=question,
-                category=category,
-                group=group,
-                measure=measure,
-                printed=printed,
-                line=line,
-                base=base,
-            )
-        )
+    def cell(*values) -> None:
+        out.append(dict(zip(CELL_FIELDS, values, strict=True)))
 
     if kind in ("columns", "rows+col", "rows"):
         # Normalise to (label, [(printed, line) per column], [measures]).
@@ -184,22 +175,7 @@ def run() -> Generated:
             extra = CELL_NOTES.get((layout["slug"], c["category"] or c["group"], c["measure"]))
             if extra:
                 note = (extra + " " + note).strip()
-            table_rows.append(
-                observation(
-                    SURVEY,
-                    layout["slug"],
-                    question=c["question"],
-                    category=c["category"],
-                    group=c["group"],
-                    measure=c["measure"],
-                    printed=c["printed"],
-                    status=status,
-                    base=c["base"],
-                    line=c["line"],
-                    order=0,
-                    note=note,
-                )
-            )
+            table_rows.append(observation(SURVEY, layout["slug"], **c, status=status, order=0, note=note))
         _order(table_rows)
         rows += table_rows
     rows += manual_rows(SURVEY)

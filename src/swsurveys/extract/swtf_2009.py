@@ -63,6 +63,38 @@ C1_CODES = (
 # u_cols: indexes of columns the source flags as too small (status u).
 # fixes: {line: {"label": ..., "cells": [...], "note": ...}} replaces a garbled row's parsing.
 # skip: raw lines inside the range that are not data (annotations, blank rows).
+# Most tables share one of four layouts, so each is declared by the helper of its layout and
+# only what is its own: the lines it spans, its groups, its notes.
+
+
+def by_setting(table: str, lines: tuple[int, int], **own) -> dict:
+    """A cross-tab of the six settings: the last column is the row total, the last row is 'Total'."""
+    return dict(table=table, kind="grid", lines=lines, groups=SETTING, total_col=5, total_row="Total", **own)
+
+
+def listing(table: str, lines: tuple[int, int], columns: int = 1, **own) -> dict:
+    """A list of categories for all respondents (a count, or a count and a percent), ending in 'Total'."""
+    return dict(table=table, kind="grid", lines=lines, groups=["All"] * columns, total_row="Total", **own)
+
+
+def bands(table: str, header: int, rows: list[int], group: str = "All", **own) -> dict:
+    """A header row of bands with a count row and/or a percent row beneath."""
+    return dict(table=table, kind="horizontal", header=header, rows=rows, group=group, **own)
+
+
+def time_use(table: str, lines: tuple[int, int], groups: list[str], **own) -> dict:
+    """A chapter 3 time-use grid: percent of recorded time by broad category, the last row respondents."""
+    return dict(table=table, kind="time", lines=lines, groups=groups, **own)
+
+
+def client_groups(table: str, lines: tuple[int, int], own_group: tuple[str, int], **own) -> dict:
+    """Tables 2.17/2.18: each client group as a share of one side's workers (group, base) and of all 1,153."""
+    group, base = own_group
+    return dict(table=table, kind="clientgroups", lines=lines, groups=[group, "All"], bases=[base, 1153], **own)
+
+
+EXCLUDED = "Footnote {}: 'Excluded from sum'."
+NO_LABEL = "Total row printed without a label."
 LAYOUTS: list[dict] = [
     dict(
         table="t1-1-departments",
@@ -76,82 +108,46 @@ LAYOUTS: list[dict] = [
             "Authorities where one director is responsible for children's and adult services:": "Authorities where one director is responsible for children's and adult services"
         },
     ),
-    dict(
-        table="t2-1-age",
-        kind="grid",
-        lines=(422, 433),
-        groups=SETTING,
-        total_col=5,
-        total_row="Total",
-        cell_notes={(431, "All"): "Footnote 3: 'Excluded from sum'."},
-    ),
-    dict(table="t2-2-gender", kind="grid", lines=(448, 451), groups=SETTING, total_col=5, total_row="Total"),
-    dict(
-        table="t2-3-ethnicity",
-        kind="grid",
-        lines=(460, 466),
-        groups=SETTING,
-        total_col=5,
-        total_row="Total",
-        cell_notes={(464, "All"): "Footnote 4: 'Excluded from sum'."},
-    ),
+    by_setting("t2-1-age", (422, 433), cell_notes={(431, "All"): EXCLUDED.format(3)}),
+    by_setting("t2-2-gender", (448, 451)),
+    by_setting("t2-3-ethnicity", (460, 466), cell_notes={(464, "All"): EXCLUDED.format(4)}),
     dict(table="t2-4-job-description", kind="grid", lines=(511, 515), groups=["All", None, None], total_row="Total"),
-    dict(table="t2-5-client-group", kind="grid", lines=(520, 523), groups=["All"], total_row="Total"),
-    dict(
-        table="t2-6-agency",
-        kind="grid",
-        lines=(528, 535),
-        groups=["All"],
-        total_row="Total",
+    listing("t2-5-client-group", (520, 523)),
+    listing(
+        "t2-6-agency",
+        (528, 535),
         notes={529: "Printed '[[25%]' (doubled bracket).", 531: "Printed '[[3%]' (doubled bracket)."},
     ),
-    dict(
-        table="t2-7-qualification",
-        kind="grid",
-        lines=(548, 555),
-        groups=["All"],
-        total_row="Total",
+    listing(
+        "t2-7-qualification",
+        (548, 555),
         notes={
-            552: "Footnote 8: 'Excluded from sum'.",
+            552: EXCLUDED.format(8),
             553: "Footnote 9: 25 had a non-UK qualification but nine of these also held a UK one and are counted above.",
         },
     ),
-    dict(
-        table="t2-8-qualification-setting",
-        kind="grid",
-        lines=(568, 575),
-        groups=SETTING,
-        total_col=5,
-        total_row="Total",
-        cell_notes={(572, "All"): "Footnote 10: 'Excluded from sum'."},
-    ),
-    dict(
-        table="t2-9-date-qualified",
-        kind="grid",
-        lines=(582, 593),
-        groups=["All", "All"],
-        total_row="Total",
+    by_setting("t2-8-qualification-setting", (568, 575), cell_notes={(572, "All"): EXCLUDED.format(10)}),
+    listing(
+        "t2-9-date-qualified",
+        (582, 593),
+        columns=2,
         notes={
             582: "The percent column is misaligned: '0.4%' stands beside 'Pre 1965' (1 respondent) but "
             "matches Pre 1965 and 1965-69 together (5 of 1153); 1965-69 has no percentage."
         },
     ),
-    dict(table="t2-11-other-careers", kind="grid", lines=(617, 620), groups=SETTING, total_col=5, total_row="Total"),
-    dict(table="t2-12-years-in-practice", kind="horizontal", header=630, rows=[631, 632], group="All"),
-    dict(
-        table="t2-13-time-in-job",
-        kind="horizontal",
-        header=642,
-        rows=[643, 644],
-        group="All",
+    by_setting("t2-11-other-careers", (617, 620)),
+    bands("t2-12-years-in-practice", 630, [631, 632]),
+    bands(
+        "t2-13-time-in-job",
+        642,
+        [643, 644],
         notes={"Total": "Defect: the band counts add to 1151, not the printed total 1153."},
     ),
-    dict(
-        table="t2-14-days-worked",
-        kind="grid",
-        lines=(655, 661),
-        groups=["All", "All"],
-        total_row="Total",
+    listing(
+        "t2-14-days-worked",
+        (655, 661),
+        columns=2,
         fixes={
             659: {
                 "label": "5",
@@ -167,95 +163,54 @@ LAYOUTS: list[dict] = [
             658: "Band printed '4 > 5'.",
         },
     ),
-    dict(table="t2-15-contracted-hours", kind="grid", lines=(666, 675), groups=["All", "All"], total_row="Total"),
-    dict(table="t2-16-full-part-time", kind="grid", lines=(682, 685), groups=["All", "All"], total_row="Total"),
-    dict(
-        table="t2-17-client-groups-children",
-        kind="clientgroups",
-        lines=(696, 709),
-        groups=["Working with children", "All"],
+    listing("t2-15-contracted-hours", (666, 675), columns=2),
+    listing("t2-16-full-part-time", (682, 685), columns=2),
+    client_groups(
+        "t2-17-client-groups-children",
+        (696, 709),
+        ("Working with children", 840),
         skip=[705, 707],
-        bases=[840, 1153],
         notes={
             706: "Two annotation rows around this row (705, 707) read 'Most common area where both adult "
             "and children's social workers engaged' (arrows point to this row)."
         },
     ),
-    dict(
-        table="t2-18-client-groups-adults",
-        kind="clientgroups",
-        lines=(726, 734),
-        groups=["Working with adults", "All"],
-        bases=[304, 1153],
+    client_groups(
+        "t2-18-client-groups-adults",
+        (726, 734),
+        ("Working with adults", 304),
         notes={
             727: "Overall count [137] disagrees with Appendix B Table B.13 (85), which repeats Table B.18.",
             728: "Overall count [142] vs Appendix B Table B.14 (143).",
             731: "Overall count [80] vs Appendix B Table B.17 (81).",
         },
     ),
-    dict(
-        table="t2-19-active-cases",
-        kind="grid",
-        lines=(757, 770),
-        groups=SETTING,
-        total_col=5,
-        total_row="Total",
+    by_setting(
+        "t2-19-active-cases",
+        (757, 770),
         cell_notes={
             (770, "Joint"): "Defect: the Joint column adds to 25, not the printed 26.",
             (770, "All"): "Defect: the row totals add to 1152, not the printed 1153 (and 972 answered, "
             "not the '973' of line 754).",
         },
     ),
-    dict(table="t2-20-active-cases-csd", kind="horizontal", header=774, rows=[775, 776], group="CSD"),
-    dict(
-        table="t2-21-active-cases-dass",
-        kind="horizontal",
-        header=781,
-        rows=[782, 783],
+    bands("t2-20-active-cases-csd", 774, [775, 776], group="CSD"),
+    bands(
+        "t2-21-active-cases-dass",
+        781,
+        [782, 783],
         group="DASS",
         notes={
             "21-25": "Disagrees with Table 2.19 (DASS 21-25 = 33).",
             ">100": "Disagrees with Table 2.19 (DASS over 100 = '-').",
         },
     ),
-    dict(table="t2-22-inactive-cases", kind="grid", lines=(827, 839), groups=SETTING, total_col=5, total_row="Total"),
-    dict(
-        table="t2-23-caseload-policy",
-        kind="grid",
-        lines=(848, 852),
-        groups=SETTING,
-        total_col=5,
-        total_row="Total",
-        labels={"": "Total"},
-        notes={852: "Total row printed without a label."},
-    ),
-    dict(
-        table="t2-24-staffing-influence",
-        kind="grid",
-        lines=(889, 892),
-        groups=SETTING,
-        total_col=5,
-        total_row="Total",
-        labels={"": "Total"},
-        notes={892: "Total row printed without a label."},
-    ),
-    dict(
-        table="t2-25-electronic-recording",
-        kind="grid",
-        lines=(907, 910),
-        groups=SETTING,
-        total_col=5,
-        total_row="Total",
-    ),
-    dict(table="t2-26-supervision-frequency", kind="grid", lines=(943, 948), groups=["All"], total_row="Total"),
-    dict(
-        table="t2-27-supervision-by-sector",
-        kind="grid",
-        lines=(953, 958),
-        groups=SETTING,
-        total_col=5,
-        total_row="Total",
-    ),
+    by_setting("t2-22-inactive-cases", (827, 839)),
+    by_setting("t2-23-caseload-policy", (848, 852), labels={"": "Total"}, notes={852: NO_LABEL}),
+    by_setting("t2-24-staffing-influence", (889, 892), labels={"": "Total"}, notes={892: NO_LABEL}),
+    by_setting("t2-25-electronic-recording", (907, 910)),
+    listing("t2-26-supervision-frequency", (943, 948)),
+    by_setting("t2-27-supervision-by-sector", (953, 958)),
     dict(
         table="t2-28-training-accessed",
         kind="grid",
@@ -268,14 +223,7 @@ LAYOUTS: list[dict] = [
         table="t2-29-development-offered",
         kind="items",
         lines=(1029, 1038),
-        cells=[
-            ("CSD", "Yes"),
-            ("DASS", "Yes"),
-            ("Joint", "Yes"),
-            ("PVI", "Yes"),
-            ("All", "Yes"),
-            ("All", "No / no info"),
-        ],
+        cells=[(group, "Yes") for group in SETTING_NO_TOTAL] + [("All", "No / no info")],
         total_col=4,
         bases=[725, 284, 26, 109, 1153, 1153],
         notes={
@@ -283,32 +231,18 @@ LAYOUTS: list[dict] = [
             1037: "Identical to the 'Good practice forums' row (line 1035): probably a copy error in the source.",
         },
     ),
-    dict(table="t2-30-applications-outside", kind="grid", lines=(1116, 1121), groups=["All"], total_row="Total"),
-    dict(table="t2-31-satisfaction", kind="grid", lines=(1143, 1149), groups=["All"], total_row="Total"),
-    dict(
-        table="t2-32-satisfaction-by-setting",
-        kind="grid",
-        lines=(1154, 1160),
-        groups=SETTING,
-        total_col=5,
-        total_row="Total",
-        u_cols=[2],
-    ),
-    dict(
-        table="t3-1-hours-vs-contract",
-        kind="horizontal",
-        header=1200,
-        rows=[1201],
-        group="All",
+    listing("t2-30-applications-outside", (1116, 1121)),
+    listing("t2-31-satisfaction", (1143, 1149)),
+    by_setting("t2-32-satisfaction-by-setting", (1154, 1160), u_cols=[2]),
+    bands(
+        "t3-1-hours-vs-contract",
+        1200,
+        [1201],
         notes={"13-15 hours more": "Bands overlap as printed (13-15 and 15-20; 1-3 and 3-5)."},
     ),
-    dict(
-        table="t3-2-hours-by-sector",
-        kind="grid",
-        lines=(1211, 1223),
-        groups=SETTING,
-        total_col=5,
-        total_row="Total",
+    by_setting(
+        "t3-2-hours-by-sector",
+        (1211, 1223),
         skip=[1217, 1218, 1219, 1220, 1221],
         u_marks=True,
         category_order=[
@@ -333,47 +267,21 @@ LAYOUTS: list[dict] = [
             (1223, "PVI"): "Defect: the PVI column adds to 110, not the printed 109.",
         },
     ),
-    dict(table="t3-3-time-by-setting", kind="time", lines=(1250, 1257), groups=SETTING),
-    dict(
-        table="t3-4-time-child-protection",
-        kind="time",
-        lines=(1277, 1284),
-        groups=["CSD", "Joint", "PVI", "All"],
-        u_cols=[1, 2],
+    time_use("t3-3-time-by-setting", (1250, 1257), SETTING),
+    time_use("t3-4-time-child-protection", (1277, 1284), ["CSD", "Joint", "PVI", "All"], u_cols=[1, 2]),
+    time_use("t3-5-time-lac-care-leavers", (1300, 1307), ["CSD", "Joint", "PVI", "All"], u_cols=[1, 2]),
+    time_use("t3-6-time-foster-carers", (1327, 1334), ["CSD", "PVI", "All"], u_cols=[1]),
+    time_use("t3-7-time-adults-mh-ld-sm", (1346, 1353), ["CSD", "DASS", "Joint", "PVI", "All"], u_cols=[0, 2, 3]),
+    time_use("t3-8-time-older-people", (1365, 1372), ["CSD", "DASS", "Joint", "All"], u_cols=[0, 2]),
+    time_use(
+        "t3-9-time-by-contracted-hours",
+        (1385, 1392),
+        ["Contracted 20 hours or fewer", "Contracted 20+ hours", "Contracted hours: no answer / unclear", "All"],
     ),
-    dict(
-        table="t3-5-time-lac-care-leavers",
-        kind="time",
-        lines=(1300, 1307),
-        groups=["CSD", "Joint", "PVI", "All"],
-        u_cols=[1, 2],
-    ),
-    dict(table="t3-6-time-foster-carers", kind="time", lines=(1327, 1334), groups=["CSD", "PVI", "All"], u_cols=[1]),
-    dict(
-        table="t3-7-time-adults-mh-ld-sm",
-        kind="time",
-        lines=(1346, 1353),
-        groups=["CSD", "DASS", "Joint", "PVI", "All"],
-        u_cols=[0, 2, 3],
-    ),
-    dict(
-        table="t3-8-time-older-people",
-        kind="time",
-        lines=(1365, 1372),
-        groups=["CSD", "DASS", "Joint", "All"],
-        u_cols=[0, 2],
-    ),
-    dict(
-        table="t3-9-time-by-contracted-hours",
-        kind="time",
-        lines=(1385, 1392),
-        groups=["Contracted 20 hours or fewer", "Contracted 20+ hours", "Contracted hours: no answer / unclear", "All"],
-    ),
-    dict(
-        table="t3-10-time-by-caseload",
-        kind="time",
-        lines=(1407, 1414),
-        groups=[
+    time_use(
+        "t3-10-time-by-caseload",
+        (1407, 1414),
+        [
             "10 or under active cases",
             "11-20 active cases",
             "20-30 active cases",
@@ -382,61 +290,36 @@ LAYOUTS: list[dict] = [
             "All",
         ],
     ),
-    dict(table="t3-11-time-by-role", kind="time", lines=(1428, 1435), groups=ROLES),
-    dict(
-        table="t3-12-time-by-recording-system",
-        kind="time",
-        lines=(1446, 1453),
-        groups=[
+    time_use("t3-11-time-by-role", (1428, 1435), ROLES),
+    time_use(
+        "t3-12-time-by-recording-system",
+        (1446, 1453),
+        [
             "Uses electronic recording",
             "Does not use electronic recording",
             "Electronic recording: no information",
             "All",
         ],
     ),
-    dict(
-        table="t3-13-time-by-recording-and-setting",
-        kind="time",
-        lines=(1465, 1472),
+    time_use(
+        "t3-13-time-by-recording-and-setting",
+        (1465, 1472),
+        [f"{setting}: {use}" for setting in SETTING[:-1] for use in ("uses electronic recording", "does not use")]
+        + ["All answering"],
         total_col=10,
-        groups=[
-            "CSD: uses electronic recording",
-            "CSD: does not use",
-            "DASS: uses electronic recording",
-            "DASS: does not use",
-            "Joint: uses electronic recording",
-            "Joint: does not use",
-            "PVI: uses electronic recording",
-            "PVI: does not use",
-            "No setting information: uses electronic recording",
-            "No setting information: does not use",
-            "All answering",
-        ],
     ),
-    dict(
-        table="t3-14-time-by-satisfaction",
-        kind="time",
-        lines=(1486, 1493),
-        groups=["Satisfied", "Dissatisfied", "Neither or no answer", "All"],
-    ),
+    time_use("t3-14-time-by-satisfaction", (1486, 1493), ["Satisfied", "Dissatisfied", "Neither or no answer", "All"]),
     dict(
         table="t3-15-satisfaction-by-role",
         kind="grid",
         lines=(1500, 1502),
         measure="percent",
-        groups=[
-            "Manager adult",
-            "Manager children",
-            "Senior practitioner / senior social worker",
-            "Social worker",
-            "All",
-        ],
+        groups=[role for role in ROLES if role != "Others inc null response"],
     ),
-    dict(
-        table="t3-16-time-by-satisfaction-csd",
-        kind="time",
-        lines=(1512, 1519),
-        groups=["CSD: Satisfied", "CSD: Dissatisfied", "CSD: Neither or no answer", "CSD: All"],
+    time_use(
+        "t3-16-time-by-satisfaction-csd",
+        (1512, 1519),
+        ["CSD: Satisfied", "CSD: Dissatisfied", "CSD: Neither or no answer", "CSD: All"],
     ),
     dict(table="t4-1-agency-social-workers", kind="t41", lines=(1573, 1583)),
     dict(table="t4-2-admin-per-social-worker", kind="t42", header=1618, lines=(1619, 1621)),
@@ -481,15 +364,7 @@ APPENDIX_B_NOTES = {
     },
 }
 LAYOUTS += [
-    dict(
-        table=slug,
-        kind="grid",
-        lines=(header + 1, header + 4),
-        groups=SETTING,
-        total_col=5,
-        total_row="Total",
-        cell_notes=APPENDIX_B_NOTES.get(slug, {}),
-    )
+    by_setting(slug, (header + 1, header + 4), cell_notes=APPENDIX_B_NOTES.get(slug, {}))
     for slug, header in APPENDIX_B.items()
 ]
 LAYOUTS += [
@@ -498,7 +373,7 @@ LAYOUTS += [
         kind="c1",
         lines=(3804, 3844),
         skip=[3825],
-        groups=["CSD", "DASS", "Joint", "PVI", "No setting information", "All"],
+        groups=SETTING,
     ),
     # The printed ratio ranks (column C) are out of order for three authorities.
     dict(
@@ -586,38 +461,17 @@ class Emitter:
             self.orders[key] = len(self.orders) + 1
         return self.orders[key]
 
-    def add(
-        self,
-        *,
-        question="",
-        category="",
-        group="All",
-        measure,
-        value,
-        printed,
-        status="",
-        base="",
-        line,
-        note="",
-        order_key=None,
-    ):
-        self.rows.append(
-            observation(
-                SURVEY,
-                self.table,
-                question=question,
-                category=category,
-                group=group,
-                measure=measure,
-                value=value,
-                printed=printed,
-                status=status,
-                base=base,
-                line=line,
-                order=self.order(order_key or (question, category)),
-                note=note,
-            )
-        )
+    def add(self, *, order_key: tuple | None = None, **fields) -> None:
+        """Add one observation (the fields of `extract.observation`), placed by `order_key`.
+
+        The display order goes by (question, category) unless `order_key` says otherwise.
+        """
+        key = order_key or (fields.get("question", ""), fields.get("category", ""))
+        self.rows.append(observation(SURVEY, self.table, order=self.order(key), **fields))
+
+    def add_cell(self, obs: dict, **where) -> None:
+        """Add one parsed cell: its measure, value, printed token and status, placed by `where`."""
+        self.add(measure=obs["measure"], value=obs["value"], printed=obs["printed"], status=obs["status"], **where)
 
 
 def resolve_dashes(grid: dict, spec: dict) -> None:
@@ -709,14 +563,11 @@ def parse_grid(src: Source, spec: dict) -> list[dict]:
                 filter(None, [note, f"printed with '{obs['flag']}' (numbers too small for a sector percentage)"])
             )
         base = bases[col] if bases else ""
-        em.add(
+        em.add_cell(
+            obs,
             question=question,
             category=label,
             group=group,
-            measure=obs["measure"],
-            value=obs["value"],
-            printed=obs["printed"],
-            status=obs["status"],
             base=base,
             line=number,
             note=note,
@@ -749,14 +600,11 @@ def parse_items(src: Source, spec: dict) -> list[dict]:
                     )
                 else:
                     obs["status"], note = "x", "'-' printed"
-            em.add(
+            em.add_cell(
+                obs,
                 question=item,
                 category=category,
                 group=group,
-                measure=obs["measure"],
-                value=obs["value"],
-                printed=obs["printed"],
-                status=obs["status"],
                 base=spec["bases"][col],
                 line=number,
                 note=note,
@@ -781,48 +629,15 @@ def parse_clientgroups(src: Source, spec: dict) -> list[dict]:
         b = overall.match(cells[2].strip())
         if not (a and b):
             raise ValueError(f"line {number}: unparsed client-group row")
-        g_own, g_all = spec["groups"]
-        b_own, b_all = spec["bases"]
-        em.add(
-            category=label,
-            group=g_own,
-            measure="count",
-            value=a.group(1),
-            printed=a.group(1),
-            base=b_own,
-            line=number,
-            note=note,
-        )
-        em.add(
-            category=label,
-            group=g_own,
-            measure="percent",
-            value=a.group(2)[:-1],
-            printed=a.group(2),
-            base=b_own,
-            line=number,
-            note=note,
-        )
-        em.add(
-            category=label,
-            group=g_all,
-            measure="percent",
-            value=b.group(1)[:-1],
-            printed=b.group(1),
-            base=b_all,
-            line=number,
-            note=note,
-        )
-        em.add(
-            category=label,
-            group=g_all,
-            measure="count",
-            value=b.group(2),
-            printed=b.group(2),
-            base=b_all,
-            line=number,
-            note=note,
-        )
+        (g_own, g_all), (b_own, b_all) = spec["groups"], spec["bases"]
+        cells = [  # (group, base, measure, printed) in the order the row prints them
+            (g_own, b_own, "count", a.group(1)),
+            (g_own, b_own, "percent", a.group(2)),
+            (g_all, b_all, "percent", b.group(1)),
+            (g_all, b_all, "count", b.group(2)),
+        ]
+        for group, base, measure, printed in cells:
+            em.add(category=label, group=group, measure=measure, printed=printed, base=base, line=number, note=note)
     return em.rows
 
 
@@ -849,16 +664,7 @@ def parse_horizontal(src: Source, spec: dict) -> list[dict]:
             obs["note"] = "'-' printed; the table prints no total to show it is zero"
         category = "Total" if band == "Total" else band
         note = "; ".join(filter(None, [obs.get("note", ""), spec.get("notes", {}).get(band, "")]))
-        em.add(
-            category=category,
-            group=spec["group"],
-            measure=obs["measure"],
-            value=obs["value"],
-            printed=obs["printed"],
-            status=obs["status"],
-            line=number,
-            note=note,
-        )
+        em.add_cell(obs, category=category, group=spec["group"], line=number, note=note)
     return em.rows
 
 
@@ -909,16 +715,8 @@ def parse_time(src: Source, spec: dict) -> list[dict]:
                         )
                     )
                 base = "" if is_base or obs["measure"] != "percent" else bases[col]
-                em.add(
-                    category=category,
-                    group=group,
-                    measure=obs["measure"],
-                    value=obs["value"],
-                    printed=obs["printed"],
-                    status=obs["status"],
-                    base=base if base != "0" else "",
-                    line=number,
-                    note=note,
+                em.add_cell(
+                    obs, category=category, group=group, base=base if base != "0" else "", line=number, note=note
                 )
     return em.rows
 
@@ -940,13 +738,10 @@ def parse_c1(src: Source, spec: dict) -> list[dict]:
         category = f"{code} {activity}"
         for col, group in enumerate(spec["groups"]):
             for obs in parse_cell(cells[3 + col], "percent"):
-                em.add(
+                em.add_cell(
+                    obs,
                     category=category,
                     group=group,
-                    measure=obs["measure"],
-                    value=obs["value"],
-                    printed=obs["printed"],
-                    status=obs["status"],
                     line=number,
                     note="Code assigned by row position (the printed broad-category label column is misaligned)"
                     if col == 0 and cells[1].strip()
@@ -993,61 +788,35 @@ def parse_d1(src: Source, spec: dict) -> list[dict]:
                 note="Printed 'Numbers not available'" + (" (in the ratio column)" if cells[2] else ""),
             )
             continue
-        em.add(
-            category=D1_CATEGORIES[0],
-            group=group,
-            measure="fte" if "." in cells[1] else "count",
-            value=cells[1],
-            printed=cells[1],
-            line=number,
-            order_key=key(""),
-            note="Fractional number of social workers as printed (probably full-time equivalents)"
-            if "." in cells[1]
-            else "",
-        )
         ratio = re.match(r"^1:(\d+)$", cells[2])
-        em.add(
-            category=D1_CATEGORIES[1],
-            group=group,
-            measure="ratio",
-            value=ratio.group(1),
-            printed=ratio.group(1),
-            line=number,
-            order_key=key(""),
-            note=f"Printed '{cells[2]}': one social worker per {ratio.group(1)} children and young people aged 0-19",
-        )
-        em.add(
-            category=D1_CATEGORIES[2],
-            group=group,
-            measure="rank",
-            value=cells[3],
-            printed=cells[3],
-            line=number,
-            order_key=key(""),
-            note=spec.get("rank_notes", {}).get(group, ""),
-        )
         ranks = D1_RANK.match(cells[4])
-        star = " Printed with an unexplained asterisk." if ranks.group(3) else ""
-        em.add(
-            category=D1_CATEGORIES[3],
-            group=group,
-            measure="rank",
-            value=ranks.group(1),
-            printed=ranks.group(1),
-            line=number,
-            order_key=key(""),
-            note=star.strip(),
-        )
-        em.add(
-            category=D1_CATEGORIES[4],
-            group=group,
-            measure="rank",
-            value=ranks.group(2),
-            printed=ranks.group(2),
-            line=number,
-            order_key=key(""),
-            note=star.strip(),
-        )
+        star = "Printed with an unexplained asterisk." if ranks.group(3) else ""
+        fractional = "." in cells[1]
+        columns = [  # (measure, printed, note), one a column, in D1_CATEGORIES order
+            (
+                "fte" if fractional else "count",
+                cells[1],
+                "Fractional number of social workers as printed (probably full-time equivalents)" if fractional else "",
+            ),
+            (
+                "ratio",
+                ratio.group(1),
+                f"Printed '{cells[2]}': one social worker per {ratio.group(1)} children and young people aged 0-19",
+            ),
+            ("rank", cells[3], spec.get("rank_notes", {}).get(group, "")),
+            ("rank", ranks.group(1), star),
+            ("rank", ranks.group(2), star),
+        ]
+        for category, (measure, printed, note) in zip(D1_CATEGORIES, columns):
+            em.add(
+                category=category,
+                group=group,
+                measure=measure,
+                printed=printed,
+                line=number,
+                order_key=key(""),
+                note=note,
+            )
     return em.rows
 
 
@@ -1078,13 +847,10 @@ def parse_t42(src: Source, spec: dict) -> list[dict]:
                 note = ""
                 if obs["flag"] == "dash":
                     obs["status"], note = "x", "'-' printed (no agencies in this band); the table prints no totals"
-                em.add(
+                em.add_cell(
+                    obs | {"measure": "count"},
                     category=band,
                     group=group,
-                    measure="count",
-                    value=obs["value"],
-                    printed=obs["printed"],
-                    status=obs["status"],
                     line=number,
                     note=note,
                     order_key=("", band),
