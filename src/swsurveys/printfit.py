@@ -58,14 +58,17 @@ def text_boxes(svg: str) -> list[tuple[float, float, float, float]]:
     return boxes
 
 
+GAP = 1.0  # points: two lines of text closer than this read as one block (a label "touches" the next)
+
+
 def clashes(svg: str) -> int:
-    """How many pairs of texts in the drawing overlap (by more than a hair) in both directions."""
+    """How many pairs of texts in the drawing overlap side to side and are closer than GAP top to bottom."""
     boxes = sorted(text_boxes(svg), key=lambda box: box[1])
     found = 0
     for i, a in enumerate(boxes):
         for b in boxes[i + 1 :]:
-            if b[1] >= a[3] - 0.5:
+            if b[1] >= a[3] + GAP:
                 break
-            if min(a[2], b[2]) - max(a[0], b[0]) > 0.5 and min(a[3], b[3]) - max(a[1], b[1]) > 0.5:
+            if min(a[2], b[2]) - max(a[0], b[0]) > 0.5 and min(a[3], b[3]) - max(a[1], b[1]) > -GAP:
                 found += 1
     return found
