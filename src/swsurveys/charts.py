@@ -274,10 +274,10 @@ def _close_rows(spec: dict, scale: float) -> str:
     svg = _fit_width(spec, scale, 1.0)
     if _svg_size(svg)[1] <= PRINT_HEIGHT:
         return svg
-    allowed = printfit.clashes(svg)  # any the full-height drawing already has are not the rows' doing
+    full = svg  # texts this drawing already sets tight are not the rows' doing, but may come no closer
     for heights in (0.9, 0.8, 0.7, 0.6, 0.5):
         trial = _fit_width(spec, scale, heights)
-        if printfit.clashes(trial) > allowed:
+        if printfit.closer(trial, full):
             break
         svg = trial
         if _svg_size(svg)[1] <= PRINT_HEIGHT:
@@ -325,13 +325,18 @@ def print_svg(spec: dict) -> str:
     if len(spec.get("vconcat", [])) > 3 and _svg_size(_fit_width(spec, scale, 1.0))[1] > PRINT_HEIGHT:
         spec = _two_columns(spec)
     svg = _close_rows(spec, scale)
+    reference = _fit_width(spec, scale, 1.0)  # the layout as designed: a rewrapped one may set no text closer
     longest = _longest_line(spec.get("datasets", {}))
     # Narrower first: a label of two lines in place of three can let every row close up; then wider.
     for wider in (0.85, 1.3, 1.6, 2.0):
         if _svg_size(svg)[1] <= PRINT_HEIGHT or not longest:
             break
         trial = _close_rows(_rewrap(spec, int(longest * wider)), scale)
-        if _svg_size(trial)[1] < _svg_size(svg)[1] and _svg_size(trial)[0] <= PRINT_WIDTH:
+        if (
+            _svg_size(trial)[1] < _svg_size(svg)[1]
+            and _svg_size(trial)[0] <= PRINT_WIDTH
+            and not printfit.closer(trial, reference)
+        ):
             svg = trial
     return svg
 

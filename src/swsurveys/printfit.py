@@ -27,13 +27,13 @@ def _offset(node) -> tuple[float, float]:
     return (float(found.group(1)), float(found.group(2))) if found else (0.0, 0.0)
 
 
-def text_boxes(svg: str) -> list[tuple[float, float, float, float]]:
-    """Every horizontal text in the drawing as a box (left, top, right, bottom) in drawing coordinates.
+def text_boxes(svg: str) -> list[tuple[float, float, float, float, str]]:
+    """Every horizontal text in the drawing as a box (left, top, right, bottom, its words) in drawing coordinates.
 
     Rotated texts (a vertical axis title) are left out: they sit beside the
     rows, not among them.
     """
-    boxes: list[tuple[float, float, float, float]] = []
+    boxes: list[tuple[float, float, float, float, str]] = []
 
     def visit(node, x: float, y: float) -> None:
         dx, dy = _offset(node)
@@ -49,7 +49,8 @@ def text_boxes(svg: str) -> list[tuple[float, float, float, float]]:
             left = x - width if anchor == "end" else x - width / 2 if anchor == "middle" else x
             baseline = y + float(node.get("y", 0) or 0)
             last = baseline + sum(step for _, step in lines[1:])
-            boxes.append((left, baseline - 0.75 * font, left + width, last + 0.2 * font))
+            words = " ".join(text for text, _ in lines)
+            boxes.append((left, baseline - 0.75 * font, left + width, last + 0.2 * font, words))
             return
         for child in node:
             visit(child, x, y)
@@ -58,17 +59,37 @@ def text_boxes(svg: str) -> list[tuple[float, float, float, float]]:
     return boxes
 
 
-GAP = 1.0  # points: two lines of text closer than this read as one block (a label "touches" the next)
+GAP = 2.5  # points: two lines of text closer than this read as one block (a label "touches" the next)
 
 
-def clashes(svg: str) -> int:
-    """How many pairs of texts in the drawing overlap side to side and are closer than GAP top to bottom."""
+def tight_pairs(svg: str) -> dict[tuple[str, str], float]:
+    """Texts that share some width and stand closer than GAP above one another: (upper, lower) -> the gap (pt).
+
+    A negative gap is an overlap. Two texts with the same words keep the closest gap.
+    """
     boxes = sorted(text_boxes(svg), key=lambda box: box[1])
-    found = 0
+    found: dict[tuple[str, str], float] = {}
     for i, a in enumerate(boxes):
         for b in boxes[i + 1 :]:
             if b[1] >= a[3] + GAP:
                 break
-            if min(a[2], b[2]) - max(a[0], b[0]) > 0.5 and min(a[3], b[3]) - max(a[1], b[1]) > -GAP:
-                found += 1
+            gap = b[1] - a[3]
+            if min(a[2], b[2]) - max(a[0], b[0]) > 0.5 and gap < GAP:
+                key = (a[4], b[4])
+                found[key] = min(gap, found.get(key, gap))
     return found
+
+
+def closer(trial: str, reference: str) -> bool:
+    """Whether packing the rows brought any two texts of `trial` closer than GAP and closer than in `reference`.
+
+    Texts already that close in the reference drawing (a label the screen
+    design sets tight) may stay so, but not come any closer.
+    """
+    before = tight_pairs(reference)
+    return any(gap < before.get(pair, GAP) - 0.25 for pair, gap in tight_pairs(trial).items())
+
+
+def clashes(svg: str) -> int:
+    """How many pairs of texts in the drawing stand closer than GAP (or overlap)."""
+    return len(tight_pairs(svg))
