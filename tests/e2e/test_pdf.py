@@ -250,3 +250,13 @@ def test_no_page_is_near_empty_except_at_a_chapter_end(built):
         if page + 1 in headed and (reach[page] - top) / (bottom - top) < NEAR_EMPTY
     ]
     assert not empty, f"pages less than {NEAR_EMPTY:.0%} full in the middle of a chapter (page: how full): {empty}"
+
+
+def test_no_cell_reads_just_a_bound_without_its_figure(built):
+    # The 2018 text breaks "less than / 0.5 per cent" over two lines; its table cell once read just "less than".
+    text = subprocess.run(["pdftotext", "-layout", str(_pdf(built)), "-"], capture_output=True, text=True).stdout
+    cells = [cell.strip() for line in text.splitlines() for cell in re.split(r"\s{2,}", line)]
+    assert "less than" not in cells, "a table cell in the PDF reads just 'less than'"
+    page = (built / "_book/chapters/lga-2018.html").read_text(encoding="utf-8")
+    assert not re.search(r"<td[^>]*>\s*less than\s*</td>", page), "a table cell in the web page reads just 'less than'"
+    assert "less than 0.5 per cent (as the summary prints it)" in " ".join(text.split())
