@@ -113,9 +113,17 @@ def render_pdf(book: Book, chunks: list[tuple[Page, str]], work_dir: Path, targe
     typ = work_dir / "book.typ"
     typ.write_text(frame.replace(_BODY, "\n".join(bodies)), encoding="utf-8")
     try:
-        pdf = typst.compile(str(typ), root="/", pdf_standards=PDF_STANDARD)
+        pdf, warnings = typst.compile_with_warnings(str(typ), root="/", pdf_standards=PDF_STANDARD)
     except Exception as error:  # typst raises its own error types; its message names the line
         raise BuildError(f"{typ}: Typst could not compile the PDF: {error}") from None
+    # A layout that did not settle prints wrong numbers (figures numbered by the wrong chapter, stale page
+    # references) without failing: treat it as the error it is.
+    unsettled = sorted({str(w).split("\n")[0] for w in warnings if "converge" in str(w) or "stabilize" in str(w)})
+    if unsettled:
+        raise BuildError(
+            f"{typ}: Typst's layout did not settle, so numbers in the PDF may be wrong: {'; '.join(unsettled[:4])} "
+            f"(expected none: a show rule in {_TEMPLATE.name} that depends on where things land may be flipping)"
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(pdf)
     return target

@@ -31,7 +31,7 @@ import vl_convert
 
 from swbook.mime import DEFERRED_MIME, FIGURE_MIME, ROW_COLUMNS, deferring
 
-from . import corrections, svgcache
+from . import corrections, printfit, svgcache
 from .dates import format_month
 from .display import escape_html
 from .vocabulary import COMPARABILITY, COMPARABILITY_LABEL, KIND_LABEL, POPULATION
@@ -163,7 +163,7 @@ def with_note(svg: str, note: str, size_px: float = 10) -> str:
 # are narrowed until the chart fits the A4 text block; nothing is shrunk afterwards.
 PRINT_TYPE = 8  # points, for every label, title, legend and value in a printed chart
 PRINT_WIDTH = 470  # points: the A4 text block (21 cm less 2 x 2.2 cm margins)
-PRINT_HEIGHT = 600  # points: the A4 text block less a caption and a source note
+PRINT_HEIGHT = 580  # points: the A4 text block (700) less a caption (up to 3 lines) and a source note (up to 6)
 PRINT_FONT = "Liberation Sans, Arial, Helvetica, sans-serif"  # the book's sans (see templates/book.typ)
 _SCREEN_TYPE = 12
 _SIZE_KEYS = {
@@ -245,25 +245,94 @@ def print_drawing(spec: dict, note: str, cache: str | None = None) -> str:
     return with_note(drawn, note, PRINT_TYPE)
 
 
+def _fit_width(spec: dict, scale: float, heights: float) -> str:
+    """The spec drawn at print size with its plot areas narrowed until the chart fits PRINT_WIDTH.
+
+    The plots are never narrowed below half their width: past that a plot is
+    a strip, and a chart still too wide needs its labels wrapped narrower (the
+    PDF test names it).
+    """
+    widths = 1.0
+    svg = vl_convert.vegalite_to_svg(_for_print(spec, scale, widths, heights))
+    for _ in range(8):
+        width = _svg_size(svg)[0]
+        if width <= PRINT_WIDTH or widths <= 0.5:
+            break
+        widths = max(0.5, widths * (1 - (width - PRINT_WIDTH) / width - 0.05))  # the labels keep their width
+        svg = vl_convert.vegalite_to_svg(_for_print(spec, scale, widths, heights))
+    return svg
+
+
+def _close_rows(spec: dict, scale: float) -> str:
+    """The spec drawn for print with its rows packed closer, step by step, until it fits PRINT_HEIGHT
+    or until one more step would make two of its texts print over each other."""
+    svg = _fit_width(spec, scale, 1.0)
+    if _svg_size(svg)[1] <= PRINT_HEIGHT:
+        return svg
+    full = svg  # texts this drawing already sets tight are not the rows' doing, but may come no closer
+    for heights in (0.9, 0.8, 0.7, 0.6, 0.5):
+        trial = _fit_width(spec, scale, heights)
+        if printfit.closer(trial, full):
+            break
+        svg = trial
+        if _svg_size(svg)[1] <= PRINT_HEIGHT:
+            break
+    return svg
+
+
+def _rewrap(node, width: int, in_data: bool = False):
+    """A copy of a spec whose wrapped labels ("a|b" in the data, the sort orders and the domains) wrap at `width`.
+
+    Only values are rewrapped, never expressions (the axes split labels with
+    `split(datum.label, '|')`), and every copy of a label changes alike, so
+    the sort orders still name the data's labels.
+    """
+    if isinstance(node, str):
+        return _lines(node.replace("|", " "), width) if in_data and "|" in node else node
+    if isinstance(node, list):
+        return [_rewrap(item, width, in_data) for item in node]
+    if not isinstance(node, dict):
+        return node
+    return {
+        key: _rewrap(value, width, in_data or key in ("datasets", "values", "sort", "domain"))
+        for key, value in node.items()
+    }
+
+
+def _longest_line(node) -> int:
+    """The longest line of any wrapped label ("a|b") among the values of a spec's data (0 when none is)."""
+    if isinstance(node, str):
+        return max(len(line) for line in node.split("|")) if "|" in node else 0
+    values = node.values() if isinstance(node, dict) else node if isinstance(node, list) else []
+    return max((_longest_line(item) for item in values), default=0)
+
+
 def print_svg(spec: dict) -> str:
     """The spec drawn for print: text at PRINT_TYPE points, no wider than PRINT_WIDTH (plot areas narrowed).
 
-    A chart taller than a page has its rows packed closer (never below 0.8 of
-    their height), and a stack of small panels is set two to a row.
+    A chart taller than PRINT_HEIGHT has a stack of small panels set two to a
+    row, then its rows packed closer as long as no two texts touch; if it is
+    still too tall, its long labels are wrapped afresh (a little narrower, then
+    wider: fewer lines a row, the plot a little narrower) and its rows packed
+    again.
     """
-    scale, widths, heights = PRINT_TYPE / _SCREEN_TYPE, 1.0, 1.0
-    svg = vl_convert.vegalite_to_svg(_for_print(spec, scale, widths))
-    if _svg_size(svg)[1] > PRINT_HEIGHT:
-        if len(spec.get("vconcat", [])) > 3:
-            spec = _two_columns(spec)
-        else:
-            heights = max(0.8, PRINT_HEIGHT / _svg_size(svg)[1])
-    for _ in range(12):
-        svg = vl_convert.vegalite_to_svg(_for_print(spec, scale, widths, heights))
-        width = _svg_size(svg)[0]
-        if width <= PRINT_WIDTH:
-            return svg
-        widths *= max(0.5, 1 - (width - PRINT_WIDTH) / width - 0.05)  # the labels keep their width
+    scale = PRINT_TYPE / _SCREEN_TYPE
+    if len(spec.get("vconcat", [])) > 3 and _svg_size(_fit_width(spec, scale, 1.0))[1] > PRINT_HEIGHT:
+        spec = _two_columns(spec)
+    svg = _close_rows(spec, scale)
+    reference = _fit_width(spec, scale, 1.0)  # the layout as designed: a rewrapped one may set no text closer
+    longest = _longest_line(spec.get("datasets", {}))
+    # Narrower first: a label of two lines in place of three can let every row close up; then wider.
+    for wider in (0.85, 1.3, 1.6, 2.0):
+        if _svg_size(svg)[1] <= PRINT_HEIGHT or not longest:
+            break
+        trial = _close_rows(_rewrap(spec, int(longest * wider)), scale)
+        if (
+            _svg_size(trial)[1] < _svg_size(svg)[1]
+            and _svg_size(trial)[0] <= PRINT_WIDTH
+            and not printfit.closer(trial, reference)
+        ):
+            svg = trial
     return svg
 
 
@@ -1077,7 +1146,8 @@ def paired_dots(
         title=None,
         sort=series_order,
         scale=altair.Scale(domain=series_order, range=PALETTE[: len(series_order)]),
-        legend=altair.Legend(orient="top", direction="horizontal"),
+        # One series a line: side by side, long series names would set the chart's width (in print, past the page).
+        legend=altair.Legend(orient="top", direction="vertical"),
     )
     tooltip = _tooltip("Statement", "Survey")
     chart = (

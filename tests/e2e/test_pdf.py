@@ -19,6 +19,11 @@ from pypdf.generic import ContentStream
 from helpers import figure_content
 
 CHART_TYPE = (7.0, 9.0)  # points: the agreed band for every text in a printed chart
+# The A4 text block of templates/book.typ (21 x 29.7 cm less margins of 2.2 cm a side and 2.5 cm top and
+# bottom), in points from the page's top-left corner: what a figure must fit and a page is measured against.
+_CM = 72 / 2.54
+TEXT_BLOCK = (2.2 * _CM, 2.5 * _CM, (21 - 2.2) * _CM, (29.7 - 2.5) * _CM)  # left, top, right, bottom
+NEAR_EMPTY = 0.2  # a page whose text and figures reach less than this share down the text block
 
 
 def _pdf(built: Path) -> Path:
@@ -174,3 +179,84 @@ def test_no_table_header_or_other_words_overprint(built):
         if re.search(r"[a-z][A-Z]", token) and token not in parser.words
     }
     assert not joined, f"words run together in the PDF (one cell into the next?): {sorted(joined)[:10]}"
+
+
+def placed_figures(pdf: Path) -> list[tuple[int, float, float, float, float, str]]:
+    """(page, left, top, right, bottom, alt text) of every chart placed in the PDF, in points from the top left.
+
+    Typst draws an SVG image inside a marked-content sequence that carries its
+    alt text, clipped to the image's box: the first path of that sequence.
+    """
+    reader = PdfReader(pdf)
+    found = []
+    for index, page in enumerate(reader.pages):
+        height = float(page.mediabox.height)
+        alt, points = None, []
+        for operands, operator in ContentStream(page.get_contents(), reader).operations:
+            if operator == b"BDC" and hasattr(operands[1], "get") and operands[1].get("/Alt"):
+                alt, points = str(operands[1]["/Alt"]), []
+            elif alt is None:
+                continue
+            elif operator in (b"m", b"l"):
+                points.append((float(operands[0]), float(operands[1])))
+            elif operator == b"re":
+                x, y, w, h = (float(v) for v in operands)
+                points += [(x, y), (x + w, y + h)]
+            elif operator == b"W" and points:
+                xs, ys = [x for x, _ in points], [y for _, y in points]
+                found.append((index + 1, min(xs), height - max(ys), max(xs), height - min(ys), alt))
+                alt = None
+            elif operator not in (b"q", b"h", b"cm"):
+                alt = None  # drawing began with no clip: not an image box
+    return found
+
+
+def test_every_figure_fits_the_text_block(built):
+    figures = placed_figures(_pdf(built))
+    assert len(figures) >= 20, "the charts are placed as tagged images with alt text"
+    left, top, right, bottom = TEXT_BLOCK
+    outside = [
+        f"page {page}: {x1 - x0:.0f} x {y1 - y0:.0f} pt at ({x0:.0f}, {y0:.0f}) '{alt[:60]}'"
+        for page, x0, y0, x1, y1, alt in figures
+        if x0 < left - 0.5 or y0 < top - 0.5 or x1 > right + 0.5 or y1 > bottom + 0.5
+    ]
+    assert not outside, (
+        f"figures outside the {right - left:.0f} x {bottom - top:.0f} pt text block "
+        f"(charts.print_svg lays a chart out to fit it): {outside}"
+    )
+
+
+def test_no_page_is_near_empty_except_at_a_chapter_end(built):
+    pdf = _pdf(built)
+    left, top, right, bottom = TEXT_BLOCK
+    pages = int(
+        re.search(
+            r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+        ).group(1)
+    )
+    reach: dict[int, float] = defaultdict(lambda: top)  # page -> how far down the text block its content goes
+    headed: set[int] = set()  # pages with a running head: a chapter's pages after its opening one
+    for page, _, y0, _, y1, _ in _words(pdf):
+        if y1 < top - 2:
+            headed.add(page)
+        elif y0 < bottom:  # not the page number in the footer
+            reach[page] = max(reach[page], y1)
+    for page, _, _, _, y1, _ in placed_figures(pdf):
+        reach[page] = max(reach[page], y1)
+    # A page followed by one of the same chapter (it has a running head) is not the chapter's last page.
+    empty = [
+        f"page {page}: {(reach[page] - top) / (bottom - top):.0%}"
+        for page in range(1, pages)
+        if page + 1 in headed and (reach[page] - top) / (bottom - top) < NEAR_EMPTY
+    ]
+    assert not empty, f"pages less than {NEAR_EMPTY:.0%} full in the middle of a chapter (page: how full): {empty}"
+
+
+def test_no_cell_reads_just_a_bound_without_its_figure(built):
+    # The 2018 text breaks "less than / 0.5 per cent" over two lines; its table cell once read just "less than".
+    text = subprocess.run(["pdftotext", "-layout", str(_pdf(built)), "-"], capture_output=True, text=True).stdout
+    cells = [cell.strip() for line in text.splitlines() for cell in re.split(r"\s{2,}", line)]
+    assert "less than" not in cells, "a table cell in the PDF reads just 'less than'"
+    page = (built / "_book/chapters/lga-2018.html").read_text(encoding="utf-8")
+    assert not re.search(r"<td[^>]*>\s*less than\s*</td>", page), "a table cell in the web page reads just 'less than'"
+    assert "less than 0.5 per cent (as the summary prints it)" in page, "the cell shows the figure the summary prints"

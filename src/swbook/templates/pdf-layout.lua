@@ -1,4 +1,5 @@
 -- Print layout the Typst writer does not do by itself:
+-- * a chart's correction notices print inside its figure, kept with it;
 -- * a chart keeps its alt text (`fig-alt`), so the tagged PDF (PDF/UA-1) reads it out;
 -- * table columns take the width of their content (Typst wraps a column that is too long) instead of
 --   pandoc's widths from the markdown's dashes, so a long header never runs into the next one;
@@ -14,6 +15,32 @@ function Image(img)
   local width = img.attributes["width"]
   return pandoc.RawInline("typst", "#image(" .. typst_string(img.src) ..
     (width and (", width: " .. width) or "") .. ", alt: " .. typst_string(alt) .. ")")
+end
+
+-- A correction notice printed under a chart (a paragraph opening "Corrected on …") goes inside the chart's
+-- figure, so the chart, its caption, its source note and its notices stay together on one page.
+local function is_notice(block)
+  return block and block.t == "Para" and block.content[1] and block.content[1].t == "Strong"
+    and pandoc.utils.stringify(block.content[1]):match("^Corrected on ") ~= nil
+end
+
+function Blocks(blocks)
+  local out, i = pandoc.Blocks({}), 1
+  while i <= #blocks do
+    local block = blocks[i]
+    out:insert(block)
+    if block.t == "Figure" then
+      while is_notice(blocks[i + 1]) do
+        local notice = blocks[i + 1].content:clone()
+        notice:insert(1, pandoc.RawInline("typst", "#figure-notice["))
+        notice:insert(pandoc.RawInline("typst", "]"))
+        block.content:insert(pandoc.Plain(notice))
+        i = i + 1
+      end
+    end
+    i = i + 1
+  end
+  return out
 end
 
 -- A number as the tables print it: digits with separators, a sign, per cent, brackets, or a bound (<5).
