@@ -267,8 +267,11 @@ class Assembler:
         svg = self._write(page, cell, 0, "svg", data["image/svg+xml"])
         described = alt.replace("\\", "\\\\").replace('"', '\\"')  # read out by the tagged PDF
         # A figure's notices (a correction to a value it plots) stand right under it, as in the HTML.
+        # Each ends in an empty span naming its correction, which the Corrections appendix links to (pdf-corrections.lua).
         notices = "".join(
-            f"\n\n**{escape_markdown(first)}** {escape_markdown(rest)}" for first, rest in meta.get("notices", [])
+            f"\n\n**{escape_markdown(first)}** {escape_markdown(rest)}"
+            + (f' []{{.correction-notice data-correction="{anchor[0]}"}}' if anchor else "")
+            for first, rest, *anchor in meta.get("notices", [])
         )
         return f'![{caption}]({svg}){{#{label} {_pdf_size(data["image/svg+xml"])} fig-alt="{described}"}}' + notices
 

@@ -523,7 +523,9 @@ class Figure:
                 "alt": self.alt,
                 "source_note": self.note,
                 "observations": rows,
-                "notices": [[corrections.heading(c), corrections.detail(c)] for c in self.notices()],
+                "notices": [
+                    [corrections.heading(c), corrections.detail(c), corrections.anchor(c)] for c in self.notices()
+                ],
             },
             "text/plain": f"<Figure: {self.alt}>",
         }
