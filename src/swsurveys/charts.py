@@ -21,7 +21,7 @@ import json
 import re
 import textwrap
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from itertools import count
 from pathlib import Path
 
@@ -239,45 +239,80 @@ def print_drawing(spec: dict, note: str, cache: str | None = None) -> str:
 
     Drawing is most of a chapter's time, so each drawing is kept by the hash of
     its spec and of the print code (`svgcache`, in the folder `cache` when
-    given): after a fix, only the figures whose data or style changed are drawn again.
+    given): after a fix, only the figures whose data or style changed are drawn
+    again, and those keep the print layout found for them while it still fits
+    (see `print_svg`).
     """
-    drawn = svgcache.draw(spec, print_svg, variant=_PRINT_CODE, where=Path(cache) if cache else None)
+    folder = Path(cache) if cache else svgcache.folder()
+    drawn = svgcache.draw(spec, lambda s: print_svg(s, folder / "layouts"), variant=_PRINT_CODE, where=folder)
     return with_note(drawn, note, PRINT_TYPE)
 
 
-def _fit_width(spec: dict, scale: float, heights: float) -> str:
-    """The spec drawn at print size with its plot areas narrowed until the chart fits PRINT_WIDTH.
+@dataclass(frozen=True)
+class PrintLayout:
+    """The knobs `print_svg` turns to fit a chart to the page, as it left them."""
+
+    two_columns: bool = False  # a stack of small panels set two to a row
+    wrap: int = 0  # long labels wrapped afresh at this many characters (0: as the chart wraps them)
+    heights: float = 1.0  # rows packed to this share of their height
+    widths: float = 1.0  # plot areas narrowed to this share of their width
+
+
+def _drawn(spec: dict, layout: PrintLayout) -> str:
+    """The spec drawn at print size with `layout` (one vl-convert drawing)."""
+    if layout.two_columns:
+        spec = _two_columns(spec)
+    if layout.wrap:
+        spec = _rewrap(spec, layout.wrap)
+    return vl_convert.vegalite_to_svg(_for_print(spec, PRINT_TYPE / _SCREEN_TYPE, layout.widths, layout.heights))
+
+
+class _Drawings:
+    """The drawings of one chart's layout search, each layout drawn once however often the search asks for it."""
+
+    def __init__(self, spec: dict) -> None:
+        self.spec, self.made = spec, {}
+
+    def __call__(self, layout: PrintLayout) -> str:
+        if layout not in self.made:
+            self.made[layout] = _drawn(self.spec, layout)
+        return self.made[layout]
+
+
+def _fit_width(draw: _Drawings, layout: PrintLayout) -> tuple[str, PrintLayout]:
+    """The chart drawn with its plot areas narrowed until it fits PRINT_WIDTH, and the layout that did it.
 
     The plots are never narrowed below half their width: past that a plot is
     a strip, and a chart still too wide needs its labels wrapped narrower (the
     PDF test names it).
     """
-    widths = 1.0
-    svg = vl_convert.vegalite_to_svg(_for_print(spec, scale, widths, heights))
+    layout = replace(layout, widths=1.0)
+    svg = draw(layout)
     for _ in range(8):
         width = _svg_size(svg)[0]
-        if width <= PRINT_WIDTH or widths <= 0.5:
+        if width <= PRINT_WIDTH or layout.widths <= 0.5:
             break
-        widths = max(0.5, widths * (1 - (width - PRINT_WIDTH) / width - 0.05))  # the labels keep their width
-        svg = vl_convert.vegalite_to_svg(_for_print(spec, scale, widths, heights))
-    return svg
+        # the labels keep their width
+        layout = replace(layout, widths=max(0.5, layout.widths * (1 - (width - PRINT_WIDTH) / width - 0.05)))
+        svg = draw(layout)
+    return svg, layout
 
 
-def _close_rows(spec: dict, scale: float) -> str:
-    """The spec drawn for print with its rows packed closer, step by step, until it fits PRINT_HEIGHT
+def _close_rows(draw: _Drawings, layout: PrintLayout) -> tuple[str, PrintLayout]:
+    """The chart drawn with its rows packed closer, step by step, until it fits PRINT_HEIGHT
     or until one more step would make two of its texts print over each other."""
-    svg = _fit_width(spec, scale, 1.0)
+    svg, best = _fit_width(draw, replace(layout, heights=1.0))
     if _svg_size(svg)[1] <= PRINT_HEIGHT:
-        return svg
+        return svg, best
     full = svg  # texts this drawing already sets tight are not the rows' doing, but may come no closer
     for heights in (0.9, 0.8, 0.7, 0.6, 0.5):
-        trial = _fit_width(spec, scale, heights)
+        trial, tried = _fit_width(draw, replace(layout, heights=heights))
         if printfit.closer(trial, full):
             break
-        svg = trial
+        svg, best = trial, tried
         if _svg_size(svg)[1] <= PRINT_HEIGHT:
             break
-    return svg
+    return svg, best
 
 
 def _rewrap(node, width: int, in_data: bool = False):
@@ -307,33 +342,96 @@ def _longest_line(node) -> int:
     return max((_longest_line(item) for item in values), default=0)
 
 
-def print_svg(spec: dict) -> str:
+def print_svg(spec: dict, layouts: Path | None = None) -> str:
     """The spec drawn for print: text at PRINT_TYPE points, no wider than PRINT_WIDTH (plot areas narrowed).
 
     A chart taller than PRINT_HEIGHT has a stack of small panels set two to a
     row, then its rows packed closer as long as no two texts touch; if it is
     still too tall, its long labels are wrapped afresh (a little narrower, then
     wider: fewer lines a row, the plot a little narrower) and its rows packed
-    again.
+    again. That search can take a dozen drawings, so the layout it found is
+    kept in the folder `layouts` under the chart's shape (its spec with the
+    numbers of its data left out); a chart of that shape with other values (a
+    fixed value) is drawn once with that layout, and searched afresh only if the
+    drawing no longer fits or sets texts closer than the layout as designed.
     """
-    scale = PRINT_TYPE / _SCREEN_TYPE
-    if len(spec.get("vconcat", [])) > 3 and _svg_size(_fit_width(spec, scale, 1.0))[1] > PRINT_HEIGHT:
-        spec = _two_columns(spec)
-    svg = _close_rows(spec, scale)
-    reference = _fit_width(spec, scale, 1.0)  # the layout as designed: a rewrapped one may set no text closer
+    path = layouts / f"{_shape_key(spec)}.json" if layouts else None
+    kept = _kept_layout(path)
+    if kept is not None:
+        layout, reference, fitted = kept
+        svg = _drawn(spec, layout)
+        width, height = _svg_size(svg)
+        if width <= PRINT_WIDTH and (height <= PRINT_HEIGHT or not fitted) and not printfit.closer(svg, reference):
+            return svg
+    svg, layout, reference = _search_layout(spec)
+    _keep_layout(path, layout, reference, fitted=_svg_size(svg)[1] <= PRINT_HEIGHT)
+    return svg
+
+
+def _search_layout(spec: dict) -> tuple[str, PrintLayout, str]:
+    """The drawing `print_svg` describes, the layout it has, and the layout as designed (the reference)."""
+    draw = _Drawings(spec)
+    layout = PrintLayout()
+    if len(spec.get("vconcat", [])) > 3 and _svg_size(_fit_width(draw, layout)[0])[1] > PRINT_HEIGHT:
+        layout = replace(layout, two_columns=True)
+    svg, best = _close_rows(draw, layout)
+    reference = _fit_width(draw, layout)[0]  # the layout as designed: a rewrapped one may set no text closer
     longest = _longest_line(spec.get("datasets", {}))
     # Narrower first: a label of two lines in place of three can let every row close up; then wider.
     for wider in (0.85, 1.3, 1.6, 2.0):
         if _svg_size(svg)[1] <= PRINT_HEIGHT or not longest:
             break
-        trial = _close_rows(_rewrap(spec, int(longest * wider)), scale)
+        trial, tried = _close_rows(draw, replace(layout, wrap=int(longest * wider)))
         if (
             _svg_size(trial)[1] < _svg_size(svg)[1]
             and _svg_size(trial)[0] <= PRINT_WIDTH
             and not printfit.closer(trial, reference)
         ):
-            svg = trial
-    return svg
+            svg, best = trial, tried
+    return svg, best, reference
+
+
+def _shape_key(spec: dict) -> str:
+    """A digest of a chart's shape: its spec with the digits of its data masked (and Altair's data names,
+    which hash the rows, numbered instead), so a fixed value leaves it unchanged."""
+    import hashlib
+
+    names: dict[str, str] = {}
+    text = re.sub(
+        r"data-[0-9a-f]{32}",
+        lambda found: names.setdefault(found.group(0), f"data-{len(names)}"),
+        json.dumps(spec, sort_keys=True, default=str),
+    )
+    shaped = json.loads(text)
+
+    def masked(node):
+        if isinstance(node, bool) or node is None:
+            return node
+        if isinstance(node, (int, float)):
+            return 0
+        if isinstance(node, str):
+            return re.sub(r"\d", "0", node)
+        if isinstance(node, list):
+            return [masked(item) for item in node]
+        return {key: masked(value) for key, value in node.items()}
+
+    shaped["datasets"] = masked(shaped.get("datasets", {}))
+    text = json.dumps(shaped, sort_keys=True)
+    return hashlib.sha256(f"{getattr(vl_convert, '__version__', '')}\0{_PRINT_CODE}\0{text}".encode()).hexdigest()
+
+
+def _kept_layout(path: Path | None) -> tuple[PrintLayout, str, bool] | None:
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8"))
+        return PrintLayout(**kept["layout"]), kept["reference"], bool(kept["fitted"])
+    except (AttributeError, OSError, ValueError, TypeError, KeyError):
+        return None  # none kept (or not as this code writes it): search
+
+
+def _keep_layout(path: Path | None, layout: PrintLayout, reference: str, fitted: bool) -> None:
+    if path is None:
+        return
+    svgcache.keep_text(path, json.dumps({"layout": asdict(layout), "reference": reference, "fitted": fitted}))
 
 
 def screen(spec: dict, smallest: int = 12) -> dict:

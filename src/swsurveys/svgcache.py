@@ -47,11 +47,16 @@ def draw(spec: dict, renderer: Callable[[dict], str], variant: str = "", where: 
     except OSError:
         pass
     svg = renderer(spec)
+    keep_text(path, svg)
+    return svg
+
+
+def keep_text(path: Path, text: str) -> None:
+    """Write a kept drawing (or layout) atomically: two processes drawing the same chart never see half a file."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(svg, encoding="utf-8")
-        temporary.replace(path)  # atomic: two chapters drawing the same chart never see half a file
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(path)
     except OSError:
         pass  # a read-only project still builds; it only draws every time
-    return svg

@@ -6,6 +6,7 @@ import json
 import xml.etree.ElementTree as ElementTree
 
 import pandas as pd
+import pytest
 
 import swsurveys
 from swsurveys import charts, derived, display
@@ -168,3 +169,28 @@ def test_the_phone_layout_wraps_labels_above_full_width_bars_with_fewer_ticks():
     )
     html = figure.html()
     assert 'data-narrow="true"' in html and 'data-narrow="false"' in html
+
+
+@pytest.mark.slow  # a dozen drawings of a tall chart: out of the quick loop
+def test_a_fixed_value_redraws_a_figure_once_in_the_print_layout_it_had(tmp_path, monkeypatch):
+    """The layout search takes several drawings; a chart of the same shape with another value takes one."""
+    import copy
+
+    from swsurveys import crosswalk
+
+    themes = ["staffing-and-vacancies", "recording-and-it", "job-satisfaction-and-morale", "retention"]
+    spec = crosswalk.figure(crosswalk.linked([*themes, "organisational-culture", "partnerships"])).spec()
+    drawings = []
+    draw = charts.vl_convert.vegalite_to_svg
+    monkeypatch.setattr(charts.vl_convert, "vegalite_to_svg", lambda s: drawings.append(1) or draw(s))
+    first = charts.print_svg(spec, tmp_path)
+    searched = len(drawings)
+    assert searched > 1  # a stack of panels: the search tries more than one layout
+    fixed = copy.deepcopy(spec)
+    rows = next(rows for rows in fixed["datasets"].values() if rows and "value" in rows[0])
+    rows[0]["value"] = rows[0]["value"] + 1 if rows[0]["value"] < 50 else rows[0]["value"] - 1
+    drawings.clear()
+    second = charts.print_svg(fixed, tmp_path)
+    assert len(drawings) == 1 and second != first  # one drawing, of the new value
+    assert charts._svg_size(second)[0] <= charts.PRINT_WIDTH
+    assert charts.print_svg(fixed) == second  # the layout the search would find for it anyway
