@@ -392,22 +392,24 @@ def _search_layout(spec: dict) -> tuple[str, PrintLayout, str]:
 
 
 def _shape_key(spec: dict) -> str:
-    """A digest of a chart's shape: its spec with the digits of its data masked (and Altair's data names,
-    which hash the rows, numbered instead), so a fixed value leaves it unchanged."""
+    """A digest of a chart's shape: its spec with the numbers, digits and flags of its data masked and its
+    rows in a fixed order (and Altair's data names, which hash the rows, numbered), so a fixed value leaves
+    it unchanged."""
     import hashlib
 
     names: dict[str, str] = {}
-    text = re.sub(
-        r"data-[0-9a-f]{32}",
-        lambda found: names.setdefault(found.group(0), f"data-{len(names)}"),
-        json.dumps(spec, sort_keys=True, default=str),
-    )
-    shaped = json.loads(text)
+
+    def rename(text: str) -> str:
+        return re.sub(r"data-[0-9a-f]{32}", lambda found: names.setdefault(found.group(0), f"data-{len(names)}"), text)
+
+    # Named in the order the chart uses them (the datasets' own order is their hashes'); the alt text is not drawn.
+    body = rename(json.dumps({k: v for k, v in spec.items() if k not in ("datasets", "description")}, sort_keys=True))
+    shaped = {**json.loads(body), "datasets": json.loads(rename(json.dumps(spec.get("datasets", {}), sort_keys=True)))}
 
     def masked(node):
-        if isinstance(node, bool) or node is None:
+        if node is None:
             return node
-        if isinstance(node, (int, float)):
+        if isinstance(node, (bool, int, float)):  # a flag made from the values too (a label above or below)
             return 0
         if isinstance(node, str):
             return re.sub(r"\d", "0", node)
@@ -415,7 +417,11 @@ def _shape_key(spec: dict) -> str:
             return [masked(item) for item in node]
         return {key: masked(value) for key, value in node.items()}
 
-    shaped["datasets"] = masked(shaped.get("datasets", {}))
+    # Rows sorted by the values come in another order: the shape is the set of masked rows.
+    shaped["datasets"] = {
+        name: sorted(masked(rows), key=lambda row: json.dumps(row, sort_keys=True)) if isinstance(rows, list) else rows
+        for name, rows in shaped.get("datasets", {}).items()
+    }
     text = json.dumps(shaped, sort_keys=True)
     return hashlib.sha256(f"{getattr(vl_convert, '__version__', '')}\0{_PRINT_CODE}\0{text}".encode()).hexdigest()
 
