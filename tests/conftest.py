@@ -63,9 +63,9 @@ def built_copy(built, tmp_path) -> Path:
     return copy_built(built, tmp_path / "book")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
-    """Debian's Chromium, driven by Playwright."""
+    """Debian's Chromium, driven by Playwright: one for the whole run, each test opening its own pages."""
     from playwright.sync_api import sync_playwright
 
     from helpers import CHROMIUM_ARGS
@@ -78,7 +78,7 @@ def browser():
         instance.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def site(built):
     """The built site served on a loopback port."""
     served = Site(built / "_book")

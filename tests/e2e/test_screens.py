@@ -62,30 +62,45 @@ def overlaps(texts: list[dict]) -> list[tuple[str, str]]:
     return found
 
 
-def test_on_a_phone_charts_are_relaid_out_readable_and_never_widen_the_page(browser, site, built):  # noqa: F811
+@pytest.fixture(scope="module")
+def seen(browser, site, built) -> dict[int, dict[str, dict]]:
+    """Every chapter as drawn at each width, visited once: each chart's text and box, and the page's width.
+
+    The page's width is taken with every Table toggle open: a wide table scrolls in its own box,
+    the page never scrolls sideways.
+    """
+    found: dict[int, dict[str, dict]] = {}
+    for width in (PHONE, DESKTOP):
+        for path in chapters(built):
+            page = drawn_page(browser, site.base + path, width)
+            charts = page.evaluate(_CHART_TEXT)
+            page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+            found.setdefault(width, {})[path] = {
+                "charts": charts,
+                "page width": page.evaluate("document.documentElement.scrollWidth"),
+            }
+            page.close()
+    return found
+
+
+def test_on_a_phone_charts_are_relaid_out_readable_and_never_widen_the_page(seen):
     problems = []
-    for path in chapters(built):
-        page = drawn_page(browser, site.base + path, PHONE)
-        for chart in page.evaluate(_CHART_TEXT):
+    for path, shown in seen[PHONE].items():
+        for chart in shown["charts"]:
             small = sorted({round(t["px"], 1) for t in chart["texts"] if t["px"] < 11})
             if small:
                 problems.append(f"{path} {chart['figure']}: chart text at {small} px (under 11)")
             if chart["width"] > chart["room"] + 1:
                 problems.append(f"{path} {chart['figure']}: chart {chart['width']:.0f} px wide in {chart['room']} px")
-        # Open every Table toggle too: a wide table scrolls in its own box, the page never scrolls sideways.
-        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
-        wide = page.evaluate("document.documentElement.scrollWidth")
-        if wide > PHONE:
-            problems.append(f"{path}: the page is {wide} px wide at {PHONE} px")
-        page.close()
+        if shown["page width"] > PHONE:
+            problems.append(f"{path}: the page is {shown['page width']} px wide at {PHONE} px")
     assert problems == [], "\n".join(problems)
 
 
-def test_on_a_desktop_charts_fill_the_column_with_readable_labels(browser, site, built):  # noqa: F811
+def test_on_a_desktop_charts_fill_the_column_with_readable_labels(seen):
     problems = []
-    for path in chapters(built):
-        page = drawn_page(browser, site.base + path, DESKTOP)
-        for chart in page.evaluate(_CHART_TEXT):
+    for path, shown in seen[DESKTOP].items():
+        for chart in shown["charts"]:
             small = sorted({round(t["px"], 1) for t in chart["texts"] if t["px"] < 12})
             if small:
                 problems.append(f"{path} {chart['figure']}: chart text at {small} px (under 12)")
@@ -93,19 +108,17 @@ def test_on_a_desktop_charts_fill_the_column_with_readable_labels(browser, site,
                 problems.append(
                     f"{path} {chart['figure']}: chart {chart['width']:.0f} px wide in a {chart['room']} px column"
                 )
-        page.close()
     assert problems == [], "\n".join(problems)
 
 
 @pytest.mark.parametrize("width", [PHONE, DESKTOP])
-def test_value_and_axis_labels_never_overlap(browser, site, width):  # noqa: F811
+def test_value_and_axis_labels_never_overlap(seen, width):
+    assert set(CROWDED) <= set(seen[width])
     problems = []
     for path in CROWDED:
-        page = drawn_page(browser, site.base + path, width)
-        for chart in page.evaluate(_CHART_TEXT):
+        for chart in seen[width][path]["charts"]:
             for a, b in overlaps(chart["texts"]):
                 problems.append(f"{path} {chart['figure']}: {a!r} overlaps {b!r}")
-        page.close()
     assert problems == [], "\n".join(problems[:40])
 
 

@@ -14,6 +14,21 @@ says only what the source prints. A step reads its source through `Source`
 (`value_of`, through `swsurveys.printed.parse`), and reads the rows an author
 curated by hand from `data/extract/<step>_manual.csv` (`manual_rows`).
 Table metadata (`data/tables.csv`) is edited by hand and never generated.
+
+Adding a survey, in order:
+
+1. its source text, byte for byte, as `data/raw/<survey>.txt`, described in
+   `data/raw/README.md`, and its row in `data/surveys.csv` (with the text's SHA-256);
+2. one row per published table in `data/tables.csv`, in the order the report
+   prints them;
+3. its observations resource, `observations-<survey>`, in `data/datapackage.json`;
+4. its step: a module here with `SURVEY` and `run()`, named in `STEPS` below
+   (`ircsc_2021.py` is the smallest: rows read by hand into
+   `data/extract/<step>_manual.csv`); `python -m swsurveys.extract <survey>`
+   writes `data/observations/<survey>.csv`;
+5. `data/exclusions/<survey>.csv`: each raw line that states a quantity but holds
+   no finding, and why (see `swsurveys.uncited`); `swbook check` lists the ones missing;
+6. its chapter in `chapters/`, listed in `_quarto.yml`.
 """
 
 from __future__ import annotations
