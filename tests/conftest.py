@@ -25,9 +25,17 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.slow)
 
 
+@pytest.fixture(scope="session")
+def shared_cache(tmp_path_factory) -> Path:
+    """One cache folder for the data copies of the run: its entries are keyed by content, so a copy
+    that changed one file re-checks only that file (as an author's second build does)."""
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.fixture
-def data_copy(tmp_path: Path) -> Path:
+def data_copy(tmp_path: Path, shared_cache: Path, monkeypatch) -> Path:
     """A private copy of data/ to break in one test."""
+    monkeypatch.setenv("SWSURVEYS_CACHE", str(shared_cache))
     return Path(shutil.copytree(ROOT / "data", tmp_path / "data"))
 
 

@@ -24,6 +24,14 @@ def data_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "data"
 
 
+def cache_dir(data: Path | None = None) -> Path:
+    """Where derived results are kept between builds (drawings, checks): $SWSURVEYS_CACHE, else
+    `.swbook-cache/` beside the data package. Every entry is keyed by the content it was made from,
+    so copies of the package may share one folder, and deleting it costs only time."""
+    override = os.environ.get("SWSURVEYS_CACHE")
+    return Path(override) if override else Path(data or data_dir()).resolve().parent / ".swbook-cache"
+
+
 def record_read(path: Path, part: str | None = None, question: str | None = None) -> Path:
     """Note that `path` was read (for dependency tracking) and return it.
 

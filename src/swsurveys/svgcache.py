@@ -7,7 +7,7 @@ the encodings and the house style, and the key adds vl-convert's version, so a
 hit is always the drawing vl-convert would make now.
 
 The drawings live in `.swbook-cache/svg/` beside the data package's project
-(or `$SWSURVEYS_SVG_CACHE`); the folder is safe to delete at any time, and a
+(see `paths.cache_dir`); the folder is safe to delete at any time, and a
 folder that cannot be written just means drawing every time.
 """
 
@@ -19,13 +19,12 @@ import os
 from pathlib import Path
 from typing import Callable
 
-from .paths import data_dir
+from .paths import cache_dir
 
 
 def folder() -> Path:
-    """Where drawings are kept: $SWSURVEYS_SVG_CACHE, else .swbook-cache/svg beside the data folder."""
-    override = os.environ.get("SWSURVEYS_SVG_CACHE")
-    return Path(override) if override else data_dir().parent / ".swbook-cache" / "svg"
+    """Where drawings are kept: `svg/` in the cache folder (`paths.cache_dir`)."""
+    return cache_dir() / "svg"
 
 
 def key(spec: dict, variant: str = "") -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .csvfiles import read_numbered
-from .paths import data_dir
+from .paths import cache_dir, data_dir
 from .rules import observation_problems
 from .uncited import KINDS, states_quantity, uncited
 
@@ -46,7 +46,7 @@ def _schema_problems(root: Path) -> list[Problem]:
     descriptor and schema, and the resources its foreign keys point at, see
     `_resource_digests`); only resources whose digest is new are checked again,
     beside the resources they refer to. The kept results live in
-    `.swbook-cache/frictionless/` beside the data package; deleting it costs time only.
+    `frictionless/` in the cache folder (`paths.cache_dir`); deleting it costs time only.
     """
     import json
 
@@ -54,7 +54,7 @@ def _schema_problems(root: Path) -> list[Problem]:
 
     descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
     digests = _resource_digests(root, descriptor)
-    kept = root.parent / ".swbook-cache" / "frictionless"
+    kept = cache_dir(root) / "frictionless"
     problems, stale = [], []
     for resource in descriptor["resources"]:
         known = _kept_problems(kept / f"{digests[resource['name']]}.json")

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from helpers import ROOT, replace_in_file
+from swsurveys.paths import cache_dir
 from swsurveys.validate import validate
 
 OBS = "data/observations/ofsted-2010.csv"
@@ -212,7 +213,7 @@ def _a_2010_question() -> str:
 def test_kept_schema_results_never_hide_a_new_problem(data_copy):
     """frictionless results are kept per resource; a changed file, or a file its keys point at, is checked again."""
     assert validate(data_copy) == []
-    assert list((data_copy.parent / ".swbook-cache" / "frictionless").glob("*.json"))  # kept for the next build
+    assert list((cache_dir(data_copy) / "frictionless").glob("*.json"))  # kept for the next build
     observations = data_copy / "observations" / "ofsted-2010.csv"
     text = observations.read_text(encoding="utf-8")
     observations.write_text(text.replace("Agree,All,percent,51,51,", "Agree,All,percent,5x1,51,", 1), encoding="utf-8")
