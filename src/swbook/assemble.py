@@ -112,6 +112,8 @@ def _linked_value(row: dict, root: str) -> str:
     # A derived value has no printed token of its own: show the value we computed.
     first = ("shown", "value") if status == "derived" else ("printed", "shown", "value")
     shown = html.escape(next((_text(row.get(k)) for k in first if _text(row.get(k))), ""))
+    if status == "derived":  # the [derived] marker says so once, with how it was made
+        shown = shown.replace(" (derived)", "")
     if not numbers:  # nothing to link to: say so rather than link nowhere
         return f'{shown} <span class="no-line">(no source line)</span>'
     href = source_href(survey, [int(n) for n in numbers], root)

@@ -76,7 +76,7 @@ class Registry:
                         continue
                     if level == 1 or not prefix:
                         text = f"{kind_name} {prefix}" if prefix else document.title
-                    elif page.kind == "appendix" or unnumbered:
+                    elif unnumbered:
                         text = f"{kind_name} {prefix}"
                     else:
                         text = "Section " + ".".join([prefix] + [str(n) for n in sections])

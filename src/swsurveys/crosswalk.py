@@ -86,7 +86,7 @@ def _one_value(links: pd.DataFrame) -> dict:
                 f"{dict(zip(keys, link))} (indicator {first['indicator']!r})"
             )
         picked.append(found[link])
-    lines = "; ".join(str(row["line"]) for row in picked)
+    lines = "; ".join(dict.fromkeys(str(row["line"]) for row in picked))  # two answers printed on one line: once
     printed = " + ".join(row["printed"] for row in picked)
     if len(picked) == 1:
         row = picked[0]
@@ -254,7 +254,7 @@ def value(frame: pd.DataFrame, indicator: str, survey: str) -> Value:
 def row_value(row) -> Value:
     """The Value of one row of `linked()`: its shown text, linked to every source line it stands on."""
     row = dict(row._asdict()) if hasattr(row, "_asdict") else dict(row)
-    lines = tuple(int(n) for n in str(row["lines"]).split(";"))
+    lines = tuple(dict.fromkeys(int(n) for n in str(row["lines"]).split(";")))
     where = f"{row['source']}, line{'s' if len(lines) > 1 else ''} {', '.join(str(n) for n in lines)}"
     if row["derived"]:
         return Value(
@@ -317,7 +317,7 @@ def beside(frame: pd.DataFrame, heading: bool = True) -> Words:
         out.append("")
     for indicator, group in rest.groupby("indicator", sort=False):
         where = (
-            "beside its chart above"
+            "the rest of its values are in the chart"
             if indicator in charted
             else "no two sources measure it the same way, so no chart"
             if len(group) > 1

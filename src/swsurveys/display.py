@@ -90,6 +90,8 @@ class MarkdownTable:
         """A cell as the book prints numbers: thousands separated (1,153) as in the text, except
         in columns of line numbers, years and page numbers, which are labels, not quantities."""
         label = any(word in str(column).lower() for word in ("line", "year", "page"))
+        if hasattr(value, "_repr_markdown_"):  # a linked value (swsurveys.values.Value) keeps its link
+            return value._repr_markdown_()
         if isinstance(value, float) and not pd.isna(value):
             if label:
                 return f"{value:g}"
