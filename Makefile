@@ -45,9 +45,10 @@ $(AXE):
 test: $(STAMP) system-deps fonts $(AXE) lint
 	AXE_CORE=$(AXE) $(BIN)/python -m pytest
 
-# The quick loop while editing: the unit tests, no whole-book render, no browser.
+# The quick loop while editing: the unit tests, no whole-book render, no browser, spread over
+# every core (pytest-xdist). `make test` stays in one process: its tests share one rendered book.
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not e2e and not browser and not slow"
+	$(BIN)/python -m pytest -q -n auto -m "not e2e and not browser and not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests _scripts bench
