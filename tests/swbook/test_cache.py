@@ -13,6 +13,7 @@ def test_a_changed_observation_reruns_only_the_chapters_that_read_it(first_rende
     first = first_render  # the session's build of a fresh copy: every chapter ran
     assert "chapters/ofsted-2010.qmd" in first.executed and not first.reused
     root = built_copy  # that build's project, site and cache, as the author's checkout after it
+    drawn = set((root / ".swbook-cache/svg").glob("*.svg"))  # the print drawings the session's PDF needed
     moved = render(root, quiet=True, to=("html",))
     assert moved.reused and not moved.executed  # nothing the chapters read changed: all taken from the cache
     again = render(root, quiet=True, to=("html",))
@@ -40,8 +41,8 @@ def test_a_changed_observation_reruns_only_the_chapters_that_read_it(first_rende
     # The cross-year workload page picks other questions of that table (through the crosswalk): not stale.
     assert any(f"{table}#" in f for f in first.files_read["chapters/across-workload.qmd"])
     assert "chapters/across-workload.qmd" in after.reused
-    # Only the PDF needs a chart's print drawing: these HTML-only builds drew none.
-    assert not list((root / ".swbook-cache/svg").glob("*.svg"))
+    # Only the PDF needs a chart's print drawing: these HTML-only builds drew none, not even of the changed figure.
+    assert set((root / ".swbook-cache/svg").glob("*.svg")) == drawn
     # (the preface reads the crosswalk for its main points, so it is a reader too)
     assert {"chapters/lga-2018.qmd", "chapters/source-list.qmd", "chapters/ircsc-2021.qmd"} <= set(after.reused)
     chapter = (root / "_book/chapters/ofsted-2010.html").read_text(encoding="utf-8")
