@@ -1185,6 +1185,7 @@ def dot_plot(
     """Ranked dots of one value per item (e.g. mean scores out of 10), highest first."""
     data = frame.dropna(subset=["value"]).sort_values("value", ascending=False).copy()
     data["shown"] = data["value"].map(lambda v: f"{v:g}")
+    data["shown"] = [_printed(row, False) for row in data.itertuples()]  # as printed: "7.0", not "7"
     data = _tips(data, label, False)
     data["item"] = data[label].map(lambda t: _lines(t, wrap_at))
     order = list(dict.fromkeys(data["item"]))
