@@ -774,7 +774,7 @@ def _rows_above(lines: int, bar: int = _BAR):
     Returns the y axis, the row step and the y offset that moves a bar (and its
     value label) to the foot of its row, under its label.
     """
-    step = lines * _LINE + bar + 12
+    step = lines * _LINE + bar + 22  # air between a bar and the next row's label, however many lines it has
     shift = step / 2 - bar / 2 - 4
     # The label's last line sits just above its bar, so a short label never floats between two bars.
     return _above_axis(shift - bar / 2 - 3), step, shift
@@ -789,7 +789,7 @@ def _above_axis(last_line: float):
         domain=False,
         labelAlign="left",
         labelBaseline="bottom",
-        labelPadding=0,
+        labelPadding=-4,  # a little in from the frame
         labelOffset=altair.ExprRef(f"{last_line:g} - {_LINE} * (length(split(datum.label, '|')) - 1)"),
         labelLineHeight=_LINE,
     )
