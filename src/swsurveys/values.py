@@ -65,6 +65,13 @@ def number_text(value: float, measure: str, printed: str = "") -> str:
     return f"{text}%" if measure == "percent" else text
 
 
+def printed_text(printed: str) -> str:
+    """A printed token in the book's number style: a plain whole number thousands-separated ("1153" ->
+    "1,153", as the text prints it); anything else ("<1%", "12.5", "just over half") exactly as printed."""
+    token = str(printed).strip()
+    return f"{int(token):,}" if token.isdigit() and len(token) > 3 else token
+
+
 def _escape(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]<>#|$~^@])", r"\\\1", text)
 

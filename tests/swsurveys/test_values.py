@@ -214,3 +214,13 @@ def test_with_a_published_address_pdf_links_go_to_that_site(built_copy):
     links = [line.split()[2] for line in listing.splitlines()[1:] if len(line.split()) >= 3]
     assert any(re.fullmatch(r"https://example\.org/swbook/sources/[\w-]+\.html#L\d+", link) for link in links)
     assert not [link for link in links if not link.startswith("https://")]
+
+
+def test_a_printed_whole_number_is_shown_with_thousands_separators_as_in_the_text():
+    assert values.printed_text("1153") == "1,153" and values.printed_text("725") == "725"
+    assert [values.printed_text(t) for t in ("<1%", "12.5", "just over half", "1,153")] == [
+        "<1%",
+        "12.5",
+        "just over half",
+        "1,153",
+    ]
