@@ -7,6 +7,7 @@ size times the scale of the text and graphics matrices in force.
 
 from __future__ import annotations
 
+import functools
 import re
 import subprocess
 from collections import defaultdict
@@ -41,17 +42,30 @@ def _multiply(a: list[float], b: list[float]) -> list[float]:
     ]
 
 
+@functools.lru_cache(maxsize=None)
+def _parsed(pdf: Path) -> tuple[PdfReader, list[tuple[float, list]]]:
+    """The PDF read once for all these tests: its reader and each page's height and drawing operations."""
+    reader = PdfReader(pdf)
+    return reader, [
+        (float(page.mediabox.height), ContentStream(page.get_contents(), reader).operations) for page in reader.pages
+    ]
+
+
+@functools.lru_cache(maxsize=None)
+def _figure_marks(pdf: Path) -> set[tuple[int, int]]:
+    return figure_content(_parsed(pdf)[0])
+
+
 def chart_text_sizes(pdf: Path, heights: dict[int, list[float]] | None = None) -> dict[int, list[float]]:
     """Page number -> the printed size (pt) of every text run tagged as part of a figure on it.
 
     With `heights`, also collect where on the page (pt from the top) each such run sits.
     """
-    reader = PdfReader(pdf)
-    in_figure = figure_content(reader)
+    in_figure, pages = _figure_marks(pdf), _parsed(pdf)[1]
     sizes: dict[int, list[float]] = defaultdict(list)
-    for index, page in enumerate(reader.pages):
+    for index, (page_height, operations) in enumerate(pages):
         ctm, saved, tm, size, marks = [1.0, 0, 0, 1.0, 0, 0], [], [1.0, 0, 0, 1.0, 0, 0], 0.0, []
-        for operands, operator in ContentStream(page.get_contents(), reader).operations:
+        for operands, operator in operations:
             if operator == b"q":
                 saved.append(ctm)
             elif operator == b"Q":
@@ -76,7 +90,7 @@ def chart_text_sizes(pdf: Path, heights: dict[int, list[float]] | None = None) -
                     m = _multiply(tm, ctm)
                     sizes[index + 1].append(round(size * abs(m[0] * m[3] - m[1] * m[2]) ** 0.5, 2))
                     if heights is not None:
-                        heights[index + 1].append(float(page.mediabox.height) - m[5])
+                        heights[index + 1].append(page_height - m[5])
     return sizes
 
 
@@ -117,6 +131,7 @@ class _Words(HTMLParser):
         self.words.update(re.findall(r"[A-Za-z]+", data))
 
 
+@functools.lru_cache(maxsize=None)
 def _words(pdf: Path) -> list[tuple[int, float, float, float, float, str]]:
     out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     words, page = [], 0
@@ -187,12 +202,10 @@ def placed_figures(pdf: Path) -> list[tuple[int, float, float, float, float, str
     Typst draws an SVG image inside a marked-content sequence that carries its
     alt text, clipped to the image's box: the first path of that sequence.
     """
-    reader = PdfReader(pdf)
     found = []
-    for index, page in enumerate(reader.pages):
-        height = float(page.mediabox.height)
+    for index, (height, operations) in enumerate(_parsed(pdf)[1]):
         alt, points = None, []
-        for operands, operator in ContentStream(page.get_contents(), reader).operations:
+        for operands, operator in operations:
             if operator == b"BDC" and hasattr(operands[1], "get") and operands[1].get("/Alt"):
                 alt, points = str(operands[1]["/Alt"]), []
             elif alt is None:
