@@ -40,8 +40,9 @@ from swsurveys.release import current, data_zip
 MASK = "<Council Name>"
 NOT_PUBLISHED = {"redactions"}  # data package resources that are never published
 PROJECT_DOWNLOADS = ("CITATION.cff", "LICENSE")
-# A figure's CSV: its plotted rows, `lines` and `derived` folded into `line` and `status` (`_figure_row`).
-FIGURE_COLUMNS = [c for c in ROW_COLUMNS if c not in {"lines", "derived", "shown"}]
+# A figure's CSV: its plotted rows, `lines` and `derived` folded into `line` and `status` (`_figure_row`);
+# the survey column names each row's source, as in the data package (`source`, its title, is for the page).
+FIGURE_COLUMNS = [c for c in ROW_COLUMNS if c not in {"lines", "derived", "shown", "source"}]
 TEXT_SUFFIXES = {".html", ".js", ".css", ".csv", ".json", ".txt", ".md", ".cff", ".xml", ".svg", ".bib", ""}
 
 

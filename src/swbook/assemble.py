@@ -60,7 +60,7 @@ def figure_tools(label: str, number: str, rows: list[dict], root: str) -> str:
     """
     keys = [
         k
-        for k in ("question", "group")
+        for k in ("source", "question", "group")  # which source, where a figure compares several
         if len({_text(r.get(k)) for r in rows}) > 1 or (k == "question" and any(r.get(k) for r in rows))
     ]
     categories = list(dict.fromkeys(_text(r.get("category")) or "Value" for r in rows))

@@ -23,6 +23,7 @@ DEFER_ENV = "SWBOOK_DEFER_OUTPUTS"
 # The columns of a figure's plotted rows, those the figure's data holds, in this order.
 ROW_COLUMNS = (
     "survey",
+    "source",  # the source's short title, where a figure sets several sources side by side
     "table",
     "question",
     "category",
