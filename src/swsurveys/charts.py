@@ -427,10 +427,12 @@ def _shape_key(spec: dict) -> str:
 
 
 def _kept_layout(path: Path | None) -> tuple[PrintLayout, str, bool] | None:
+    if path is None:
+        return None
     try:
         kept = json.loads(path.read_text(encoding="utf-8"))
         return PrintLayout(**kept["layout"]), kept["reference"], bool(kept["fitted"])
-    except (AttributeError, OSError, ValueError, TypeError, KeyError):
+    except (OSError, ValueError, TypeError, KeyError):
         return None  # none kept (or not as this code writes it): search
 
 

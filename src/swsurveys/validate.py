@@ -53,7 +53,8 @@ def _schema_problems(root: Path) -> list[Problem]:
     from frictionless import Package  # imported here: chapters import swsurveys but rarely validate
 
     descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
-    digests = _resource_digests(root, descriptor)
+    references = {r["name"]: _referenced(root, r) for r in descriptor["resources"]}
+    digests = _resource_digests(root, descriptor, references)
     kept = cache_dir(root) / "frictionless"
     problems, stale = [], []
     for resource in descriptor["resources"]:
@@ -64,7 +65,7 @@ def _schema_problems(root: Path) -> list[Problem]:
             problems += known
     if not stale:
         return problems
-    needed = set(stale) | {other for name in stale for other in _referenced(root, descriptor, name)}
+    needed = set(stale) | {other for name in stale for other in references[name]}
     checked = {**descriptor, "resources": [r for r in descriptor["resources"] if r["name"] in needed]}
     report = Package(checked, basepath=str(root)).validate(limit_errors=FRICTIONLESS_LIMIT)
     keys = _primary_keys(root)
@@ -98,11 +99,10 @@ def _task_problems(root: Path, task, keys: dict[str, str]) -> list[Problem]:
     return problems
 
 
-def _referenced(root: Path, descriptor: dict, name: str) -> set[str]:
-    """The resources that resource `name`'s foreign keys point at."""
+def _referenced(root: Path, resource: dict) -> set[str]:
+    """The resources that `resource`'s foreign keys point at."""
     import json
 
-    resource = next(r for r in descriptor["resources"] if r["name"] == name)
     schema = resource.get("schema")
     if isinstance(schema, str):
         try:
@@ -115,8 +115,9 @@ def _referenced(root: Path, descriptor: dict, name: str) -> set[str]:
     }
 
 
-def _resource_digests(root: Path, descriptor: dict) -> dict[str, str]:
-    """Per resource, a digest of what its frictionless check depends on (and of this code and frictionless)."""
+def _resource_digests(root: Path, descriptor: dict, references: dict[str, set[str]]) -> dict[str, str]:
+    """Per resource, a digest of what its frictionless check depends on (and of this code and frictionless):
+    its own file, descriptor and schema, and those of the resources its foreign keys point at (`references`)."""
     import json
     from importlib.metadata import version
 
@@ -129,19 +130,13 @@ def _resource_digests(root: Path, descriptor: dict) -> dict[str, str]:
                 parts.append(b"missing")
         return b"\0".join(parts)
 
-    by_name = {r["name"]: r for r in descriptor["resources"]}
     this = Path(__file__).read_bytes() + version("frictionless").encode()
+    owns = {r["name"]: own(r) for r in descriptor["resources"]}  # each file read once, however many point at it
     return {
         name: hashlib.sha256(
-            b"\0".join(
-                [
-                    this,
-                    own(resource),
-                    *(own(by_name[n]) for n in sorted(_referenced(root, descriptor, name)) if n in by_name),
-                ]
-            )
+            b"\0".join([this, owns[name], *(owns[n] for n in sorted(references[name]) if n in owns)])
         ).hexdigest()
-        for name, resource in by_name.items()
+        for name in owns
     }
 
 
