@@ -164,10 +164,15 @@ def _write_crosswalk(data: Path, *rows: str) -> None:
     (data / "crosswalk.csv").write_text(header + "".join(rows), encoding="utf-8")
 
 
-def test_crosswalk_rows_must_point_at_real_observations(data_copy):
-    real = CROSSWALK_ROW.format(rating="similar").replace(
+def _real_crosswalk_row(rating: str) -> str:
+    """A crosswalk row with this comparability rating that points at a real 2010 observation."""
+    return CROSSWALK_ROW.format(rating=rating).replace(
         "Q4b) There is sufficient training offered by my local authority", _a_2010_question()
     )
+
+
+def test_crosswalk_rows_must_point_at_real_observations(data_copy):
+    real = _real_crosswalk_row("similar")
     _write_crosswalk(data_copy, real, real.replace(",Agree,", ",Agreed,"))
     assert not problems_for(data_copy, "data/crosswalk.csv", 2, "survey, table, question, category, group, measure")
     found = problems_for(data_copy, "data/crosswalk.csv", 3, "survey, table, question, category, group, measure")
@@ -177,9 +182,7 @@ def test_crosswalk_rows_must_point_at_real_observations(data_copy):
 def test_crosswalk_comparability_comes_from_the_scale(data_copy):
     _write_crosswalk(
         data_copy,
-        CROSSWALK_ROW.format(rating="much the same").replace(
-            "Q4b) There is sufficient training offered by my local authority", _a_2010_question()
-        ),
+        _real_crosswalk_row("much the same"),
     )
     found = problems_for(data_copy, "data/crosswalk.csv", 2, "comparability")
     assert found and "same-question" in found[0]
@@ -188,9 +191,7 @@ def test_crosswalk_comparability_comes_from_the_scale(data_copy):
 def test_feature_links_must_name_a_crosswalk_indicator(data_copy):
     _write_crosswalk(
         data_copy,
-        CROSSWALK_ROW.format(rating="similar").replace(
-            "Q4b) There is sufficient training offered by my local authority", _a_2010_question()
-        ),
+        _real_crosswalk_row("similar"),
     )
     (data_copy / "support-feature-indicators.csv").write_text(
         "feature,indicator,note\nsupervision,Supervised at least monthly,ok\nsupervision,Supervised weekly,typo\n",
