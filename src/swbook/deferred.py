@@ -41,8 +41,7 @@ def make(executed: dict, mime: str, context: multiprocessing.context.BaseContext
     if not wanted:
         return
     # The largest first (a 34-statement chart takes ten times a small one), so no worker is left with it last.
-    order = sorted(range(len(wanted)), key=lambda i: -len(json.dumps(wanted[i][2]["kwargs"], default=str)))
-    wanted = [wanted[i] for i in order]
+    wanted.sort(key=lambda item: -len(json.dumps(item[2]["kwargs"], default=str)))
     if len(wanted) == 1 or jobs == 1:
         made = [
             _drawn(page, recipe, lambda recipe=recipe: _call(recipe["call"], recipe["kwargs"]))
