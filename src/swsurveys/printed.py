@@ -7,7 +7,6 @@ line as a whole token. Both rules live here so they are tested once.
 
 from __future__ import annotations
 
-import functools
 import re
 
 _UNITS = {
@@ -95,11 +94,30 @@ def occurs_on_line(printed: str, line: str) -> bool:
     """
     if not printed:
         return False
-    return _whole_token(printed).search(line) is not None
+    # A plain search with the neighbours checked by hand: a regular expression per token meant
+    # compiling thousands of patterns in every validation (a third of it).
+    start = line.find(printed)
+    while start != -1:
+        end = start + len(printed)
+        if not _joined_before(line, start) and not _joined_after(line, end):
+            return True
+        start = line.find(printed, start + 1)
+    return False
 
 
-@functools.lru_cache(maxsize=None)
-def _whole_token(printed: str) -> re.Pattern:
-    # Compiled once per token: the package holds more distinct tokens than the `re` module's own
-    # cache keeps, so every validation would otherwise compile most of them again.
-    return re.compile(r"(?<![0-9A-Za-z])(?<![0-9][.,])" + re.escape(printed) + r"(?![0-9A-Za-z])(?![.,][0-9])")
+_WORD = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_DIGITS = frozenset("0123456789")
+
+
+def _joined_before(line: str, start: int) -> bool:
+    """Whether the text before `start` continues the token: a letter or digit, or a digit and "." or ","."""
+    if start > 0 and line[start - 1] in _WORD:
+        return True
+    return start > 1 and line[start - 1] in ".," and line[start - 2] in _DIGITS
+
+
+def _joined_after(line: str, end: int) -> bool:
+    """Whether the text from `end` continues the token: a letter or digit, or "." or "," and a digit."""
+    if end < len(line) and line[end] in _WORD:
+        return True
+    return end + 1 < len(line) and line[end] in ".," and line[end + 1] in _DIGITS
