@@ -149,6 +149,9 @@ class FrameMetadata(dict):
     def __deepcopy__(self, memo) -> FrameMetadata:
         return self
 
+    def __reduce__(self):  # pickled as a plain call, not item by item (which the guard below refuses)
+        return (FrameMetadata, (dict(self),))
+
     def _read_only(self, *args, **kwargs):
         raise TypeError("a frame's source and table metadata are read-only (copy them with dict() to change them)")
 
@@ -174,22 +177,28 @@ def load(survey: str, table: str | None = None) -> pd.DataFrame:
     return frame
 
 
-def question_rows(survey: str, table: str, questions: list[str]) -> pd.DataFrame:
-    """The observations of some questions of one table, recorded as read question by question.
+def question_records(survey: str, table: str, questions: list[str]) -> list[dict]:
+    """The observations of some questions of one table, as plain dicts, recorded as read question by question.
 
     For a reader that picks single values (the crosswalk): a chapter that
     used one question of a table is not made stale by a fix to another.
     """
     path = resource_path(f"observations-{survey}")
+    by_question = _records_by_question_in(data_dir(), survey, table)
+    picked = []
     for question in dict.fromkeys(questions):
         record_read(path, part=table, question=question)
-    frame = _by_table_in(data_dir(), survey).get(table, _observations(survey).iloc[0:0])
-    return frame[frame["question"].isin(questions)].reset_index(drop=True)
+        picked += by_question.get(question, [])
+    return picked
 
 
 @lru_cache(maxsize=None)
-def _by_table_in(folder: Path, survey: str) -> dict[str, pd.DataFrame]:
-    return {table: rows for table, rows in _observations_in(folder, survey).groupby("table", sort=False)}
+def _records_by_question_in(folder: Path, survey: str, table: str) -> dict[str, list[dict]]:
+    frame = _observations_in(folder, survey)
+    grouped: dict[str, list[dict]] = {}
+    for row in frame[frame["table"] == table].to_dict("records"):  # one table's rows: a page reads a few tables
+        grouped.setdefault(row["question"], []).append(row)
+    return grouped
 
 
 def survey_dict(slug: str) -> dict:
@@ -212,5 +221,5 @@ def raw_lines(survey: str) -> list[str]:
 
 def clear_cache() -> None:
     """Forget loaded files (after the data changed on disk)."""
-    for cached in (_package, _surveys_in, _tables_in, _table_rows_in, _observations_in, _by_table_in):
+    for cached in (_package, _surveys_in, _tables_in, _table_rows_in, _observations_in, _records_by_question_in):
         cached.cache_clear()

@@ -31,7 +31,7 @@ import vl_convert
 
 from swbook.mime import DEFERRED_MIME, FIGURE_MIME, ROW_COLUMNS, deferring
 
-from . import corrections, printfit, svgcache
+from . import corrections, figurecache, printfit, svgcache
 from .dates import format_month
 from .display import escape_html
 from .vocabulary import COMPARABILITY, COMPARABILITY_LABEL, KIND_LABEL, POPULATION
@@ -551,6 +551,7 @@ class Figure:
     data: pd.DataFrame = field(default_factory=pd.DataFrame)
     narrow: altair.TopLevelMixin | Callable[[], altair.TopLevelMixin] | None = None  # or what makes it
     _specs: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _keep_as: str | None = field(default=None, init=False, repr=False, compare=False)  # see `figurecache`
 
     def spec(self, narrow: bool = False) -> dict:
         """The Vega-Lite spec with the house style applied (built once; the HTML and the SVG share the wide one).
@@ -558,9 +559,11 @@ class Figure:
         `narrow=True` gives the phone layout (wrapped labels, fewer ticks,
         stacked panels) where the helper made one, else the wide spec.
         """
-        narrow = narrow and self.narrow is not None
-        if narrow and callable(self.narrow):  # the phone layout is laid out when first asked for
-            self.narrow = self.narrow()
+        if narrow and narrow not in self._specs:
+            if self.narrow is None:  # no phone layout: the wide one serves
+                narrow = False
+            elif callable(self.narrow):  # the phone layout is laid out when first asked for
+                self.narrow = self.narrow()
         if narrow not in self._specs:
             # Schema validation is most of altair's cost; the helpers' specs are validated once in the tests.
             spec = (self.narrow if narrow else self.chart).to_dict(validate=False)
@@ -620,7 +623,17 @@ class Figure:
         kwargs = {"spec": self.spec(), "note": self.note, "cache": str(svgcache.folder())}
         return {DEFERRED_MIME: {"image/svg+xml": {"call": f"{__name__}:print_drawing", "kwargs": kwargs}}}
 
+    def _kept(self) -> Figure:
+        """This figure as `figurecache` keeps it: its specs made, without the Altair charts they came from."""
+        self.spec(), self.spec(narrow=True)
+        kept = replace(self, chart=None, narrow=None)
+        kept._specs = dict(self._specs)
+        return kept
+
     def _repr_mimebundle_(self, include=None, exclude=None):
+        if self._keep_as is not None:  # built by a helper just now: kept for the next build
+            figurecache.keep(self._keep_as, self._kept())
+            self._keep_as = None
         rows = self.rows()
         return {
             "text/html": self.html(),
@@ -675,9 +688,16 @@ def responsive(helper=None, **phone):
     def both(*args, **kwargs):
         if kwargs.get("narrow"):
             return helper(*args, **{**kwargs, **sizes})
+        # In a book build a chapter only shows its figures, so one built before may serve (`figurecache`);
+        # elsewhere the caller gets the Altair chart itself (`figure.chart`).
+        digest = figurecache.key(f"{helper.__module__}.{helper.__qualname__}", args, kwargs) if deferring() else None
+        kept = figurecache.lookup(digest) if digest else None
+        if kept is not None:
+            return kept
         figure = helper(*args, **kwargs)
         if figure.narrow is None:
             figure.narrow = lambda: helper(*args, **{**kwargs, **sizes, "narrow": True}).chart
+        figure._keep_as = digest
         return figure
 
     return both

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .catalogue import question_rows, resource, surveys, table_info, themes
+from .catalogue import question_records, resource, surveys, table_info, themes
 from .charts import timeline
 from .values import Value, _escape
 from .vocabulary import COMPARABILITY, COMPARABILITY_LABEL, KIND_LABEL, POPULATION  # noqa: F401 (named here too)
@@ -65,21 +65,21 @@ def _value_text(value: float, measure: str, is_derived: bool, unit: str, bound: 
     return f"{text} (derived)" if is_derived else text
 
 
-def _one_value(links: pd.DataFrame) -> dict:
+def _one_value(links: list[dict]) -> dict:
     """The value that stands for one indicator in one survey (and group and measure).
 
     One linked row is that observation; several are categories of one question
     added up (strongly agree + agree), marked derived. Plain Python over a few
     rows: this runs once per indicator and survey on every cross-year page.
     """
-    first = links.iloc[0]
+    first = links[0]
     keys = _OBSERVATION[2:]
     found = {
         tuple(row[k] for k in keys): row
-        for row in question_rows(first["survey"], first["table"], list(links["question"])).to_dict("records")
+        for row in question_records(first["survey"], first["table"], [link["question"] for link in links])
     }
     picked = []
-    for link in links[keys].itertuples(index=False, name=None):
+    for link in (tuple(link[k] for k in keys) for link in links):
         if link not in found:
             raise KeyError(
                 f"crosswalk: no observation in {first['survey']} {first['table']} for "
@@ -138,18 +138,21 @@ def linked(theme: str | list[str] | None = None, indicator: str | None = None) -
         crosswalk = crosswalk[crosswalk["theme"].isin(wanted)]
     if indicator is not None:
         crosswalk = crosswalk[crosswalk["indicator"] == indicator]
-    info = surveys()
+    info = surveys().to_dict("index")
     vocabulary = themes()
     labels = dict(zip(vocabulary["theme"], vocabulary["label"]))
     indicator_order = {name: i for i, name in enumerate(dict.fromkeys(crosswalk["indicator"]))}
-    axes = indicators().set_index(["theme", "indicator"])
+    axes = {(row["theme"], row["indicator"]): row for row in indicators().to_dict("records")}
     out = []
     keys = ["theme", "indicator", "survey", "group", "measure"]
-    for (theme_id, indicator, survey, group, measure), links in crosswalk.groupby(keys, sort=False):
+    groups: dict[tuple, list[dict]] = {}  # plain dicts: a pandas group per indicator was most of this call
+    for link in crosswalk.to_dict("records"):
+        groups.setdefault(tuple(link[k] for k in keys), []).append(link)
+    for (theme_id, indicator, survey, group, measure), links in groups.items():
         value = _one_value(links)
-        source = info.loc[survey]
-        first = links.iloc[0]
-        axis = axes.loc[(theme_id, indicator)]
+        source = info[survey]
+        first = links[0]
+        axis = axes[(theme_id, indicator)]
         shown = (
             _value_text(
                 value["value"],
@@ -179,11 +182,11 @@ def linked(theme: str | list[str] | None = None, indicator: str | None = None) -
                 "derived": value["derived"],
                 "status": value["status"],
                 "base": value["base"],
-                "comparability": links["comparability"].iloc[0],
-                "comparability_label": COMPARABILITY_LABEL[links["comparability"].iloc[0]],
-                "note": links["note"].iloc[0],
-                "table": links["table"].iloc[0],
-                "question": links["question"].iloc[0],
+                "comparability": first["comparability"],
+                "comparability_label": COMPARABILITY_LABEL[first["comparability"]],
+                "note": first["note"],
+                "table": first["table"],
+                "question": first["question"],
                 "category": value["category"],
                 "kind": first["kind"],
                 "kind_label": KIND_LABEL[first["kind"]],

@@ -52,10 +52,15 @@ def draw(spec: dict, renderer: Callable[[dict], str], variant: str = "", where: 
 
 def keep_text(path: Path, text: str) -> None:
     """Write a kept drawing (or layout) atomically: two processes drawing the same chart never see half a file."""
+    keep_bytes(path, text.encode("utf-8"))
+
+
+def keep_bytes(path: Path, content: bytes) -> None:
+    """Write a kept file atomically (see `keep_text`)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(text, encoding="utf-8")
+        temporary.write_bytes(content)
         temporary.replace(path)
     except OSError:
         pass  # a read-only project still builds; it only draws every time
