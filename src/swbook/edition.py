@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from .errors import BuildError
+from .files import load_yaml
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def read(root: Path) -> Edition:
     if not path.exists():
         return Edition()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as error:
         raise BuildError(f"{path}: not valid YAML ({error}); expected a Citation File Format file") from None
     released = data.get("date-released", "")

@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from .errors import BuildError
-from .files import read_text
+from .files import load_yaml, read_text
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ def load(root: Path) -> Book:
 def read_yaml(path: Path) -> dict:
     """`_quarto.yml` as a mapping; bad YAML is an error naming its line."""
     try:
-        config = yaml.safe_load(read_text(path)) or {}
+        config = load_yaml(read_text(path)) or {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""

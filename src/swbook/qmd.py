@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from .errors import BuildError
-from .files import read_text
+from .files import load_yaml, read_text
 
 _FENCE = re.compile(r"^(`{3,})\{python\}\s*$")
 _INLINE = re.compile(r"`\{python\}\s+([^`]+?)`")
@@ -112,7 +112,7 @@ def _front_matter(text: str, path: Path) -> tuple[dict, str, int]:
     if end < 0:
         raise BuildError(f"{path}:1: front matter is not closed by a '---' line")
     try:
-        meta = yaml.safe_load(text[4:end]) or {}
+        meta = load_yaml(text[4:end]) or {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark else 1  # the YAML starts on line 2, after '---'
@@ -133,7 +133,7 @@ def _cell_options(lines: list[str], path: Path, line: int) -> tuple[dict, str]:
         else:
             break
     try:
-        options = yaml.safe_load("\n".join(option_lines)) or {} if option_lines else {}
+        options = load_yaml("\n".join(option_lines)) or {} if option_lines else {}
     except yaml.YAMLError as error:
         raise BuildError(
             f"{path}:{line}: cell options are not valid YAML: {getattr(error, 'problem', None) or error}"
