@@ -103,7 +103,7 @@ def render_page(book: Book, page: Page, markdown: str, titles: dict[Page, str], 
         args += ["--number-sections", f"--number-offset={page.number}"]
     if meta.get("subtitle"):
         args.append(f"--metadata=subtitle:{meta['subtitle']}")
-    if book.bibliography:
+    if book.bibliography and "@" in markdown:  # citeproc is a tenth of a second: only for a page that can cite
         args += ["--citeproc", f"--bibliography={book.bibliography}"]
     for key, value in variables.items():
         if value:
