@@ -65,21 +65,28 @@ def read_verified(path: Path) -> str | None:
     return text
 
 
+# The folders of `.swbook-cache` whose entries are keyed by their content, so any may go at any time:
+# pandoc's conversions, and the print drawings and built figures the chapters' library keeps there.
+KEPT_FOLDERS = ("pandoc", "svg", "figures")
+
+
 def prune_cache(root: Path, limit: int = PANDOC_CACHE_BYTES) -> None:
-    """Keep the pandoc cache under `limit` bytes, dropping the least recently used entries."""
-    entries = []
-    for path in (root / ".swbook-cache" / "pandoc").glob("*"):
-        try:
-            stat = path.stat()
-        except OSError:
-            continue
-        entries.append((stat.st_mtime, stat.st_size, path))
-    total = sum(size for _, size, _ in entries)
-    for _, size, path in sorted(entries, key=lambda entry: entry[0]):
-        if total <= limit:
-            break
-        path.unlink(missing_ok=True)
-        total -= size
+    """Keep each content-keyed cache folder under `limit` bytes, dropping the least recently used entries."""
+    for name in KEPT_FOLDERS:
+        entries = []
+        for path in (root / ".swbook-cache" / name).rglob("*"):
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            if path.is_file():
+                entries.append((stat.st_mtime, stat.st_size, path))
+        total = sum(size for _, size, _ in entries)
+        for _, size, path in sorted(entries, key=lambda entry: entry[0]):
+            if total <= limit:
+                break
+            path.unlink(missing_ok=True)
+            total -= size
 
 
 @lru_cache(maxsize=None)

@@ -14,14 +14,15 @@ figure that call would build now, specs and all, so nothing is drawn from a
 stale input; a call whose arguments cannot be pickled is simply not kept.
 
 The figures live in `figures/` in the cache folder (`paths.cache_dir`); the
-folder is safe to delete, and one that cannot be written means building
-every time.
+folder is safe to delete (swbook keeps it under a size limit, least recently
+used first), and one that cannot be written means building every time.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import pickle
 from pathlib import Path
 
@@ -47,8 +48,10 @@ def key(helper: str, args: tuple, kwargs: dict) -> str | None:
 
 def lookup(digest: str):
     """The figure kept under `digest`, or None; a hit records the metadata reads the helper would have made."""
+    path = _path(digest)
     try:
-        figure = pickle.loads(_path(digest).read_bytes())
+        figure = pickle.loads(path.read_bytes())
+        os.utime(path)  # recently used: the build's pruning (least recently used first) keeps it
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
         return None
     for name in _METADATA:

@@ -42,7 +42,9 @@ def draw(spec: dict, renderer: Callable[[dict], str], variant: str = "", where: 
     """
     path = (where or folder()) / f"{key(spec, variant)}.svg"
     try:
-        return path.read_text(encoding="utf-8")
+        svg = path.read_text(encoding="utf-8")
+        os.utime(path)  # recently used: the build's pruning (least recently used first) keeps it
+        return svg
     except OSError:
         pass
     svg = renderer(spec)

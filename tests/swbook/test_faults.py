@@ -530,3 +530,23 @@ def test_the_pandoc_cache_is_bounded_least_recently_used_first(tmp_path):
     assert read_verified(folder / "entry0.html") == "x" * 1000  # a hit makes it the most recently used
     prune_cache(tmp_path, limit=3500)
     assert sorted(p.name for p in folder.iterdir()) == ["entry0.html", "entry3.html", "entry4.html"]
+
+
+def test_kept_drawings_and_figures_are_bounded_too(tmp_path, monkeypatch):
+    monkeypatch.setenv("SWSURVEYS_CACHE", str(tmp_path / ".swbook-cache"))
+    from swsurveys import figurecache, svgcache
+
+    drawings = svgcache.folder()
+    for n in range(4):
+        svgcache.keep_text(drawings / f"old{n}.svg", "x" * 1000)
+        os.utime(drawings / f"old{n}.svg", (1_000_000 + n, 1_000_000 + n))
+        figurecache.keep(f"old{n}", {"figure": "x" * 1000})
+        os.utime(tmp_path / ".swbook-cache/figures" / f"old{n}.pickle", (1_000_000 + n, 1_000_000 + n))
+    kept = drawings / f"{svgcache.key({'a': 1})}.svg"
+    svgcache.keep_text(kept, "y" * 1000)
+    os.utime(kept, (1_000_000, 1_000_000))
+    assert svgcache.draw({"a": 1}, lambda spec: "drawn again") == "y" * 1000  # a hit: used lately
+    assert figurecache.lookup("old0") == {"figure": "x" * 1000}  # likewise
+    prune_cache(tmp_path, limit=2500)
+    assert sorted(p.name for p in drawings.iterdir()) == sorted([kept.name, "old3.svg"])
+    assert sorted(p.name for p in (tmp_path / ".swbook-cache/figures").iterdir()) == ["old0.pickle", "old3.pickle"]
