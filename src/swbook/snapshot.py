@@ -381,7 +381,7 @@ def report(out: Path, cache: Path, pages: list[str], quiet: bool = False) -> lis
             print(text, flush=True)
     _write(out / REPORT, {"summary": line, "changes": changes})
     cache.mkdir(parents=True, exist_ok=True)
-    _write(path, {"output": str(out), "pages": now})
+    _write(path, {"output": str(out), "pages": now}, indent=None)  # the build's own memory: compact is quicker
     return changes
 
 
@@ -393,7 +393,8 @@ def unchanged(out: Path) -> None:
         _write(out / REPORT, {"summary": line, "changes": []})
 
 
-def _write(path: Path, data) -> None:
+def _write(path: Path, data, indent: int | None = 1) -> None:
+    # json's C encoder only runs without `indent`: a report for people is indented, the snapshot is not.
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    temporary.write_text(json.dumps(data, indent=indent, ensure_ascii=False) + "\n", encoding="utf-8")
     temporary.replace(path)
