@@ -198,12 +198,22 @@ def _cell(value) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
+# A cell that may start as a formula does (see `safe_cell`): at a line's start or after a comma, quoted or not.
+_FORMULA_START = re.compile(r'(?:^|,)"?[-=+@\t\r]', re.M)
+
+
 def publish_csv(source: Path, target: Path, redactions: Redactions) -> None:
     """Copy a data CSV byte for byte, unless a cell must be masked or made formula-safe."""
     text = source.read_text(encoding="utf-8")
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    fixed = [[safe_cell(redactions.mask(cell)) for cell in row] for row in rows]
     target.parent.mkdir(parents=True, exist_ok=True)
+    # A name in any cell is a name in the file's text, so a file whose text holds none is masked cell by cell
+    # for nothing; likewise a file where no cell can start like a formula.
+    names = redactions.mask(text) != text
+    if not names and not _FORMULA_START.search(text):
+        target.write_bytes(source.read_bytes())
+        return
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    fixed = [[safe_cell(redactions.mask(cell) if names else cell) for cell in row] for row in rows]
     if fixed == rows:
         target.write_bytes(source.read_bytes())
         return
@@ -460,8 +470,11 @@ class PdfTexts:
 
 
 def published_texts(out: Path, pdfs: PdfTexts):
-    """(where, text) for every published file: zip members and the PDF's text included."""
-    for path in sorted(out.rglob("*")):
+    """(where, text) for every published file: zip members and the PDF's text included.
+
+    PDFs come last, so the other files are scanned while pdftotext still reads them.
+    """
+    for path in sorted(out.rglob("*"), key=lambda path: (path.suffix == ".pdf", path)):
         if not path.is_file():
             continue
         where = path.relative_to(out).as_posix()
