@@ -11,6 +11,7 @@ that carries no quantity, is stale and is reported too.
 
 from __future__ import annotations
 
+import functools
 import re
 
 # A digit, or a word that states an amount. "one" and "most" are left out: they are far more often
@@ -42,4 +43,11 @@ def states_quantity(text: str) -> bool:
 
 def uncited(lines: list[str], cited: set[int]) -> list[int]:
     """Line numbers (1-based) that state a quantity and that no observation cites."""
-    return [n for n, text in enumerate(lines, 1) if n not in cited and states_quantity(text)]
+    return [n for n in _quantity_lines(tuple(lines)) if n not in cited]
+
+
+@functools.lru_cache(maxsize=16)
+def _quantity_lines(lines: tuple[str, ...]) -> tuple[int, ...]:
+    # A source's text is the same from one validation to the next (a fix is to the observations), so a
+    # process that validates again (swbook preview) searches each source once.
+    return tuple(n for n, text in enumerate(lines, 1) if states_quantity(text))
