@@ -74,12 +74,14 @@ VALUE_ROWS = ("Agree,All,percent,51,51,,,283,1,", "Disagree,All,percent,27,27,,,
 
 
 def one_value(root: Path, new_process: bool = False) -> tuple[float, int, list[str]]:
-    """Swap two values that line 283 of the 2010 source prints, render, and put them back.
+    """Swap two values that line 283 of the 2010 source prints, render, and put them back, cache and all.
 
     In this process (as `swbook preview` rebuilds, with Typst's memory and the chapter
     server warm), or with `new_process` as a fresh `swbook render` command. Returns the
     seconds, the chapters executed and the build's own account of its steps.
     """
+    cache = root / ".swbook-cache"
+    known = set(cache.rglob("*"))
     path = root / VALUE_FILE
     text = path.read_text(encoding="utf-8")
     agree, disagree = VALUE_ROWS
@@ -105,6 +107,11 @@ def one_value(root: Path, new_process: bool = False) -> tuple[float, int, list[s
     path.write_text(text, encoding="utf-8")
     with contextlib.redirect_stdout(io.StringIO()):
         render(root, quiet=True)
+    # Forget what this fix left in the cache (its conversions, drawings, figures and checks), so that each
+    # run is a fix the build has never seen, as an author's is, not a repeat served from the last run.
+    for entry in sorted(set(cache.rglob("*")) - known, reverse=True):
+        if entry.is_file():
+            entry.unlink()
     timings = [line.strip() for line in steps.getvalue().splitlines() if line.startswith("  ") and "(" in line]
     return seconds, len(report.executed) if report else 0, [t for t in timings if not t.startswith("reused")]
 

@@ -26,6 +26,9 @@ import os
 import pickle
 from pathlib import Path
 
+import altair
+import vl_convert
+
 from .catalogue import resource_path
 from .paths import cache_dir, record_read
 from .svgcache import keep_bytes
@@ -41,7 +44,7 @@ def key(helper: str, args: tuple, kwargs: dict) -> str | None:
     except (pickle.PicklingError, TypeError, AttributeError):
         return None
     files = tuple((path, path.stat().st_mtime_ns, path.stat().st_size) for path in map(resource_path, _METADATA))
-    digest = hashlib.sha256(f"{helper}\0{_code()}\0{_metadata(files)}\0".encode())
+    digest = hashlib.sha256(f"{helper}\0{_CODE}\0{_metadata(files)}\0".encode())
     digest.update(arguments)
     return digest.hexdigest()
 
@@ -68,16 +71,17 @@ def _path(digest: str) -> Path:
     return cache_dir() / "figures" / f"{digest}.pickle"
 
 
-@functools.lru_cache(maxsize=None)
-def _code() -> str:
+def _code_digest() -> str:
     """This package's code and the chart libraries' versions: a change to either builds every figure afresh."""
-    import altair
-    import vl_convert
-
     digest = hashlib.sha256(f"{altair.__version__}\0{getattr(vl_convert, '__version__', '')}".encode())
     for path in sorted(Path(__file__).resolve().parent.rglob("*.py")):
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+# Read when the package is imported, so it is the code that runs: a long-lived process (the chapter server
+# of `swbook preview`) that imported the package before an edit keeps the old digest for its old code.
+_CODE = _code_digest()
 
 
 @functools.lru_cache(maxsize=None)
