@@ -116,6 +116,7 @@ def test_checker_passes_one_sentence_and_abbreviations():
         "Table No. 5 compares 2009 vs. 2010, as on p. 12 of the report.",
         "The review by J. Smith and A. B. Jones found 12.5 cases on average.",
         "Q1) How satisfied are you? rated out of ten.",
+        "Statements Q10b) Line manager praises and Q6a) Enough time were repeated in 2011.",
         "The report says ... Many were new, and … Some were not.",
         "It was `{python} v('a. B')` in `x. Y` terms.",
         "1. A numbered item.",
