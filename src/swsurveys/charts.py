@@ -617,9 +617,16 @@ class Figure:
         )
 
     def _print_output(self) -> dict:
-        """The print SVG, or under swbook how to draw it (swbook draws it only when it writes a PDF)."""
+        """The print SVG, or under swbook how to draw it (swbook draws it only when it writes a PDF).
+
+        A drawing made by an earlier build is given as it is, so a rebuild whose figures are all
+        drawn starts no drawing processes.
+        """
         if not deferring():
             return {"image/svg+xml": self.svg()}
+        drawn = svgcache.kept(self.spec(), variant=_PRINT_CODE)
+        if drawn is not None:
+            return {"image/svg+xml": with_note(drawn, self.note, PRINT_TYPE)}
         kwargs = {"spec": self.spec(), "note": self.note, "cache": str(svgcache.folder())}
         return {DEFERRED_MIME: {"image/svg+xml": {"call": f"{__name__}:print_drawing", "kwargs": kwargs}}}
 

@@ -35,8 +35,8 @@ def key(spec: dict, variant: str = "") -> str:
     return hashlib.sha256(f"{getattr(vl_convert, '__version__', '')}\0{variant}\0{text}".encode()).hexdigest()
 
 
-def draw(spec: dict, renderer: Callable[[dict], str], variant: str = "", where: Path | None = None) -> str:
-    """The SVG of `spec`: from the cache when this spec was drawn before, else drawn by `renderer` and kept.
+def kept(spec: dict, variant: str = "", where: Path | None = None) -> str | None:
+    """The SVG of `spec` if it was drawn before, else None (nothing is drawn).
 
     `where` is the cache folder (default `folder()`), for a process that reads no data package.
     """
@@ -46,7 +46,15 @@ def draw(spec: dict, renderer: Callable[[dict], str], variant: str = "", where: 
         os.utime(path)  # recently used: the build's pruning (least recently used first) keeps it
         return svg
     except OSError:
-        pass
+        return None
+
+
+def draw(spec: dict, renderer: Callable[[dict], str], variant: str = "", where: Path | None = None) -> str:
+    """The SVG of `spec`: from the cache when this spec was drawn before, else drawn by `renderer` and kept."""
+    svg = kept(spec, variant, where)
+    if svg is not None:
+        return svg
+    path = (where or folder()) / f"{key(spec, variant)}.svg"
     svg = renderer(spec)
     keep_text(path, svg)
     return svg
