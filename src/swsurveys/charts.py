@@ -1622,7 +1622,8 @@ def timeline(
         data["below"] = below
         reach = (scale.domain[1] if scale.domain is not altair.Undefined else data["value"].max()) / 8
         data["tip"] = data["value"] + data["bound"].map(_BOUND_TIP).fillna(0) * reach
-        base = altair.Chart(data)
+        # Six layers share these rows: given as values once, not a frame each layer converts again.
+        base = altair.Chart(altair.utils.data.to_values(data))
         exact, bounded = "datum.bound == ''", "datum.bound != ''"
         tooltip = [
             altair.Tooltip("indicator:N", title="Indicator"),
