@@ -14,6 +14,7 @@ import importlib
 import json
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from .errors import BuildError
 from .mime import DEFERRED_MIME
@@ -42,17 +43,28 @@ def make(executed: dict, mime: str, context: multiprocessing.context.BaseContext
         return
     # The largest first (a 34-statement chart takes ten times a small one), so no worker is left with it last.
     wanted.sort(key=lambda item: -len(json.dumps(item[2]["kwargs"], default=str)))
-    if len(wanted) == 1 or jobs == 1:
+    if jobs == 1:
         made = [
             _drawn(page, recipe, lambda recipe=recipe: _call(recipe["call"], recipe["kwargs"]))
             for page, _, recipe in wanted
         ]
     else:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(wanted)), mp_context=context) as pool:
-            futures = [pool.submit(_call, recipe["call"], recipe["kwargs"]) for _, _, recipe in wanted]
+        key = (id(context), jobs)
+        pool = _POOLS.get(key) or _POOLS.setdefault(key, ProcessPoolExecutor(max_workers=jobs, mp_context=context))
+        futures = [pool.submit(_call, recipe["call"], recipe["kwargs"]) for _, _, recipe in wanted]
+        try:
             made = [_drawn(page, recipe, future.result) for (page, _, recipe), future in zip(wanted, futures)]
+        finally:
+            if any(f.done() and not f.cancelled() and isinstance(f.exception(), BrokenProcessPool) for f in futures):
+                _POOLS.pop(key).shutdown(wait=False, cancel_futures=True)  # a dead worker: a new pool next time
     for (_, data, _), content in zip(wanted, made):
         data[mime] = content
+
+
+# One pool of drawing processes per process context and size, kept while this process lives: a process
+# that builds again (swbook preview) keeps its drawing processes, and their chart library warm (vl-convert
+# takes half a second to start in each).
+_POOLS: dict[tuple[int, int], ProcessPoolExecutor] = {}
 
 
 def _drawn(page, recipe: dict, make) -> str:
