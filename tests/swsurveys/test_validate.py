@@ -29,6 +29,12 @@ def set_cell(data: Path, line: int, column: str, value: str, name: str = "observ
         csv.writer(handle, lineterminator="\n").writerows(rows)
 
 
+def line_holding(data: Path, text: str, name: str = "observations/ofsted-2010.csv") -> int:
+    """The first line of a CSV (header = 1) that holds `text`: the row a test breaks."""
+    lines = (data / name).read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, 1) if text in line)
+
+
 def test_the_real_data_package_is_valid():
     assert [str(p) for p in validate()] == []
 
@@ -48,15 +54,13 @@ def test_value_must_follow_from_printed(data_copy):
 
 
 def test_verbal_quantity_cannot_carry_a_value(data_copy):
-    lines = (data_copy / "observations/ofsted-2010.csv").read_text().splitlines()
-    line = next(i for i, text in enumerate(lines, 1) if ",just over half," in text)
+    line = line_holding(data_copy, ",just over half,")
     set_cell(data_copy, line, "value", "51")
     assert problems_for(data_copy, OBS, line, "value")
 
 
 def test_empty_value_needs_a_status(data_copy):
-    lines = (data_copy / "observations/ofsted-2010.csv").read_text().splitlines()
-    line = next(i for i, text in enumerate(lines, 1) if ",just over half," in text)
+    line = line_holding(data_copy, ",just over half,")
     set_cell(data_copy, line, "status", "")
     assert problems_for(data_copy, OBS, line, "status")
 
@@ -68,16 +72,14 @@ def test_percentages_lie_in_0_to_100(data_copy):
 
 
 def test_counts_are_whole(data_copy):
-    lines = (data_copy / "observations/ofsted-2010.csv").read_text().splitlines()
-    line = next(i for i, text in enumerate(lines, 1) if ",Full time," in text)
+    line = line_holding(data_copy, ",Full time,")
     set_cell(data_copy, line, "measure", "count")
     set_cell(data_copy, line, "value", "3514.5")
     assert problems_for(data_copy, OBS, line, "value")
 
 
 def test_scores_need_a_scale_and_stay_within_it(data_copy):
-    lines = (data_copy / "observations/ofsted-2010.csv").read_text().splitlines()
-    line = next(i for i, text in enumerate(lines, 1) if ",Full time," in text)
+    line = line_holding(data_copy, ",Full time,")
     set_cell(data_copy, line, "measure", "score")
     assert any("scale" in p for p in problems_for(data_copy, OBS, line, "measure"))
 
