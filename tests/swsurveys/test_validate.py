@@ -182,19 +182,13 @@ def test_crosswalk_rows_must_point_at_real_observations(data_copy):
 
 
 def test_crosswalk_comparability_comes_from_the_scale(data_copy):
-    _write_crosswalk(
-        data_copy,
-        _real_crosswalk_row("much the same"),
-    )
+    _write_crosswalk(data_copy, _real_crosswalk_row("much the same"))
     found = problems_for(data_copy, "data/crosswalk.csv", 2, "comparability")
     assert found and "same-question" in found[0]
 
 
 def test_feature_links_must_name_a_crosswalk_indicator(data_copy):
-    _write_crosswalk(
-        data_copy,
-        _real_crosswalk_row("similar"),
-    )
+    _write_crosswalk(data_copy, _real_crosswalk_row("similar"))
     (data_copy / "support-feature-indicators.csv").write_text(
         "feature,indicator,note\nsupervision,Supervised at least monthly,ok\nsupervision,Supervised weekly,typo\n",
         encoding="utf-8",
