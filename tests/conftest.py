@@ -8,7 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from helpers import DESKTOP, PHONE, ROOT, Site, book_pages, chapter_pages, copy_built, copy_project, look_at
+from helpers import (
+    DESKTOP,
+    PHONE,
+    ROOT,
+    Site,
+    book_pages,
+    chapter_pages,
+    copy_built,
+    copy_project,
+    look_at,
+    recording_page,
+)
 
 SLOW_FILES = {"test_cache.py", "test_changes.py", "test_faults.py", "test_quarto.py"}  # renders of small books
 
@@ -97,9 +108,11 @@ def site(built):
 @pytest.fixture(scope="session")
 def seen(browser, site, built) -> dict[int, dict[str, dict]]:
     """The served book as a reader's browser shows it (`helpers.look_at`): every page at the desktop
-    width, every page with figures at the phone's. Each page is visited once per width for all the
-    browser tests that only look (a visit draws every chart on the page: most of their time)."""
-    return {
-        DESKTOP: {path: look_at(browser, site.base + path, DESKTOP) for path in book_pages(built)},
-        PHONE: {path: look_at(browser, site.base + path, PHONE) for path in chapter_pages(built)},
-    }
+    width, every page with figures at the phone's. Each page is visited once per width, in one tab per
+    width, for all the browser tests that only look (drawing the charts is most of their time)."""
+    found = {}
+    for width, paths in ((DESKTOP, book_pages(built)), (PHONE, chapter_pages(built))):
+        page = recording_page(browser, width)
+        found[width] = {path: look_at(page, site.base + path) for path in paths}
+        page.close()
+    return found

@@ -91,23 +91,32 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 PHONE, DESKTOP = 390, 1300  # the widths (px) a reader's screen is tried at
 
 
-def open_page(browser, url: str, width: int = DESKTOP, drawn: bool = False):
-    """A page `width` px wide that records console errors and every request it makes.
-
-    With `drawn`, returned once every chart on it is drawn (a condition, not a wait).
-    """
+def recording_page(browser, width: int = DESKTOP):
+    """A tab `width` px wide that records console errors, every request it makes and any dialog (dismissed)."""
     page = browser.new_page(viewport={"width": width, "height": 900})
     page.errors, page.requests, page.dialogs = [], [], []
     page.on("console", lambda message: message.type == "error" and page.errors.append(message.text))
     page.on("pageerror", lambda error: page.errors.append(str(error)))
     page.on("request", lambda request: page.requests.append(request.url))
     page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
-    page.goto(url, wait_until="load")
+    return page
+
+
+def wait_until_drawn(page) -> None:
+    """Return once every chart on the page is drawn (a condition, not a wait)."""
     charts = page.locator(".sw-chart").count()
-    if drawn and charts:
+    if charts:
         page.wait_for_function(
             f"document.querySelectorAll('.sw-chart[data-drawn=true]').length === {charts}", timeout=30_000
         )
+
+
+def open_page(browser, url: str, width: int = DESKTOP, drawn: bool = False):
+    """A recording tab (`recording_page`) at `url`; with `drawn`, once every chart on it is drawn."""
+    page = recording_page(browser, width)
+    page.goto(url, wait_until="load")
+    if drawn:
+        wait_until_drawn(page)
     return page
 
 
@@ -147,17 +156,22 @@ FIGURE_TOOLS = """() => [...document.querySelectorAll('.sw-figure')].map(figure 
 }))"""
 
 
-def look_at(browser, url: str, width: int) -> dict:
-    """One page as a reader's browser shows it, once its charts are drawn: what went wrong (script errors,
-    requests made), its charts' text and boxes, its figures' tools, and the page's width with every Table
-    toggle open (a wide table scrolls in its own box; the page must never scroll sideways)."""
-    page = open_page(browser, url, width, drawn=True)
+def look_at(page, url: str) -> dict:
+    """The page at `url` as a reader's browser shows it, once its charts are drawn: what went wrong (script
+    errors, requests made), its charts' text and boxes, its figures' tools, and the page's width with every
+    Table toggle open (a wide table scrolls in its own box; the page must never scroll sideways).
+
+    `page` is a `recording_page`, reused from one address to the next as a reader's tab is.
+    """
+    page.errors.clear()
+    page.requests.clear()
+    page.goto(url, wait_until="load")
+    wait_until_drawn(page)
     found = {"charts": page.evaluate(CHART_TEXT), "figures": page.evaluate(FIGURE_TOOLS)}
     found["drawings"] = page.locator(".sw-chart svg").count()
     page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
     found["page width"] = page.evaluate("document.documentElement.scrollWidth")
-    found["errors"], found["requests"] = page.errors, page.requests
-    page.close()
+    found["errors"], found["requests"] = list(page.errors), list(page.requests)
     return found
 
 
