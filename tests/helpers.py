@@ -92,8 +92,10 @@ PHONE, DESKTOP = 390, 1300  # the widths (px) a reader's screen is tried at
 
 
 def recording_page(browser, width: int = DESKTOP):
-    """A tab `width` px wide that records console errors, every request it makes and any dialog (dismissed)."""
-    page = browser.new_page(viewport={"width": width, "height": 900})
+    """A tab `width` px wide in `browser` (the run's browser profile, conftest) that records console errors,
+    every request it makes and any dialog (dismissed)."""
+    page = browser.new_page()
+    page.set_viewport_size({"width": width, "height": 900})
     page.errors, page.requests, page.dialogs = [], [], []
     page.on("console", lambda message: message.type == "error" and page.errors.append(message.text))
     page.on("pageerror", lambda error: page.errors.append(str(error)))

@@ -13,7 +13,8 @@ from swsurveys.dates import MONTHS
 
 def open_page(browser, built: Path, path: str, width: int = 1300, fragment: str = ""):
     """A page of the built site opened from file:// (at `#fragment`, if given), recording script errors."""
-    page = browser.new_page(viewport={"width": width, "height": 900}, accept_downloads=True)
+    page = browser.new_page()  # in the run's browser profile, which accepts downloads
+    page.set_viewport_size({"width": width, "height": 900})
     page.errors = []
     page.on("pageerror", lambda error: page.errors.append(str(error)))
     page.on("console", lambda message: message.type == "error" and page.errors.append(message.text))
