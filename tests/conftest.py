@@ -8,7 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ROOT, Site, copy_built, copy_project
+from helpers import (
+    DESKTOP,
+    PHONE,
+    ROOT,
+    Site,
+    book_pages,
+    chapter_pages,
+    copy_built,
+    copy_project,
+    look_at,
+    recording_page,
+)
 
 SLOW_FILES = {"test_cache.py", "test_changes.py", "test_faults.py", "test_quarto.py"}  # renders of small books
 
@@ -73,7 +84,8 @@ def built_copy(built, tmp_path) -> Path:
 
 @pytest.fixture(scope="session")
 def browser():
-    """Debian's Chromium, driven by Playwright: one for the whole run, each test opening its own pages."""
+    """Debian's Chromium, driven by Playwright: one browser profile for the whole run (as one reader's
+    browser), each test opening its own tabs in it. A new profile per tab cost a third of a second."""
     from playwright.sync_api import sync_playwright
 
     from helpers import CHROMIUM_ARGS
@@ -82,7 +94,9 @@ def browser():
     assert executable, "make test installs Debian's chromium; it is missing"
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield instance
+        profile = instance.new_context(accept_downloads=True, viewport={"width": DESKTOP, "height": 900})
+        yield profile
+        profile.close()
         instance.close()
 
 
@@ -92,3 +106,16 @@ def site(built):
     served = Site(built / "_book")
     yield served
     served.close()
+
+
+@pytest.fixture(scope="session")
+def seen(browser, site, built) -> dict[int, dict[str, dict]]:
+    """The served book as a reader's browser shows it (`helpers.look_at`): every page at the desktop
+    width, every page with figures at the phone's. Each page is visited once per width, in one tab per
+    width, for all the browser tests that only look (drawing the charts is most of their time)."""
+    found = {}
+    for width, paths in ((DESKTOP, book_pages(built)), (PHONE, chapter_pages(built))):
+        page = recording_page(browser, width)
+        found[width] = {path: look_at(page, site.base + path) for path in paths}
+        page.close()
+    return found

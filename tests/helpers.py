@@ -88,20 +88,93 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def open_page(browser, url: str):
-    """A page that records console errors and every request it makes."""
+PHONE, DESKTOP = 390, 1300  # the widths (px) a reader's screen is tried at
+
+
+def recording_page(browser, width: int = DESKTOP):
+    """A tab `width` px wide in `browser` (the run's browser profile, conftest) that records console errors,
+    every request it makes and any dialog (dismissed)."""
     page = browser.new_page()
+    page.set_viewport_size({"width": width, "height": 900})
     page.errors, page.requests, page.dialogs = [], [], []
     page.on("console", lambda message: message.type == "error" and page.errors.append(message.text))
     page.on("pageerror", lambda error: page.errors.append(str(error)))
     page.on("request", lambda request: page.requests.append(request.url))
     page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    return page
+
+
+def wait_until_drawn(page) -> None:
+    """Return once every chart on the page is drawn (a condition, not a wait)."""
+    charts = page.locator(".sw-chart").count()
+    if charts:
+        page.wait_for_function(
+            f"document.querySelectorAll('.sw-chart[data-drawn=true]').length === {charts}", timeout=30_000
+        )
+
+
+def open_page(browser, url: str, width: int = DESKTOP, drawn: bool = False):
+    """A recording tab (`recording_page`) at `url`; with `drawn`, once every chart on it is drawn."""
+    page = recording_page(browser, width)
     page.goto(url, wait_until="load")
+    if drawn:
+        wait_until_drawn(page)
     return page
 
 
 def book_pages(built: Path) -> list[str]:
     return sorted(p.relative_to(built / "_book").as_posix() for p in (built / "_book").rglob("*.html"))
+
+
+def chapter_pages(built: Path) -> list[str]:
+    """The pages with figures: the chapters and the opening page."""
+    return [p for p in book_pages(built) if p.startswith("chapters/") or p == "index.html"]
+
+
+# Every chart's text: its rendered size (font size times the SVG's scale on screen) and its box.
+CHART_TEXT = """() => [...document.querySelectorAll('.sw-chart')].map(chart => {
+  const svg = chart.querySelector('svg');
+  const texts = [...chart.querySelectorAll('svg text')].filter(t => t.textContent.trim());
+  return {
+    figure: (chart.closest('[id^=fig-]') || chart).id,
+    room: chart.clientWidth,
+    width: svg ? svg.getBoundingClientRect().width : 0,
+    texts: texts.map(t => {
+      const m = t.getScreenCTM(), r = t.getBoundingClientRect();
+      return {text: t.textContent, px: parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b),
+              box: [r.left, r.top, r.right, r.bottom], mark: !!t.closest('.mark-text')};
+    }),
+  };
+})"""
+
+# Each figure's tools as the reader sees them: the buttons shown (a box, not hidden) and the CSV link.
+FIGURE_TOOLS = """() => [...document.querySelectorAll('.sw-figure')].map(figure => ({
+  id: figure.id,
+  shown: [...figure.querySelectorAll('button')].filter(b => {
+    const box = b.getBoundingClientRect();
+    return box.width > 0 && box.height > 0 && getComputedStyle(b).visibility !== 'hidden';
+  }).map(b => b.textContent.trim()),
+  csv: [...figure.querySelectorAll('a')].filter(a => a.textContent.trim() === 'Data (CSV)').map(a => a.getAttribute('href')),
+}))"""
+
+
+def look_at(page, url: str) -> dict:
+    """The page at `url` as a reader's browser shows it, once its charts are drawn: what went wrong (script
+    errors, requests made), its charts' text and boxes, its figures' tools, and the page's width with every
+    Table toggle open (a wide table scrolls in its own box; the page must never scroll sideways).
+
+    `page` is a `recording_page`, reused from one address to the next as a reader's tab is.
+    """
+    page.errors.clear()
+    page.requests.clear()
+    page.goto(url, wait_until="load")
+    wait_until_drawn(page)
+    found = {"charts": page.evaluate(CHART_TEXT), "figures": page.evaluate(FIGURE_TOOLS)}
+    found["drawings"] = page.locator(".sw-chart svg").count()
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    found["page width"] = page.evaluate("document.documentElement.scrollWidth")
+    found["errors"], found["requests"] = list(page.errors), list(page.requests)
+    return found
 
 
 def figure_content(reader: PdfReader) -> set[tuple[int, int]]:

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import functools
 import html
+import inspect
 import json
 import re
 import textwrap
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from itertools import count
 from pathlib import Path
 
@@ -843,6 +844,64 @@ def _zero_line(base, y, narrow: bool, shift: dict):
     return altair.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color="#0b0c0c").encode(x="zero:Q")
 
 
+@dataclass(frozen=True)
+class ChartOptions:
+    """The options most figure helpers share, each taken as a keyword of the helper's call (`keyword_options`).
+
+    `label` is the column that names each row; `width` the plot's width (px)
+    on the wide page and `wrap_at` where its labels wrap (characters), both
+    replaced by the phone's sizes when `narrow` asks for the phone layout
+    (`responsive`); `note` is the source note (None: made from the frame).
+    Each helper gives its own defaults.
+    """
+
+    label: str = "category"
+    width: int = 360
+    wrap_at: int = 44
+    note: str | None = None
+    narrow: bool = False
+
+    def note_for(self, frame: pd.DataFrame) -> str:
+        """The source note given, or else the one made from the sources of `frame`'s rows."""
+        return self.note if self.note is not None else source_note(frame)
+
+
+@dataclass(frozen=True)
+class BarOptions(ChartOptions):
+    """The options the bar helpers share: `ChartOptions`, and whether values are per cent and the value axis's title."""
+
+    percent: bool = False
+    title: str = ""
+
+
+def keyword_options(kind: type = ChartOptions, **defaults):
+    """Let a helper written as `helper(frame, *, …, options: kind)` be called with each field of `kind` as a keyword.
+
+    `defaults` are this helper's own. help() and editors show the fields in
+    the helper's signature, with those defaults; a keyword that is neither a
+    field nor the helper's own is the usual TypeError naming the helper.
+    """
+    base = kind(**defaults)
+    names = {f.name for f in fields(kind)}
+
+    def wrap(helper):
+        @functools.wraps(helper)
+        def call(*args, **kwargs):
+            options = replace(base, **{k: kwargs.pop(k) for k in names & set(kwargs)})
+            return helper(*args, options=options, **kwargs)
+
+        signature = inspect.signature(helper)
+        own = [p for p in signature.parameters.values() if p.name != "options"]
+        shared = [
+            inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=getattr(base, f.name), annotation=f.type)
+            for f in fields(kind)
+        ]
+        call.__signature__ = signature.replace(parameters=own + shared)
+        return call
+
+    return wrap
+
+
 def describe_agreement(frame: pd.DataFrame, label: str = "question") -> str:
     """Alt text that reads out every plotted value, statement by statement."""
     parts = []
@@ -858,15 +917,12 @@ def describe_agreement(frame: pd.DataFrame, label: str = "question") -> str:
 
 
 @responsive
+@keyword_options(ChartOptions, label="question", width=340, wrap_at=52)
 def agree_disagree(
     frame: pd.DataFrame,
     *,
     alt: str | None = None,
-    label: str = "question",
-    width: int = 340,
-    wrap_at: int = 52,
-    note: str | None = None,
-    narrow: bool = False,
+    options: ChartOptions,
 ) -> Figure:
     """Diverging bars: agree to the right, disagree to the left, one row per statement.
 
@@ -875,28 +931,28 @@ def agree_disagree(
     left blank: it is not a published value.
     """
     data = frame[frame["category"].isin(["Agree", "Disagree"])].copy()
-    data["statement"] = data[label].map(_plain)
+    data["statement"] = data[options.label].map(_plain)
     data["signed"] = data.apply(lambda r: -r["value"] if r["category"] == "Disagree" else r["value"], axis=1)
     data["shown"] = data["value"].map(lambda v: f"{v:g}%")
     data = _tips(data, "statement", True, "category")
     # Vega draws a multi-line axis label from an array: join wrapped lines with "|", split in labelExpr.
-    data["statement"] = data["statement"].map(lambda t: _lines(t, wrap_at))
+    data["statement"] = data["statement"].map(lambda t: _lines(t, options.wrap_at))
     order = list(dict.fromkeys(data.sort_values("order")["statement"]))
     chart_data = data[["statement", "category", "value", "signed", "shown"] + TIP_COLUMNS]
     lines = max(len(s.split("|")) for s in order)
     # Every row gets the height of the longest label, so wrapped labels never overlap.
-    axis, step, bar, shift = _layout(narrow, lines, lines * 15 + 8)
+    axis, step, bar, shift = _layout(options.narrow, lines, lines * 15 + 8)
     y = altair.Y("statement:N", sort=order, title=None, axis=axis)
     limit = max(100, float(data["value"].max()) + 15)
     x = altair.X(
         "signed:Q",
-        title="Disagree ← per cent → Agree" if narrow else "Disagree ← per cent of respondents → Agree",
+        title="Disagree ← per cent → Agree" if options.narrow else "Disagree ← per cent of respondents → Agree",
         scale=altair.Scale(domain=[-limit, limit]),
         axis=altair.Axis(
             labelExpr="abs(datum.value) + '%'",
             grid=True,
             labelOverlap="greedy",
-            values=[-100, -50, 0, 50, 100] if narrow else [-100, -75, -50, -25, 0, 25, 50, 75, 100],
+            values=[-100, -50, 0, 50, 100] if options.narrow else [-100, -75, -50, -25, 0, 25, 50, 75, 100],
         ),
     )
     color = altair.Color(
@@ -918,11 +974,11 @@ def agree_disagree(
         .mark_text(**shift, align="left", baseline="middle", dx=4)
         .encode(y=y, x=x, text="shown:N", tooltip=tooltip)
     )
-    rule = _zero_line(base, y, narrow, shift)
+    rule = _zero_line(base, y, options.narrow, shift)
     height = max(60, len(order) * step)
-    chart = (bars + left + right + rule).properties(width=width, height=height)
-    alt = alt or describe_agreement(frame, label)
-    return Figure(chart, alt, note if note is not None else source_note(frame), frame)
+    chart = (bars + left + right + rule).properties(width=options.width, height=height)
+    alt = alt or describe_agreement(frame, options.label)
+    return Figure(chart, alt, options.note_for(frame), frame)
 
 
 def _shown(v, percent: bool) -> str:
@@ -930,71 +986,62 @@ def _shown(v, percent: bool) -> str:
 
 
 @responsive
+@keyword_options(BarOptions)
 def bars(
     frame: pd.DataFrame,
     *,
     alt: str,
-    label: str = "category",
     color: str = PALETTE[0],
-    title: str = "",
-    percent: bool = False,
-    width: int = 360,
-    wrap_at: int = 44,
-    note: str | None = None,
-    narrow: bool = False,
+    options: BarOptions,
 ) -> Figure:
     """Horizontal bars of one value per label, with direct labels."""
     data = frame.sort_values("order").copy()
-    data["shown"] = data["value"].map(lambda v: _shown(v, percent))
-    data = _tips(data, label, percent)
-    data["row"] = data[label].map(lambda t: _lines(t, wrap_at))
+    data["shown"] = data["value"].map(lambda v: _shown(v, options.percent))
+    data = _tips(data, options.label, options.percent)
+    data["row"] = data[options.label].map(lambda t: _lines(t, options.wrap_at))
     order = list(dict.fromkeys(data["row"]))
     lines = max(len(s.split("|")) for s in order) if order else 1
     base = altair.Chart(data[["row", "value", "shown"] + TIP_COLUMNS])
-    axis, step, bar, shift = _layout(narrow, lines, max(26, 15 * lines + 8))
+    axis, step, bar, shift = _layout(options.narrow, lines, max(26, 15 * lines + 8))
     y = altair.Y("row:N", sort=order, title=None, axis=axis)
-    x = _value_x(percent, title, narrow)
+    x = _value_x(options.percent, options.title, options.narrow)
     tooltip = _tooltip("Category")
     chart = (
         base.mark_bar(color=color, **bar).encode(y=y, x=x, tooltip=tooltip)
         + base.mark_text(**shift, align="left", baseline="middle", dx=4).encode(
             y=y, x=x, text="shown:N", tooltip=tooltip
         )
-    ).properties(width=width, height=max(40, step * len(order)))
-    return Figure(chart, alt, note if note is not None else source_note(frame), frame)
+    ).properties(width=options.width, height=max(40, step * len(order)))
+    return Figure(chart, alt, options.note_for(frame), frame)
 
 
+# Two or more bars share a row, so the chart's labels get a little less room than `panel_bars`' do.
 @responsive
+@keyword_options(BarOptions, width=340, wrap_at=40)
 def grouped_bars(
     frame: pd.DataFrame,
     *,
     alt: str,
-    label: str = "category",
     group: str = "group",
-    percent: bool = False,
-    title: str = "",
-    width: int = 340,
-    wrap_at: int = 40,
-    note: str | None = None,
     groups: list[str] | None = None,
-    narrow: bool = False,
+    options: BarOptions,
 ) -> Figure:
     """Horizontal bars of one value per label and group (e.g. CSD beside DASS), directly labelled."""
     data = frame.sort_values("order").dropna(subset=["value"]).copy()
-    data["shown"] = data["value"].map(lambda v: _shown(v, percent))
-    data = _tips(data, label, percent, group)
+    data["shown"] = data["value"].map(lambda v: _shown(v, options.percent))
+    data = _tips(data, options.label, options.percent, group)
     groups = groups or list(dict.fromkeys(data[group]))
-    present = data.groupby(label, sort=False)[group].nunique()
+    present = data.groupby(options.label, sort=False)[group].nunique()
     sparse = bool((present < len(groups)).any())
     if sparse:
         # Not every row has every group (a report that states only some shares): side-by-side slots
         # would leave gaps and set bars off their labels, so each bar gets its own labelled row.
         data["label"] = [
-            _lines(f"{_plain(r[label])}: {str(r[group])[:1].lower()}{str(r[group])[1:]}", wrap_at)
+            _lines(f"{_plain(r[options.label])}: {str(r[group])[:1].lower()}{str(r[group])[1:]}", options.wrap_at)
             for _, r in data.iterrows()
         ]
     else:
-        data["label"] = data[label].map(lambda t: _lines(t, wrap_at))
+        data["label"] = data[options.label].map(lambda t: _lines(t, options.wrap_at))
     order = list(dict.fromkeys(data["label"]))
     chart_data = data[["label", group, "value", "shown"] + TIP_COLUMNS].rename(columns={group: "group"})
     lines = max(len(s.split("|")) for s in order) if order else 1
@@ -1003,9 +1050,9 @@ def grouped_bars(
     # Each group's bar is at least 17 px high, so value labels one above another never touch.
     step = max(15 * lines + 8, 17 * (1 if sparse else len(groups)) + 8)
     axis = _label_axis()
-    if narrow and sparse:
+    if options.narrow and sparse:
         axis, step, bar, _ = _layout(True, lines, step)
-    elif narrow:
+    elif options.narrow:
         # The label above, the group's bars under it, one beneath another, across the whole width.
         top = lines * _LINE + 6
         step = top + 17 * len(groups) + 8
@@ -1014,7 +1061,7 @@ def grouped_bars(
             "yOffset": altair.YOffset("group:N", sort=groups, scale=altair.Scale(range=[top, top + 17 * len(groups)]))
         }
     y = altair.Y("label:N", sort=order, title=None, axis=axis)
-    x = _value_x(percent, title, narrow)
+    x = _value_x(options.percent, options.title, options.narrow)
     color = altair.Color(
         "group:N",
         title=None,
@@ -1033,8 +1080,8 @@ def grouped_bars(
             fontSize=10,
             **({"yOffset": bar["yOffset"]} if "yOffset" in bar else {}),
         ).encode(y=y, x=x, text="shown:N", tooltip=tooltip, **offset)
-    ).properties(width=width, height=step * len(order))
-    return Figure(chart, alt, note if note is not None else source_note(frame), frame)
+    ).properties(width=options.width, height=step * len(order))
+    return Figure(chart, alt, options.note_for(frame), frame)
 
 
 # Greys for the answers that are neither side: clearly apart, the lighter for "don't know"/"not stated".
@@ -1112,6 +1159,7 @@ def _segments(
 
 
 @responsive
+@keyword_options(ChartOptions, label="question", width=320, wrap_at=46)
 def likert(
     frame: pd.DataFrame,
     *,
@@ -1119,12 +1167,8 @@ def likert(
     negative: list[str],
     neutral: list[str],
     alt: str,
-    label: str = "question",
     group: str | None = None,
-    width: int = 320,
-    wrap_at: int = 46,
-    note: str | None = None,
-    narrow: bool = False,
+    options: ChartOptions,
 ) -> Figure:
     """Diverging stacked bars of a full answer scale, agreement to the right of zero.
 
@@ -1135,7 +1179,7 @@ def likert(
     `group`, the groups sit side by side (stacked on a phone).
     """
     data = frame[frame["category"].isin(categories)].dropna(subset=["value"]).copy()
-    data["statement"] = data[label].map(lambda t: _lines(t, wrap_at))
+    data["statement"] = data[options.label].map(lambda t: _lines(t, options.wrap_at))
     keys = ["statement"] + ([group] if group else [])
 
     def start(rows):  # the disagreeing answers and half the neutral ones sit left of zero
@@ -1144,7 +1188,7 @@ def likert(
             + rows.loc[rows["category"].isin(neutral), "value"].sum() / 2
         )
 
-    laid = _tips(_stacked(data, keys, categories, start), label, True, group)
+    laid = _tips(_stacked(data, keys, categories, start), options.label, True, group)
     laid["tip_what"] = laid["tip_what"] + " — " + laid["category"]
     order = list(dict.fromkeys(data.sort_values("order")["statement"]))
     # The strongest answers get the darkest colours; white labels only on dark segments.
@@ -1161,28 +1205,30 @@ def likert(
         axis=altair.Axis(
             labelExpr="abs(datum.value) + '%'",
             labelOverlap="greedy",
-            values=[-100, 0, 100] if narrow or group else [-100, -50, 0, 50, 100],
+            values=[-100, 0, 100] if options.narrow or group else [-100, -50, 0, 50, 100],
         ),
     )
-    rows = _Rows(laid, "statement", order, ([group] if group else []), narrow)
+    rows = _Rows(laid, "statement", order, ([group] if group else []), options.narrow)
     tooltip = _tooltip("Statement and answer", "Group" if group else None)
     segments = _segments(rows, x, domain, [palette[c] for c in domain], dark, tooltip, span=200, font_size=9)
-    layer = segments + _zero_line(rows.base, rows.y, narrow, rows.shift)
+    layer = segments + _zero_line(rows.base, rows.y, options.narrow, rows.shift)
     height = len(order) * rows.step
     if group:
         groups = list(dict.fromkeys(data[group]))  # as the frame lists them
         header = altair.Header(labelFontWeight="bold", labelAnchor="start", labelAngle=0, labelOrient="top")
         facet = (
             altair.Row(f"{group}:N", title=None, sort=groups, header=header)
-            if narrow
+            if options.narrow
             else altair.Column(f"{group}:N", title=None, sort=groups, header=altair.Header(labelFontWeight="bold"))
         )
-        chart = layer.properties(width=width, height=height).facet(**({"row": facet} if narrow else {"column": facet}))
-        if not narrow:
+        chart = layer.properties(width=options.width, height=height).facet(
+            **({"row": facet} if options.narrow else {"column": facet})
+        )
+        if not options.narrow:
             chart = chart.properties(usermeta={"columns": len(groups)})
     else:
-        chart = layer.properties(width=width, height=height)
-    return Figure(chart.add_params(_plot_width(width)), alt, note if note is not None else source_note(frame), frame)
+        chart = layer.properties(width=options.width, height=height)
+    return Figure(chart.add_params(_plot_width(options.width)), alt, options.note_for(frame), frame)
 
 
 def _dot_rows(order: list[str], narrow: bool, padding: int):
@@ -1199,39 +1245,36 @@ def _dot_rows(order: list[str], narrow: bool, padding: int):
 
 
 @responsive
+@keyword_options(ChartOptions, label="question", width=320, wrap_at=48)
 def dot_plot(
     frame: pd.DataFrame,
     *,
     alt: str,
-    label: str = "question",
     scale: tuple[float, float] = (0, 10),
     title: str = "Mean score",
-    width: int = 320,
-    wrap_at: int = 48,
-    note: str | None = None,
-    narrow: bool = False,
+    options: ChartOptions,
 ) -> Figure:
     """Ranked dots of one value per item (e.g. mean scores out of 10), highest first."""
     data = frame.dropna(subset=["value"]).sort_values("value", ascending=False).copy()
     data["shown"] = data["value"].map(lambda v: f"{v:g}")
     data["shown"] = [_printed(row, False) for row in data.itertuples()]  # as printed: "7.0", not "7"
-    data = _tips(data, label, False)
-    data["item"] = data[label].map(lambda t: _lines(t, wrap_at))
+    data = _tips(data, options.label, False)
+    data["item"] = data[options.label].map(lambda t: _lines(t, options.wrap_at))
     order = list(dict.fromkeys(data["item"]))
     base = altair.Chart(data[["item", "value", "shown"] + TIP_COLUMNS])
-    y, step, shift = _dot_rows(order, narrow, 10)
+    y, step, shift = _dot_rows(order, options.narrow, 10)
     x = altair.X(
         "value:Q",
-        title=_title(title, narrow),
+        title=_title(title, options.narrow),
         scale=altair.Scale(domain=list(scale)),
-        axis=altair.Axis(tickCount=3 if narrow else 5, labelOverlap="greedy"),
+        axis=altair.Axis(tickCount=3 if options.narrow else 5, labelOverlap="greedy"),
     )
     tooltip = _tooltip("Item")
     chart = (
         base.mark_circle(**shift, size=90, color=PALETTE[0], opacity=1).encode(y=y, x=x, tooltip=tooltip)
         + base.mark_text(**shift, align="left", dx=8, fontSize=10).encode(y=y, x=x, text="shown:N", tooltip=tooltip)
-    ).properties(width=width, height=len(order) * step)
-    return Figure(chart, alt, note if note is not None else source_note(frame), frame)
+    ).properties(width=options.width, height=len(order) * step)
+    return Figure(chart, alt, options.note_for(frame), frame)
 
 
 @responsive
@@ -1300,19 +1343,14 @@ def paired_dots(
 
 
 @responsive
+@keyword_options(BarOptions)
 def panel_bars(
     frame: pd.DataFrame,
     *,
     alt: str,
     panel: str,
-    label: str = "category",
-    percent: bool = False,
-    title: str = "",
-    width: int = 360,
-    wrap_at: int = 44,
-    note: str | None = None,
     panels: list[str] | None = None,
-    narrow: bool = False,
+    options: BarOptions,
 ) -> Figure:
     """Horizontal bars in stacked panels (one per `panel` value, e.g. one per published table), directly labelled.
 
@@ -1321,26 +1359,26 @@ def panel_bars(
     number (a status such as `low` or `x`) are not drawn: show them in a table.
     """
     data = frame.dropna(subset=["value"]).sort_values("order", kind="stable").copy()
-    data["shown"] = data["value"].map(lambda v: _shown(v, percent))
+    data["shown"] = data["value"].map(lambda v: _shown(v, options.percent))
     data["panel"] = data[panel]
-    data = _tips(data, label, percent, "panel")
-    data["row"] = data[label].map(lambda t: _lines(t, wrap_at))
+    data = _tips(data, options.label, options.percent, "panel")
+    data["row"] = data[options.label].map(lambda t: _lines(t, options.wrap_at))
     panels = panels or list(dict.fromkeys(data["panel"]))
     data["position"] = data.groupby("panel", sort=False).cumcount()
     lines = max(len(s.split("|")) for s in data["row"]) if len(data) else 1
     base = altair.Chart()
-    axis, step, bar, shift = _layout(narrow, lines, lines * 15 + 8)
+    axis, step, bar, shift = _layout(options.narrow, lines, lines * 15 + 8)
     y = altair.Y("row:N", sort=altair.EncodingSortField("position", order="ascending"), title=None, axis=axis)
-    x = _value_x(percent, title, narrow)
+    x = _value_x(options.percent, options.title, options.narrow)
     tooltip = _tooltip("Category", "Panel")
     layer = altair.layer(
         base.mark_bar(color=PALETTE[0], **bar).encode(y=y, x=x, tooltip=tooltip),
         base.mark_text(**shift, align="left", baseline="middle", dx=4).encode(
             y=y, x=x, text="shown:N", tooltip=tooltip
         ),
-    ).properties(width=width, height=altair.Step(step))
+    ).properties(width=options.width, height=altair.Step(step))
     # A long panel title wraps over the panel's own width (it would otherwise squeeze the bars).
-    title_wrap = NARROW_PANEL_WRAP if narrow else PANEL_WRAP
+    title_wrap = NARROW_PANEL_WRAP if options.narrow else PANEL_WRAP
     data["panel"] = data["panel"].map(lambda t: _lines(t, title_wrap))
     panels = [_lines(p, title_wrap) for p in panels]
     header = altair.Header(
@@ -1357,7 +1395,7 @@ def panel_bars(
         facet=altair.Facet("panel:N", sort=panels, title=None, header=header),
         columns=1,
     ).resolve_scale(y="independent")
-    return Figure(chart, alt, note if note is not None else source_note(frame), frame)
+    return Figure(chart, alt, options.note_for(frame), frame)
 
 
 # Answer scales drawn as a scale: one hue, darkest at the best answer (then greys for the rest).
@@ -1395,19 +1433,16 @@ def _composition_colours(categories: list[str], ordinal: bool) -> list[str]:
 
 
 @responsive
+@keyword_options(ChartOptions, label="group", width=420, wrap_at=34)
 def composition_bars(
     frame: pd.DataFrame,
     *,
     alt: str,
     categories: list[str],
-    label: str = "group",
     facet: str | None = None,
-    width: int = 420,
-    wrap_at: int = 34,
-    note: str | None = None,
     title: str = "Per cent of recorded working time",
     ordinal: bool = False,
-    narrow: bool = False,
+    options: ChartOptions,
 ) -> Figure:
     """Horizontal stacked bars: one bar per `label` (e.g. a setting), one segment per category.
 
@@ -1425,32 +1460,32 @@ def composition_bars(
     data = frame[frame["category"].isin(categories) & frame["value"].notna()].copy()
     if "status" in data.columns:
         data = data[data["status"].fillna("") == ""]
-    data["bar"] = data[label].map(lambda t: _lines(t, wrap_at))
+    data["bar"] = data[options.label].map(lambda t: _lines(t, options.wrap_at))
     if facet:
-        data[facet] = data[facet].map(lambda t: _lines(t, NARROW_PANEL_WRAP if narrow else PANEL_WRAP))
+        data[facet] = data[facet].map(lambda t: _lines(t, NARROW_PANEL_WRAP if options.narrow else PANEL_WRAP))
     keys = ([facet] if facet else []) + ["bar"]
-    laid = _tips(_stacked(data, keys, categories), label, True, "category")
+    laid = _tips(_stacked(data, keys, categories), options.label, True, "category")
     order = list(dict.fromkeys(laid["bar"]))
     colours = _composition_colours(categories, ordinal)
     dark = [c for c, col in zip(categories, colours) if col in ("#12436D", "#2F6A9E", "#801650", "#3D3D3D")]
     x = altair.X(
         "x0:Q",
-        title=_title(title, narrow),
+        title=_title(title, options.narrow),
         scale=altair.Scale(domain=[0, 102], nice=False),
         axis=altair.Axis(
             labelExpr="datum.value + '%'",
             labelOverlap="greedy",
-            values=[0, 50, 100] if narrow else [0, 25, 50, 75, 100],
+            values=[0, 50, 100] if options.narrow else [0, 25, 50, 75, 100],
         ),
     )
-    rows = _Rows(laid, "bar", order, ([facet] if facet else []), narrow)
+    rows = _Rows(laid, "bar", order, ([facet] if facet else []), options.narrow)
     tooltip = _tooltip("Who or what", "Category")
     layer = _segments(rows, x, categories, colours, dark, tooltip, span=102, font_size=10, labelLimit=0)
     step = rows.step
     if facet:
         panels = list(dict.fromkeys(laid[facet]))
         chart = (
-            layer.properties(width=width, height=altair.Step(step))
+            layer.properties(width=options.width, height=altair.Step(step))
             .facet(
                 row=altair.Row(
                     f"{facet}:N",
@@ -1470,8 +1505,8 @@ def composition_bars(
             .resolve_scale(y="independent")
         )
     else:
-        chart = layer.properties(width=width, height=step * len(order))
-    return Figure(chart.add_params(_plot_width(width)), alt, note if note is not None else source_note(frame), frame)
+        chart = layer.properties(width=options.width, height=step * len(order))
+    return Figure(chart.add_params(_plot_width(options.width)), alt, options.note_for(frame), frame)
 
 
 SURVEY_YEARS = [2009, 2010, 2011, 2018, 2021]  # fieldwork years of the five sources: the axis ticks

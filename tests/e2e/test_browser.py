@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import AXE, Site, book_pages, open_page, replace_in_file
+from helpers import AXE, DESKTOP, Site, book_pages, open_page, replace_in_file
 from swbook.build import render
 
 
-def test_every_page_loads_cleanly_and_stays_on_localhost(browser, site, built):
-    for path in book_pages(built):
-        page = open_page(browser, site.base + path)
-        charts = page.locator(".sw-chart").count()
-        if charts:
-            page.wait_for_function(
-                f"document.querySelectorAll('.sw-chart[data-drawn=true]').length === {charts}", timeout=20_000
-            )
-            assert page.locator(".sw-chart svg").count() == charts, path
-        assert page.errors == [], (path, page.errors)
-        assert all(url.startswith(site.base) for url in page.requests), (path, page.requests)
-        page.close()
+def test_every_page_loads_cleanly_and_stays_on_localhost(seen, site, built):
+    assert set(seen[DESKTOP]) == set(book_pages(built))
+    for path, shown in seen[DESKTOP].items():
+        assert shown["drawings"] == len(shown["charts"]), path  # every chart drawn, once
+        assert shown["errors"] == [], (path, shown["errors"])
+        assert all(url.startswith(site.base) for url in shown["requests"]), (path, shown["requests"])
 
 
 def test_table_toggle_shows_the_plotted_values(browser, site):

@@ -159,21 +159,6 @@ def test_charts_draw_in_headless_chromium_offline(built):
     assert dom.count("<svg") >= 10
 
 
-def test_an_edited_observation_changes_its_figure(built_copy):
-    root = built_copy
-    csv = root / "data/observations/ofsted-2010.csv"
-    replace_in_file(
-        csv,
-        "Q13b) The local authority acknowledges and praises",
-        "Q13b) The local authority notices and praises",
-        count=3,
-    )
-    render(root, to=("html",), quiet=True)
-    chapter = (root / "_book/chapters/ofsted-2010.html").read_text(encoding="utf-8")
-    assert "Q13b) The local authority notices and praises" in chapter
-    assert "Q13b) The local authority acknowledges and praises" not in chapter
-
-
 def test_repeated_statements_are_compared_with_derived_values_marked(built):
     page = (built / "_book/chapters/sources-compared.html").read_text(encoding="utf-8")
     assert 'id="fig-compared-statements"' in page

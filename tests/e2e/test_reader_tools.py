@@ -7,12 +7,14 @@ import csv
 import io
 from pathlib import Path
 
+from helpers import DESKTOP, chapter_pages
 from swsurveys.dates import MONTHS
 
 
 def open_page(browser, built: Path, path: str, width: int = 1300, fragment: str = ""):
     """A page of the built site opened from file:// (at `#fragment`, if given), recording script errors."""
-    page = browser.new_page(viewport={"width": width, "height": 900}, accept_downloads=True)
+    page = browser.new_page()  # in the run's browser profile, which accepts downloads
+    page.set_viewport_size({"width": width, "height": 900})
     page.errors = []
     page.on("pageerror", lambda error: page.errors.append(str(error)))
     page.on("console", lambda message: message.type == "error" and page.errors.append(message.text))
@@ -78,34 +80,17 @@ def test_search_result_lands_on_the_section(browser, built):
 # ----------------------------------------------------------------------------- figures
 
 
-def chapter_pages(built: Path) -> list[str]:
-    book = built / "_book"
-    return sorted(p.relative_to(book).as_posix() for p in book.glob("chapters/*.html")) + ["index.html"]
-
-
-# Each figure's tools as the reader sees them: the buttons shown (a box, not hidden) and the CSV link.
-_FIGURE_TOOLS = """() => [...document.querySelectorAll('.sw-figure')].map(figure => ({
-  id: figure.id,
-  shown: [...figure.querySelectorAll('button')].filter(b => {
-    const box = b.getBoundingClientRect();
-    return box.width > 0 && box.height > 0 && getComputedStyle(b).visibility !== 'hidden';
-  }).map(b => b.textContent.trim()),
-  csv: [...figure.querySelectorAll('a')].filter(a => a.textContent.trim() === 'Data (CSV)').map(a => a.getAttribute('href')),
-}))"""
-
-
-def test_every_figure_offers_png_svg_and_csv(browser, built):
+def test_every_figure_offers_png_svg_and_csv(seen, built):
     figures = 0
-    for path in chapter_pages(built):
-        page = open_page(browser, built, path)
-        for figure in page.evaluate(_FIGURE_TOOLS):  # one look per page, not one round trip per button
+    assert set(chapter_pages(built)) <= set(seen[DESKTOP])
+    for path in chapter_pages(built):  # as the served site shows them (the downloads below: from file://)
+        for figure in seen[DESKTOP][path]["figures"]:
             for name in ("Image (PNG)", "Image (SVG)"):
                 assert name in figure["shown"], (path, figure["id"], name)
             assert len(figure["csv"]) == 1, (path, figure["id"], "Data (CSV)")
             target = (built / "_book" / path).parent / figure["csv"][0]
             assert target.resolve().is_file(), (path, figure["id"], figure["csv"][0])
             figures += 1
-        page.close()
     assert figures > 20
 
 

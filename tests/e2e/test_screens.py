@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import book_pages
+from helpers import DESKTOP, PHONE, open_page
 
-PHONE, DESKTOP = 390, 1300
 # Figures whose value labels sit close together: diverging stacks, grouped bars, stacked panels, timelines.
 CROWDED = [
     "chapters/swtf-2009.html",
@@ -16,38 +15,6 @@ CROWDED = [
     "chapters/sources-compared.html",
     "chapters/across-workload.html",
 ]
-
-# Every chart's text: its rendered size (font size times the SVG's scale on screen) and its box.
-_CHART_TEXT = """() => [...document.querySelectorAll('.sw-chart')].map(chart => {
-  const svg = chart.querySelector('svg');
-  const texts = [...chart.querySelectorAll('svg text')].filter(t => t.textContent.trim());
-  return {
-    figure: (chart.closest('[id^=fig-]') || chart).id,
-    room: chart.clientWidth,
-    width: svg ? svg.getBoundingClientRect().width : 0,
-    texts: texts.map(t => {
-      const m = t.getScreenCTM(), r = t.getBoundingClientRect();
-      return {text: t.textContent, px: parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b),
-              box: [r.left, r.top, r.right, r.bottom], mark: !!t.closest('.mark-text')};
-    }),
-  };
-})"""
-
-
-def chapters(built) -> list[str]:
-    return [p for p in book_pages(built) if p.startswith("chapters/") or p == "index.html"]
-
-
-def drawn_page(browser, url: str, width: int):  # noqa: F811
-    """The page at `width` px, once every chart on it is drawn."""
-    page = browser.new_page(viewport={"width": width, "height": 900})
-    page.goto(url, wait_until="load")
-    charts = page.locator(".sw-chart").count()
-    if charts:
-        page.wait_for_function(
-            f"document.querySelectorAll('.sw-chart[data-drawn=true]').length === {charts}", timeout=30_000
-        )
-    return page
 
 
 def overlaps(texts: list[dict]) -> list[tuple[str, str]]:
@@ -62,34 +29,17 @@ def overlaps(texts: list[dict]) -> list[tuple[str, str]]:
     return found
 
 
-@pytest.fixture(scope="module")
-def seen(browser, site, built) -> dict[int, dict[str, dict]]:
-    """Every chapter as drawn at each width, visited once: each chart's text and box, and the page's width.
-
-    The page's width is taken with every Table toggle open: a wide table scrolls in its own box,
-    the page never scrolls sideways.
-    """
-    found: dict[int, dict[str, dict]] = {}
-    for width in (PHONE, DESKTOP):
-        for path in chapters(built):
-            page = drawn_page(browser, site.base + path, width)
-            charts = page.evaluate(_CHART_TEXT)
-            page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
-            found.setdefault(width, {})[path] = {
-                "charts": charts,
-                "page width": page.evaluate("document.documentElement.scrollWidth"),
-            }
-            page.close()
-    return found
+def _small_text(path: str, chart: dict, smallest: float) -> list[str]:
+    """The chart's text drawn under `smallest` px on screen, as a problem to report (or none)."""
+    small = sorted({round(t["px"], 1) for t in chart["texts"] if t["px"] < smallest})
+    return [f"{path} {chart['figure']}: chart text at {small} px (under {smallest})"] if small else []
 
 
 def test_on_a_phone_charts_are_relaid_out_readable_and_never_widen_the_page(seen):
     problems = []
     for path, shown in seen[PHONE].items():
         for chart in shown["charts"]:
-            small = sorted({round(t["px"], 1) for t in chart["texts"] if t["px"] < 11})
-            if small:
-                problems.append(f"{path} {chart['figure']}: chart text at {small} px (under 11)")
+            problems += _small_text(path, chart, 11)
             if chart["width"] > chart["room"] + 1:
                 problems.append(f"{path} {chart['figure']}: chart {chart['width']:.0f} px wide in {chart['room']} px")
         if shown["page width"] > PHONE:
@@ -101,9 +51,7 @@ def test_on_a_desktop_charts_fill_the_column_with_readable_labels(seen):
     problems = []
     for path, shown in seen[DESKTOP].items():
         for chart in shown["charts"]:
-            small = sorted({round(t["px"], 1) for t in chart["texts"] if t["px"] < 12})
-            if small:
-                problems.append(f"{path} {chart['figure']}: chart text at {small} px (under 12)")
+            problems += _small_text(path, chart, 12)
             if not chart["room"] * 0.95 <= chart["width"] <= chart["room"] + 1:
                 problems.append(
                     f"{path} {chart['figure']}: chart {chart['width']:.0f} px wide in a {chart['room']} px column"
@@ -123,7 +71,7 @@ def test_value_and_axis_labels_never_overlap(seen, width):
 
 
 def test_a_stacked_segment_tooltip_names_the_category_value_and_source_line(browser, site):  # noqa: F811
-    page = drawn_page(browser, site.base + "chapters/swtf-2009-time.html", DESKTOP)
+    page = open_page(browser, site.base + "chapters/swtf-2009-time.html", DESKTOP, drawn=True)
     segment = page.locator("#fig-swtf-2009-time-setting .sw-chart .mark-rect path").nth(3)
     segment.scroll_into_view_if_needed()
     box = segment.bounding_box()
@@ -137,7 +85,7 @@ def test_a_stacked_segment_tooltip_names_the_category_value_and_source_line(brow
 
 
 def test_a_chart_redraws_for_the_new_width_when_the_window_narrows(browser, site):  # noqa: F811
-    page = drawn_page(browser, site.base + "chapters/ofsted-2010.html", DESKTOP)
+    page = open_page(browser, site.base + "chapters/ofsted-2010.html", DESKTOP, drawn=True)
     chart = page.locator(".sw-chart").first
     assert chart.get_attribute("data-layout") == "wide"
     page.set_viewport_size({"width": PHONE, "height": 900})

@@ -47,6 +47,7 @@ def test_a_changed_observation_reruns_only_the_chapters_that_read_it(first_rende
     assert {"chapters/lga-2018.qmd", "chapters/source-list.qmd", "chapters/ircsc-2021.qmd"} <= set(after.reused)
     chapter = (root / "_book/chapters/ofsted-2010.html").read_text(encoding="utf-8")
     assert "Q13b) The local authority recognises and praises" in chapter  # the figure plots the new label
+    assert "Q13b) The local authority acknowledges and praises" not in chapter  # and nowhere the old one
 
 
 def test_a_damaged_cache_only_costs_time(built_copy):

@@ -502,15 +502,26 @@ def test_damaged_pandoc_entries_are_made_again(tiny):
     assert (root / "again/a.html").read_text(encoding="utf-8").rstrip().endswith("</html>")
 
 
+def _vega_bundle_step(project: Path) -> Path:
+    """Run the pre-render step that writes the Vega bundle into `project`; the bundle's path."""
+    env = {**os.environ, "QUARTO_PROJECT_DIR": str(project)}
+    subprocess.run([sys.executable, str(ROOT / "_scripts/vega-bundle.py")], env=env, check=True)
+    return project / "assets/vega-bundle.js"
+
+
+@pytest.fixture(scope="module")
+def vega_bundle(tmp_path_factory) -> str:
+    """The bundle as the step writes it into a project that has none (made once for the damage tests)."""
+    return _vega_bundle_step(tmp_path_factory.mktemp("fresh")).read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("damage", ["truncated", "edited"])
-def test_a_damaged_vega_bundle_is_made_again(tmp_path, damage):
-    env = {**os.environ, "QUARTO_PROJECT_DIR": str(tmp_path)}
-    script = [sys.executable, str(ROOT / "_scripts/vega-bundle.py")]
-    subprocess.run(script, env=env, check=True)
+def test_a_damaged_vega_bundle_is_made_again(tmp_path, vega_bundle, damage):
+    whole = vega_bundle
     bundle = tmp_path / "assets/vega-bundle.js"
-    whole = bundle.read_text(encoding="utf-8")
+    bundle.parent.mkdir()
     bundle.write_text(whole[:5000] if damage == "truncated" else whole.replace("vega", "VEGA", 1), encoding="utf-8")
-    subprocess.run(script, env=env, check=True)
+    assert _vega_bundle_step(tmp_path) == bundle
     assert bundle.read_text(encoding="utf-8") == whole
 
 

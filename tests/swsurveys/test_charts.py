@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import xml.etree.ElementTree as ElementTree
 
@@ -147,6 +148,20 @@ def test_every_helper_draws_a_valid_vega_lite_spec():
     for figure in _every_kind_of_figure():
         figure.chart.to_dict(validate=True)
         assert figure.spec() is figure.spec()  # built once, shared by the HTML and the SVG
+
+
+def test_help_shows_each_helpers_options_with_its_own_defaults_and_a_misspelt_one_is_named():
+    # The shared options are defined once (charts.BarOptions) but read in help() as each helper's own keywords.
+    grouped, panels = inspect.signature(charts.grouped_bars), inspect.signature(charts.panel_bars)
+    for name in ("alt", "label", "percent", "title", "width", "wrap_at", "note", "narrow", "group", "groups"):
+        assert name in grouped.parameters, name
+    assert "panel" in panels.parameters and "options" not in grouped.parameters
+    assert (grouped.parameters["width"].default, grouped.parameters["wrap_at"].default) == (340, 40)
+    assert (panels.parameters["width"].default, panels.parameters["wrap_at"].default) == (360, 44)
+    assert inspect.signature(charts.agree_disagree).parameters["label"].default == "question"
+    frame = swsurveys.load("ofsted-2010", "summary-all-questions").head(2)
+    with pytest.raises(TypeError, match=r"grouped_bars\(\) got an unexpected keyword argument 'colour'"):
+        charts.grouped_bars(frame, alt="x", colour="red")
 
 
 def test_a_note_over_several_tables_names_the_report_once():

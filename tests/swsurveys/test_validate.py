@@ -29,6 +29,12 @@ def set_cell(data: Path, line: int, column: str, value: str, name: str = "observ
         csv.writer(handle, lineterminator="\n").writerows(rows)
 
 
+def line_holding(data: Path, text: str, name: str = "observations/ofsted-2010.csv") -> int:
+    """The first line of a CSV (header = 1) that holds `text`: the row a test breaks."""
+    lines = (data / name).read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, 1) if text in line)
+
+
 def test_the_real_data_package_is_valid():
     assert [str(p) for p in validate()] == []
 
@@ -48,15 +54,13 @@ def test_value_must_follow_from_printed(data_copy):
 
 
 def test_verbal_quantity_cannot_carry_a_value(data_copy):
-    lines = (data_copy / "observations/ofsted-2010.csv").read_text().splitlines()
-    line = next(i for i, text in enumerate(lines, 1) if ",just over half," in text)
+    line = line_holding(data_copy, ",just over half,")
     set_cell(data_copy, line, "value", "51")
     assert problems_for(data_copy, OBS, line, "value")
 
 
 def test_empty_value_needs_a_status(data_copy):
-    lines = (data_copy / "observations/ofsted-2010.csv").read_text().splitlines()
-    line = next(i for i, text in enumerate(lines, 1) if ",just over half," in text)
+    line = line_holding(data_copy, ",just over half,")
     set_cell(data_copy, line, "status", "")
     assert problems_for(data_copy, OBS, line, "status")
 
@@ -68,16 +72,14 @@ def test_percentages_lie_in_0_to_100(data_copy):
 
 
 def test_counts_are_whole(data_copy):
-    lines = (data_copy / "observations/ofsted-2010.csv").read_text().splitlines()
-    line = next(i for i, text in enumerate(lines, 1) if ",Full time," in text)
+    line = line_holding(data_copy, ",Full time,")
     set_cell(data_copy, line, "measure", "count")
     set_cell(data_copy, line, "value", "3514.5")
     assert problems_for(data_copy, OBS, line, "value")
 
 
 def test_scores_need_a_scale_and_stay_within_it(data_copy):
-    lines = (data_copy / "observations/ofsted-2010.csv").read_text().splitlines()
-    line = next(i for i, text in enumerate(lines, 1) if ",Full time," in text)
+    line = line_holding(data_copy, ",Full time,")
     set_cell(data_copy, line, "measure", "score")
     assert any("scale" in p for p in problems_for(data_copy, OBS, line, "measure"))
 
@@ -180,19 +182,13 @@ def test_crosswalk_rows_must_point_at_real_observations(data_copy):
 
 
 def test_crosswalk_comparability_comes_from_the_scale(data_copy):
-    _write_crosswalk(
-        data_copy,
-        _real_crosswalk_row("much the same"),
-    )
+    _write_crosswalk(data_copy, _real_crosswalk_row("much the same"))
     found = problems_for(data_copy, "data/crosswalk.csv", 2, "comparability")
     assert found and "same-question" in found[0]
 
 
 def test_feature_links_must_name_a_crosswalk_indicator(data_copy):
-    _write_crosswalk(
-        data_copy,
-        _real_crosswalk_row("similar"),
-    )
+    _write_crosswalk(data_copy, _real_crosswalk_row("similar"))
     (data_copy / "support-feature-indicators.csv").write_text(
         "feature,indicator,note\nsupervision,Supervised at least monthly,ok\nsupervision,Supervised weekly,typo\n",
         encoding="utf-8",
