@@ -50,20 +50,31 @@ def make(executed: dict, mime: str, context: multiprocessing.context.BaseContext
         ]
     else:
         key = (id(context), jobs)
-        pool = _POOLS.get(key) or _POOLS.setdefault(key, ProcessPoolExecutor(max_workers=jobs, mp_context=context))
+        kept = context.get_start_method() == "forkserver"
+        pool = _POOLS.get(key) if kept else None
+        if pool is None:
+            pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+            if kept:
+                _POOLS[key] = pool
         futures = [pool.submit(_call, recipe["call"], recipe["kwargs"]) for _, _, recipe in wanted]
         try:
             made = [_drawn(page, recipe, future.result) for (page, _, recipe), future in zip(wanted, futures)]
         finally:
-            if any(f.done() and not f.cancelled() and isinstance(f.exception(), BrokenProcessPool) for f in futures):
-                _POOLS.pop(key).shutdown(wait=False, cancel_futures=True)  # a dead worker: a new pool next time
+            broken = any(
+                f.done() and not f.cancelled() and isinstance(f.exception(), BrokenProcessPool) for f in futures
+            )
+            if not kept or broken:  # a dead worker: a new pool next time
+                _POOLS.pop(key, None)
+                pool.shutdown(wait=not broken, cancel_futures=True)
     for (_, data, _), content in zip(wanted, made):
         data[mime] = content
 
 
 # One pool of drawing processes per process context and size, kept while this process lives: a process
 # that builds again (swbook preview) keeps its drawing processes, and their chart library warm (vl-convert
-# takes half a second to start in each).
+# takes half a second to start in each). Only processes forked from the chapter server are kept: they hold
+# none of this process's files, where a child forked from this process would hold its pipes open (a host
+# waiting for a pipe to close, as Playwright does for its driver, would wait for ever).
 _POOLS: dict[tuple[int, int], ProcessPoolExecutor] = {}
 
 

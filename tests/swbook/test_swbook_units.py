@@ -102,6 +102,35 @@ def test_deferred_outputs_are_made_for_the_format_that_needs_them(jobs):
     assert [o["data"]["image/svg+xml"] for o in outputs] == ["<svg/>", "<g/>"]
 
 
+def test_drawing_processes_forked_from_the_build_end_with_their_drawings():
+    # A child of this process would hold its pipes open (Playwright's, in this very test run) for ever.
+    import multiprocessing
+
+    from swbook import deferred
+    from swbook.execute import Executed
+    from swbook.project import Page
+
+    page = Page(source=ROOT / "index.qmd", relative="index.qmd", kind="index", number="", part="")
+    before = set(multiprocessing.active_children())
+    outputs = [_deferred_output("os:getpid"), _deferred_output("os:getpid")]
+    deferred.make({page: Executed(outputs={1: outputs})}, "image/svg+xml", multiprocessing.get_context("fork"), 2)
+    assert set(multiprocessing.active_children()) == before
+
+
+def test_a_process_that_builds_again_keeps_its_drawing_processes():
+    from swbook import deferred
+    from swbook.execute import Executed, chapter_processes
+    from swbook.project import Page
+
+    page = Page(source=ROOT / "index.qmd", relative="index.qmd", kind="index", number="", part="")
+    drawn_by = set()
+    for _ in range(2):  # as swbook preview rebuilds
+        outputs = [_deferred_output("os:getpid") for _ in range(4)]
+        deferred.make({page: Executed(outputs={1: outputs})}, "image/svg+xml", chapter_processes(), 2)
+        drawn_by |= {o["data"]["image/svg+xml"] for o in outputs}
+    assert len(drawn_by) <= 2  # the same two drawing processes both times
+
+
 def test_a_failed_deferred_output_names_its_chapter():
     import multiprocessing
 
