@@ -73,9 +73,6 @@ class Redactions:
             self.by_source.setdefault(row["source"], []).append(pattern)
             self.everywhere.append((row["name"], pattern))
             self.words[pattern] = tuple(w.lower() for w in (row["name"], *row.get("context", ())))
-        # One search for any listed name: most texts (nearly every CSV cell) hold none, and are passed by at once.
-        names = sorted({re.escape(row["name"]) for row in rows}, key=len, reverse=True)
-        self.any_name = re.compile("|".join(names), re.I) if names else None
 
     def may_match(self, pattern: re.Pattern, lower: str) -> bool:
         """Whether the lower-cased text holds every word `pattern` needs (if not, it cannot match)."""
@@ -91,8 +88,6 @@ class Redactions:
 
     def mask(self, text: str, patterns=None) -> str:
         """`text` with every listed name replaced by the source's own placeholder."""
-        if self.any_name is None or not self.any_name.search(text):
-            return text
         lower = text.lower()
         for _, pattern in self.everywhere:
             if (patterns is None or pattern in patterns) and self.may_match(pattern, lower):
