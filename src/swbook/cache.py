@@ -26,6 +26,7 @@ import os
 import threading
 from functools import lru_cache
 from pathlib import Path
+from stat import S_ISREG
 
 from swsurveys.paths import FILE_TABLE_SEPARATOR  # "file.csv#table[#question]": those rows of a file
 
@@ -79,7 +80,7 @@ def prune_cache(root: Path, limit: int = PANDOC_CACHE_BYTES) -> None:
                 stat = path.stat()
             except OSError:
                 continue
-            if path.is_file():
+            if S_ISREG(stat.st_mode):
                 entries.append((stat.st_mtime, stat.st_size, path))
         total = sum(size for _, size, _ in entries)
         for _, size, path in sorted(entries, key=lambda entry: entry[0]):

@@ -43,7 +43,8 @@ def key(helper: str, args: tuple, kwargs: dict) -> str | None:
         arguments = pickle.dumps((args, sorted(kwargs.items())), protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, TypeError, AttributeError):
         return None
-    files = tuple((path, path.stat().st_mtime_ns, path.stat().st_size) for path in map(resource_path, _METADATA))
+    stats = [(path, path.stat()) for path in map(resource_path, _METADATA)]
+    files = tuple((path, stat.st_mtime_ns, stat.st_size) for path, stat in stats)
     digest = hashlib.sha256(f"{helper}\0{_CODE}\0{_metadata(files)}\0".encode())
     digest.update(arguments)
     return digest.hexdigest()

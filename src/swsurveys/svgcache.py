@@ -40,24 +40,27 @@ def kept(spec: dict, variant: str = "", where: Path | None = None) -> str | None
 
     `where` is the cache folder (default `folder()`), for a process that reads no data package.
     """
+    return _read((where or folder()) / f"{key(spec, variant)}.svg")
+
+
+def draw(spec: dict, renderer: Callable[[dict], str], variant: str = "", where: Path | None = None) -> str:
+    """The SVG of `spec`: from the cache when this spec was drawn before, else drawn by `renderer` and kept."""
     path = (where or folder()) / f"{key(spec, variant)}.svg"
+    svg = _read(path)
+    if svg is not None:
+        return svg
+    svg = renderer(spec)
+    keep_text(path, svg)
+    return svg
+
+
+def _read(path: Path) -> str | None:
     try:
         svg = path.read_text(encoding="utf-8")
         os.utime(path)  # recently used: the build's pruning (least recently used first) keeps it
         return svg
     except OSError:
         return None
-
-
-def draw(spec: dict, renderer: Callable[[dict], str], variant: str = "", where: Path | None = None) -> str:
-    """The SVG of `spec`: from the cache when this spec was drawn before, else drawn by `renderer` and kept."""
-    svg = kept(spec, variant, where)
-    if svg is not None:
-        return svg
-    path = (where or folder()) / f"{key(spec, variant)}.svg"
-    svg = renderer(spec)
-    keep_text(path, svg)
-    return svg
 
 
 def keep_text(path: Path, text: str) -> None:
