@@ -235,18 +235,22 @@ def _code_digest() -> str:
 _PRINT_CODE = _code_digest()
 
 
-def print_drawing(spec: dict, note: str, cache: str | None = None) -> str:
+def print_drawing(spec: dict, note: str, cache: str | None = None, draw: bool = True) -> str | None:
     """A spec drawn for print with its source note under it (see `Figure.svg`).
 
     Drawing is most of a chapter's time, so each drawing is kept by the hash of
     its spec and of the print code (`svgcache`, in the folder `cache` when
     given): after a fix, only the figures whose data or style changed are drawn
     again, and those keep the print layout found for them while it still fits
-    (see `print_svg`).
+    (see `print_svg`). With `draw=False`, only a drawing kept from before is
+    given (None if there is none).
     """
     folder = Path(cache) if cache else svgcache.folder()
-    drawn = svgcache.draw(spec, lambda s: print_svg(s, folder / "layouts"), variant=_PRINT_CODE, where=folder)
-    return with_note(drawn, note, PRINT_TYPE)
+    if draw:
+        drawn = svgcache.draw(spec, lambda s: print_svg(s, folder / "layouts"), variant=_PRINT_CODE, where=folder)
+    else:
+        drawn = svgcache.kept(spec, variant=_PRINT_CODE, where=folder)
+    return None if drawn is None else with_note(drawn, note, PRINT_TYPE)
 
 
 @dataclass(frozen=True)
@@ -625,9 +629,9 @@ class Figure:
         """
         if not deferring():
             return {"image/svg+xml": self.svg()}
-        drawn = svgcache.kept(self.spec(), variant=_PRINT_CODE)
+        drawn = print_drawing(self.spec(), self.note, draw=False)
         if drawn is not None:
-            return {"image/svg+xml": with_note(drawn, self.note, PRINT_TYPE)}
+            return {"image/svg+xml": drawn}
         kwargs = {"spec": self.spec(), "note": self.note, "cache": str(svgcache.folder())}
         return {DEFERRED_MIME: {"image/svg+xml": {"call": f"{__name__}:print_drawing", "kwargs": kwargs}}}
 
