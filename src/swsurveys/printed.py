@@ -8,6 +8,7 @@ line as a whole token. Both rules live here so they are tested once.
 from __future__ import annotations
 
 import re
+import string
 
 _UNITS = {
     "zero": 0,
@@ -105,8 +106,8 @@ def occurs_on_line(printed: str, line: str) -> bool:
     return False
 
 
-_WORD = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-_DIGITS = frozenset("0123456789")
+_WORD = frozenset(string.ascii_letters + string.digits)
+_DIGITS = frozenset(string.digits)
 
 
 def _joined_before(line: str, start: int) -> bool:
