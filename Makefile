@@ -25,18 +25,18 @@ check: $(STAMP)
 	$(BIN)/swbook check
 
 # What the book needs to build: the PDF's sans and its charts are set in Liberation Sans
-# (fonts-liberation; its serif ships inside Typst), and the redaction scan reads the PDF with
-# poppler's pdftotext (poppler-utils; without it the scan falls back to pypdf, ten times slower).
+# (fonts-liberation); its serif ships inside Typst.
 book-deps:
-	@{ command -v fc-list >/dev/null 2>&1 && fc-list | grep -q LiberationSans && command -v pdftotext; } >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-liberation fontconfig poppler-utils >/dev/null; \
-	  else echo "the book needs Debian's fonts-liberation and poppler-utils: run 'sudo apt-get install fonts-liberation poppler-utils' once" >&2; exit 1; fi; }
+	@{ command -v fc-list >/dev/null 2>&1 && fc-list | grep -q LiberationSans; } || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-liberation fontconfig >/dev/null; \
+	  else echo "the PDF needs Debian's fonts-liberation: run 'sudo apt-get install fonts-liberation' once" >&2; exit 1; fi; }
 
-# The browser tests drive Debian's Chromium (never a downloaded browser build).
+# The browser tests drive Debian's Chromium (never a downloaded browser build); the PDF tests read
+# the PDF with poppler (pdfinfo, pdftotext), a second reader beside the build's own (PDFium).
 system-deps: book-deps
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "make test needs Debian's chromium: run 'sudo apt-get install chromium' once" >&2; exit 1; fi; }
+	@{ command -v chromium && command -v pdftotext; } >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
+	  else echo "make test needs Debian's chromium and poppler-utils: run 'sudo apt-get install chromium poppler-utils' once" >&2; exit 1; fi; }
 
 # axe-core from the npm registry, injected into pages by the browser tests.
 $(AXE):

@@ -264,3 +264,36 @@ def test_inline_outputs_are_text_unless_they_carry_markdown(tmp_path):
     result = run_chapters([("inline", qmd.parse(chapter))], ROOT, 1, Limits())["inline"]
     values = next(iter(result.inline.values()))
     assert values == ["\\*\\*not bold\\*\\*", "**bold**", "[51%](../sources/ofsted-2010.html#L283)", "7", "\\<1%"]
+
+
+def _pdf(path: Path, text: str) -> None:
+    import typst
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(typst.compile(f"#set page(width: 8cm, height: 6cm)\n{text}\n".encode()))
+
+
+def test_a_name_in_the_pdf_fails_the_step_even_broken_over_two_lines(tmp_path):
+    root = _project_with_data(tmp_path)
+    out = tmp_path / "site"
+    pages = _pages(out, "<p>x</p>")
+    _pdf(out / "book.pdf", "Nothing to hide here.")
+    assert _run_post_render(root, out, pages).returncode == 0
+    _pdf(out / "book.pdf", "The pilot ran in the West\\ midlands that spring.")  # a line break between the words
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(out / "book.pdf")
+    assert "West\r\nmidlands" in document[0].get_textpage().get_text_range()  # as the scan reads it
+    document.close()
+    done = _run_post_render(root, out, pages)
+    assert done.returncode == 1 and "publish: book.pdf:1: 'West midlands' is published" in done.stderr, done.stderr
+
+
+def test_an_unreadable_pdf_fails_the_step_naming_it(tmp_path):
+    root = _project_with_data(tmp_path)
+    out = tmp_path / "site"
+    pages = _pages(out, "<p>x</p>")
+    (out / "book.pdf").write_bytes(b"%PDF-1.7 cut short")
+    done = _run_post_render(root, out, pages)
+    assert done.returncode == 1
+    assert done.stderr.startswith("publish: book.pdf: cannot read the PDF to scan it for redacted names"), done.stderr
