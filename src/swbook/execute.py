@@ -26,6 +26,7 @@ import signal
 import threading
 import time
 import traceback
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from pathlib import Path
@@ -338,12 +339,16 @@ def run_chapters(
         entry.lifeline.close()
         running.remove(entry)
 
+    checker = ThreadPoolExecutor(max_workers=1)
     try:
         while waiting and len(running) < jobs:
             start(*waiting.pop(0))
-        meanwhile()
+        # In a thread of its own, so that a chapter finished meanwhile hands its place to the next at once.
+        check = checker.submit(meanwhile)
         while running:
-            ready = wait([entry.results for entry in running], timeout=1.0)
+            if check.done() and check.exception() is not None:
+                check.result()  # the chapters are stopped below
+            ready = wait([entry.results for entry in running], timeout=1.0 if check.done() else 0.02)
             for entry in list(running):
                 if entry.results in ready:
                     try:
@@ -373,9 +378,11 @@ def run_chapters(
                     stop(entry)
             while waiting and len(running) < jobs:
                 start(*waiting.pop(0))
+        check.result()  # a problem in the data is reported ahead of any chapter's
     finally:
         for entry in list(running):
             stop(entry)
+        checker.shutdown(wait=True)
     if failures:
         raise BuildError(
             f"{len(failures)} chapter(s) failed; nothing was written:\n" + "\n".join(failures)

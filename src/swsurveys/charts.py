@@ -1531,30 +1531,41 @@ class ComposedChart:
         return json.loads(json.dumps(self._spec))
 
 
-def stacked_layers(panels: list[tuple[list, dict]], **top) -> ComposedChart:
-    """Panels stacked one above another (`vconcat`), each the layers given with its properties (width, title …).
+def layered_panel(layers: list, properties: dict) -> dict:
+    """One panel of `stacked_layers`: the spec `altair.layer(*layers).properties(**properties)` makes.
+
+    Returned as {"panel", "datasets", "config"}: the layers' data are gathered
+    into `datasets`, for the stack to hold once.
+    """
+    datasets, config, specs = {}, {}, []
+    for layer in layers:
+        spec = layer.to_dict(validate=False)
+        datasets.update(spec.pop("datasets", {}))
+        config = spec.pop("config", config)
+        spec.pop("$schema", None)
+        specs.append(spec)
+    shared = {json.dumps(spec.get("data"), sort_keys=True) for spec in specs}
+    panel = {"layer": specs, **properties}
+    if len(shared) == 1 and "data" in specs[0]:  # as Altair does: data all layers share is the panel's
+        panel = {
+            "data": specs[0]["data"],
+            "layer": [{k: v for k, v in spec.items() if k != "data"} for spec in specs],
+            **properties,
+        }
+    return {"panel": panel, "datasets": datasets, "config": config}
+
+
+def stacked_layers(panels: list[dict], **top) -> ComposedChart:
+    """Panels (`layered_panel`) stacked one above another (`vconcat`).
 
     The spec is the one `altair.vconcat(*[altair.layer(*layers).properties(**p) …])` makes, with
     the layers' data gathered into one `datasets`, built without Altair's copies.
     """
-    datasets, config, stack = {}, {}, []
-    for layers, properties in panels:
-        specs = []
-        for layer in layers:
-            spec = layer.to_dict(validate=False)
-            datasets.update(spec.pop("datasets", {}))
-            config = spec.pop("config", config)
-            spec.pop("$schema", None)
-            specs.append(spec)
-        shared = {json.dumps(spec.get("data"), sort_keys=True) for spec in specs}
-        panel = {"layer": specs, **properties}
-        if len(shared) == 1 and "data" in specs[0]:  # as Altair does: data all layers share is the panel's
-            panel = {
-                "data": specs[0]["data"],
-                "layer": [{k: v for k, v in spec.items() if k != "data"} for spec in specs],
-                **properties,
-            }
-        stack.append(panel)
+    datasets, config = {}, {}
+    for made in panels:
+        datasets.update(made["datasets"])
+        config = made["config"] or config
+    stack = [made["panel"] for made in panels]
     return ComposedChart(
         {"$schema": altair.SCHEMA_URL, "config": config, "datasets": datasets, "vconcat": stack, **top}
     )
@@ -1575,12 +1586,101 @@ def _axis_title(kind: str) -> str:
     return "Per cent" if kind in _PERCENT_KINDS else KIND_LABEL.get(kind, kind).capitalize()
 
 
-def _y_scale(kind: str, rows: pd.DataFrame):
+def _y_scale(kind: str):
     if kind in _PERCENT_KINDS:
         return altair.Scale(domain=[0, 100]), "datum.label + '%'"
     if kind == "mean-score-0-10":
         return altair.Scale(domain=[0, 10]), "datum.label"
     return altair.Scale(domainMin=0, nice=True), "datum.label"
+
+
+def _timeline_panel(
+    indicator: str,
+    kind: str,
+    data: pd.DataFrame,
+    colours: dict,
+    shapes: dict,
+    years: list,
+    domain: list,
+    last: bool,
+    width: int,
+    wrap_at: int,
+    narrow: bool,
+) -> dict:
+    """One indicator's panel of `timeline` (`layered_panel`): its values on the shared year axis."""
+    colour = altair.Color(
+        "population:N",
+        title="Who answered",
+        sort=list(colours),
+        scale=altair.Scale(domain=list(colours), range=list(colours.values())),
+        legend=altair.Legend(orient="top", direction="vertical", labelLimit=0),
+    )
+    # On a phone the two legends go one above and one under the panels: side by side they are too wide.
+    shape = altair.Shape(
+        "comparability_label:N",
+        title="Comparability",
+        sort=list(shapes),
+        scale=altair.Scale(domain=list(shapes), range=list(shapes.values())),
+        legend=altair.Legend(orient="bottom" if narrow else "top", direction="vertical"),
+    )
+    x = altair.X(
+        "year:Q",
+        title="Fieldwork year" if last else None,
+        scale=altair.Scale(domain=domain, nice=False),
+        axis=altair.Axis(
+            values=years,
+            format="d",
+            grid=False,
+            labelOverlap=False,
+            labelFontSize=11,
+            # on a phone a year a tick apart fits only as '09
+            **({"labelExpr": "'\u2019' + slice(datum.label, 2)"} if narrow else {}),
+        ),
+    )
+    scale, label = _y_scale(kind)
+    y = altair.Y("value:Q", title=_axis_title(kind), scale=scale, axis=altair.Axis(tickCount=3, labelExpr=label))
+    data["indicator"] = _plain(indicator)
+    data = data.sort_values(["year", "value"], kind="stable")
+    below, previous = [], None
+    for year in data["year"]:
+        flip = previous is not None and year - previous[0] < 2 and not previous[1]
+        below.append(flip)
+        previous = (year, flip)
+    data["below"] = below
+    reach = (scale.domain[1] if scale.domain is not altair.Undefined else data["value"].max()) / 8
+    data["tip"] = data["value"] + data["bound"].map(_BOUND_TIP).fillna(0) * reach
+    # Six layers share these rows: given as values once, not a frame each layer converts again.
+    base = altair.Chart(altair.utils.data.to_values(data))
+    exact, bounded = "datum.bound == ''", "datum.bound != ''"
+    tooltip = [
+        altair.Tooltip("indicator:N", title="Indicator"),
+        altair.Tooltip("source:N", title="Source"),
+        altair.Tooltip("shown:N", title="Value as printed"),
+        altair.Tooltip("population:N", title="Who answered"),
+        altair.Tooltip("comparability_label:N", title="Comparability"),
+        altair.Tooltip("lines:N", title="Source line(s)"),
+    ]
+    layers = [
+        base.transform_filter(exact)
+        .mark_point(size=110, filled=True, opacity=1)
+        .encode(x=x, y=y, color=colour, shape=shape, tooltip=tooltip),
+        # A printed bound: an open marker at the bound and an arrow the way the true value lies.
+        base.transform_filter(bounded).mark_rule(strokeWidth=1.5).encode(x=x, y=y, y2="tip:Q", color=colour),
+        base.transform_filter(bounded)
+        .mark_point(size=110, filled=False, strokeWidth=2, opacity=1)
+        .encode(x=x, y=y, color=colour, shape=shape, tooltip=tooltip),
+        base.transform_filter(bounded)
+        .mark_point(shape="triangle", size=40, filled=True, opacity=1)
+        .encode(x=x, y="tip:Q", color=colour),
+        base.transform_filter("!datum.below")
+        .mark_text(baseline="bottom", dy=-9, fontSize=10)
+        .encode(x=x, y=y, text="shown:N", tooltip=tooltip),
+        base.transform_filter("datum.below")
+        .mark_text(baseline="top", dy=9, fontSize=10)
+        .encode(x=x, y=y, text="shown:N", tooltip=tooltip),
+    ]
+    title = altair.TitleParams(wrap(indicator, wrap_at), anchor="start", fontSize=12, fontWeight="bold")
+    return layered_panel(layers, {"height": 100, "title": title.to_dict(), "width": width})
 
 
 @responsive(width=250, wrap_at=34)
@@ -1613,86 +1713,21 @@ def timeline(
         for c in COMPARABILITY
         if COMPARABILITY_LABEL[c] in set(on_axis["comparability_label"])
     }
-    colour = altair.Color(
-        "population:N",
-        title="Who answered",
-        sort=list(colours),
-        scale=altair.Scale(domain=list(colours), range=list(colours.values())),
-        legend=altair.Legend(orient="top", direction="vertical", labelLimit=0),
-    )
-    # On a phone the two legends go one above and one under the panels: side by side they are too wide.
-    shape = altair.Shape(
-        "comparability_label:N",
-        title="Comparability",
-        sort=list(shapes),
-        scale=altair.Scale(domain=list(shapes), range=list(shapes.values())),
-        legend=altair.Legend(orient="bottom" if narrow else "top", direction="vertical"),
-    )
     years = sorted(set(on_axis["year"]))
     domain = [years[0] - 0.6, years[-1] + 0.9] if years else [2009, 2021]
     groups = list(on_axis.groupby("indicator", sort=False))
     panels = []
     for number, (indicator, rows) in enumerate(groups, start=1):
-        x = altair.X(
-            "year:Q",
-            title="Fieldwork year" if number == len(groups) else None,
-            scale=altair.Scale(domain=domain, nice=False),
-            axis=altair.Axis(
-                values=years,
-                format="d",
-                grid=False,
-                labelOverlap=False,
-                labelFontSize=11,
-                # on a phone a year a tick apart fits only as '09
-                **({"labelExpr": "'\u2019' + slice(datum.label, 2)"} if narrow else {}),
-            ),
+        data = rows[["year", "value", "shown", "source", "population", "comparability_label", "lines", "bound"]]
+        layout = (colours, shapes, years, domain, number == len(groups), width, wrap_at, narrow)
+        # A cross-year figure redrawn after a one-value fix lays out again only the panel of that value.
+        panels.append(
+            figurecache.memo(
+                "charts.timeline_panel",
+                (indicator, rows["kind"].iloc[0], altair.utils.data.to_values(data), layout),
+                lambda: _timeline_panel(indicator, rows["kind"].iloc[0], data.copy(), *layout),
+            )
         )
-        kind = rows["kind"].iloc[0]
-        scale, label = _y_scale(kind, rows)
-        y = altair.Y("value:Q", title=_axis_title(kind), scale=scale, axis=altair.Axis(tickCount=3, labelExpr=label))
-        data = rows[["year", "value", "shown", "source", "population", "comparability_label", "lines", "bound"]].copy()
-        data["indicator"] = _plain(indicator)
-        data = data.sort_values(["year", "value"], kind="stable")
-        below, last = [], None
-        for year in data["year"]:
-            flip = last is not None and year - last[0] < 2 and not last[1]
-            below.append(flip)
-            last = (year, flip)
-        data["below"] = below
-        reach = (scale.domain[1] if scale.domain is not altair.Undefined else data["value"].max()) / 8
-        data["tip"] = data["value"] + data["bound"].map(_BOUND_TIP).fillna(0) * reach
-        # Six layers share these rows: given as values once, not a frame each layer converts again.
-        base = altair.Chart(altair.utils.data.to_values(data))
-        exact, bounded = "datum.bound == ''", "datum.bound != ''"
-        tooltip = [
-            altair.Tooltip("indicator:N", title="Indicator"),
-            altair.Tooltip("source:N", title="Source"),
-            altair.Tooltip("shown:N", title="Value as printed"),
-            altair.Tooltip("population:N", title="Who answered"),
-            altair.Tooltip("comparability_label:N", title="Comparability"),
-            altair.Tooltip("lines:N", title="Source line(s)"),
-        ]
-        layers = [
-            base.transform_filter(exact)
-            .mark_point(size=110, filled=True, opacity=1)
-            .encode(x=x, y=y, color=colour, shape=shape, tooltip=tooltip),
-            # A printed bound: an open marker at the bound and an arrow the way the true value lies.
-            base.transform_filter(bounded).mark_rule(strokeWidth=1.5).encode(x=x, y=y, y2="tip:Q", color=colour),
-            base.transform_filter(bounded)
-            .mark_point(size=110, filled=False, strokeWidth=2, opacity=1)
-            .encode(x=x, y=y, color=colour, shape=shape, tooltip=tooltip),
-            base.transform_filter(bounded)
-            .mark_point(shape="triangle", size=40, filled=True, opacity=1)
-            .encode(x=x, y="tip:Q", color=colour),
-            base.transform_filter("!datum.below")
-            .mark_text(baseline="bottom", dy=-9, fontSize=10)
-            .encode(x=x, y=y, text="shown:N", tooltip=tooltip),
-            base.transform_filter("datum.below")
-            .mark_text(baseline="top", dy=9, fontSize=10)
-            .encode(x=x, y=y, text="shown:N", tooltip=tooltip),
-        ]
-        title = altair.TitleParams(wrap(indicator, wrap_at), anchor="start", fontSize=12, fontWeight="bold")
-        panels.append((layers, {"height": 100, "title": title.to_dict(), "width": width}))
     beside = frame[frame["place"] != "axis"]
     # The values not drawn are listed in the page under the figure (`crosswalk.beside`), in readable text.
     chart = (

@@ -29,6 +29,8 @@ from pathlib import Path
 import altair
 import vl_convert
 
+from swbook.mime import deferring
+
 from .catalogue import resource_path
 from .paths import cache_dir, record_read
 from .svgcache import keep_bytes
@@ -52,11 +54,8 @@ def key(helper: str, args: tuple, kwargs: dict) -> str | None:
 
 def lookup(digest: str):
     """The figure kept under `digest`, or None; a hit records the metadata reads the helper would have made."""
-    path = _path(digest)
-    try:
-        figure = pickle.loads(path.read_bytes())
-        os.utime(path)  # recently used: the build's pruning (least recently used first) keeps it
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+    figure = _read(_path(digest))
+    if figure is None:
         return None
     for name in _METADATA:
         record_read(resource_path(name))
@@ -66,6 +65,40 @@ def lookup(digest: str):
 def keep(digest: str, figure) -> None:
     """Keep a finished figure (its specs made, no Altair objects left in it) under `digest`."""
     keep_bytes(_path(digest), pickle.dumps(figure, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def memo(name: str, inputs, make):
+    """What `make()` returns, kept under a digest of `name`, `inputs` and this package's code.
+
+    For a part of a figure that depends on `inputs` alone (one panel of a
+    cross-year figure): after a one-value fix only the part that shows the
+    value is made again. Kept only in a book build, as whole figures are;
+    `inputs` that cannot be pickled mean making it every time.
+    """
+    if not deferring():
+        return make()
+    try:
+        arguments = pickle.dumps(inputs, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return make()
+    digest = hashlib.sha256(f"{name}\0{_CODE}\0".encode())
+    digest.update(arguments)
+    path = _path(digest.hexdigest())
+    made = _read(path)
+    if made is None:
+        made = make()
+        keep_bytes(path, pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
+    return made
+
+
+def _read(path: Path):
+    """What is kept at `path`, or None when nothing (readable) is."""
+    try:
+        kept = pickle.loads(path.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        return None
+    os.utime(path)  # recently used: the build's pruning (least recently used first) keeps it
+    return kept
 
 
 def _path(digest: str) -> Path:

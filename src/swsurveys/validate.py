@@ -8,6 +8,7 @@ one pass. `validate()` returns the list; an empty list means the data are good.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import re
 from collections import defaultdict
@@ -236,8 +237,19 @@ class _Row(dict):
 
 def _rows(path: Path):
     """Yield (line number in the file, row) for each CSV record."""
-    for line, row in read_numbered(path):
+    try:
+        stat = Path(path).stat()
+        records = _records(str(path), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        records = read_numbered(path)  # fails as reading it does
+    for line, row in records:
         yield line, _Row(row)
+
+
+@functools.lru_cache(maxsize=64)
+def _records(path: str, mtime_ns: int, size: int) -> tuple:
+    # The rules read each observations file several times; parsed once for as long as it is unchanged.
+    return tuple(read_numbered(Path(path)))
 
 
 def _raw_problems(root: Path) -> tuple[list[Problem], dict[str, list[str]]]:
