@@ -17,19 +17,16 @@ import shutil
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import crossref, deferred, files, project, qmd, scripts, snapshot
-from . import html as html_writer
-from . import pdf as pdf_writer
-from .assemble import Assembler
+from . import crossref, files, project, qmd, scripts, snapshot
 from .cache import ChapterCache, FileHashes, build_key, prune_cache
 from .crossref import Registry
 from .errors import BuildError
-from .execute import Executed, Limits, chapter_processes, run_chapters, start_chapter_processes, syntax_problems
+from .execute import Executed, Limits, run_chapters, start_chapter_processes, syntax_problems
+from .writer import BookWriter
 
 
 @dataclass
@@ -102,50 +99,33 @@ def _render(book, to, log, target: Path, fresh: bool, jobs: int | None, started:
     scripts.run(book, "pre-render", scripts.environment(book, target))
     titles = {page: document.title for page, document in documents.items()}
     labels = {page: document.label for page, document in documents.items()}
-    # The data checks run while the chapters execute; a problem in the data still stops the build
-    # before anything is cached or written, and is reported ahead of any chapter error.
     has_data = (root / "data" / "datapackage.json").exists()
-    executed = _execute_all(
-        root,
-        documents,
-        report,
-        log,
-        ChapterCache(root, hashes),
-        fresh,
-        jobs,
-        limits=_limits(book),
-        meanwhile=lambda: check_data(root) if has_data else None,
-    )
-
     work = root / ".swbook-cache" / "work"  # one fixed place (under the lock), so PDF figure paths are stable
     staging = None
     try:
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
-        for folder in reversed(target.parents):
-            if folder.exists() and not folder.is_dir():
-                raise BuildError(
-                    f"{folder}: is a file, so the output folder {target} cannot be made "
-                    f"(project: output-dir in _quarto.yml)"
-                )
+        staging = _make_staging(target)
+        # Each page is written as soon as its chapter's outputs exist, while the other chapters still run.
+        writer = BookWriter(book, documents, registry, titles, labels, staging, work, to, jobs, log)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
-        except OSError as error:
-            raise BuildError(
-                f"{target.parent}: cannot write the book there: {error.strerror} (project: output-dir "
-                f"in _quarto.yml; nothing was published)"
-            ) from None
-        staging.chmod(0o755)  # mkdtemp makes it private; the published site must be readable by a web server
-        # The HTML pages (pandoc processes) are written while the PDF's figures are drawn and it is compiled.
-        with ThreadPoolExecutor(max_workers=1) as html_thread:
-            pages = None
-            if "html" in to:
-                pages = html_thread.submit(_write_html, book, documents, executed, registry, titles, staging, work, log)
-            if "pdf" in to:
-                _write_pdf(book, documents, executed, registry, titles, labels, staging, work, jobs, log)
-            if pages is not None:
-                pages.result()
+            # The data checks run while the chapters execute; a problem in the data still stops the build
+            # before anything is cached or published, and is reported ahead of any chapter error.
+            _execute_all(
+                root,
+                documents,
+                report,
+                log,
+                ChapterCache(root, hashes),
+                fresh,
+                jobs,
+                limits=_limits(book),
+                meanwhile=lambda: check_data(root) if has_data else None,
+                ready=writer.ready,
+            )
+            writer.finish()
+        finally:
+            writer.close()
         scripts.copy_resources(book, staging)
         outputs = [page.html for page in book.pages] if "html" in to else []
         began = time.perf_counter()
@@ -174,6 +154,25 @@ def _render(book, to, log, target: Path, fresh: bool, jobs: int | None, started:
         f"{len(report.reused)} reused"
     )
     return report
+
+
+def _make_staging(target: Path) -> Path:
+    """The folder the book is written into, beside `target`, to be swapped in whole at the end."""
+    for folder in reversed(target.parents):
+        if folder.exists() and not folder.is_dir():
+            raise BuildError(
+                f"{folder}: is a file, so the output folder {target} cannot be made (project: output-dir in _quarto.yml)"
+            )
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    except OSError as error:
+        raise BuildError(
+            f"{target.parent}: cannot write the book there: {error.strerror} (project: output-dir "
+            f"in _quarto.yml; nothing was published)"
+        ) from None
+    staging.chmod(0o755)  # mkdtemp makes it private; the published site must be readable by a web server
+    return staging
 
 
 def _check_chapters(book, documents: dict, registry: Registry) -> None:
@@ -317,11 +316,13 @@ def _execute_all(
     jobs: int | None,
     limits: Limits = Limits(),
     meanwhile=lambda: None,
+    ready=lambda page, executed: None,
 ) -> dict:
     """Outputs of every chapter: from the cache where valid, else run in parallel.
 
     `meanwhile` runs in this process once the chapters have started; if it
-    raises, the chapters are stopped and nothing is cached.
+    raises, the chapters are stopped and nothing is cached. `ready` is handed
+    each chapter's outputs as soon as they exist (a reused chapter's at once).
     """
     results: dict = {}
     pending = []
@@ -333,8 +334,10 @@ def _execute_all(
             results[page] = cached
             report.reused.append(page.relative)
             log(f"  reused   {page.relative} (unchanged)")
+            ready(page, cached)
         elif not _needs_kernel(document):
             results[page] = Executed()
+            ready(page, results[page])
         else:
             pending.append((page, document))
     if not pending:
@@ -345,6 +348,7 @@ def _execute_all(
         def done(page, outputs, seconds):
             finished[page] = (outputs, seconds)
             log(f"  executed {page.relative} ({seconds:.1f} s)")
+            ready(page, outputs)
 
         run_chapters(
             pending,
@@ -363,32 +367,6 @@ def _execute_all(
     for page in documents:
         report.files_read[page.relative] = results[page].files_read
     return {page: results[page] for page in documents}
-
-
-def _write_html(book, documents, executed, registry, titles, staging: Path, work: Path, log) -> None:
-    began = time.perf_counter()
-    assembler = Assembler(registry, "html", work / "html-figures", book.echo)
-    markdown = {page: assembler.chapter(page, document, executed[page]) for page, document in documents.items()}
-    with ThreadPoolExecutor() as pool:  # each page is a pandoc process of its own
-        list(
-            pool.map(
-                lambda page: html_writer.render_page(book, page, markdown[page], titles, documents[page].meta, staging),
-                documents,
-            )
-        )
-    html_writer.write_assets(staging)
-    log(f"  wrote the HTML pages ({time.perf_counter() - began:.1f} s)")
-
-
-def _write_pdf(book, documents, executed, registry, titles, labels, staging: Path, work: Path, jobs, log) -> None:
-    began = time.perf_counter()
-    deferred.make(executed, "image/svg+xml", chapter_processes(), jobs or os.cpu_count() or 1)
-    log(f"  drew the figures for print ({time.perf_counter() - began:.1f} s)")
-    began = time.perf_counter()
-    assembler = Assembler(registry, "typst", work / "figures", book.echo)
-    chapters = {page: assembler.chapter(page, documents[page], executed[page]) for page in book.pages}
-    pdf_writer.render_pdf(book, pdf_writer.combine(book, chapters, titles, labels), work, staging / book.pdf_name)
-    log(f"  wrote the PDF ({time.perf_counter() - began:.1f} s)")
 
 
 def _swap(staging: Path, target: Path) -> None:

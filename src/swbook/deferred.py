@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 import json
 import multiprocessing
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -51,11 +52,12 @@ def make(executed: dict, mime: str, context: multiprocessing.context.BaseContext
     else:
         key = (id(context), jobs)
         kept = context.get_start_method() == "forkserver"
-        pool = _POOLS.get(key) if kept else None
-        if pool is None:
-            pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
-            if kept:
-                _POOLS[key] = pool
+        with _POOLS_LOCK:  # the pages of one build ask for drawings from threads of their own
+            pool = _POOLS.get(key) if kept else None
+            if pool is None:
+                pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+                if kept:
+                    _POOLS[key] = pool
         futures = [pool.submit(_call, recipe["call"], recipe["kwargs"]) for _, _, recipe in wanted]
         try:
             made = [_drawn(page, recipe, future.result) for (page, _, recipe), future in zip(wanted, futures)]
@@ -64,7 +66,9 @@ def make(executed: dict, mime: str, context: multiprocessing.context.BaseContext
                 f.done() and not f.cancelled() and isinstance(f.exception(), BrokenProcessPool) for f in futures
             )
             if not kept or broken:  # a dead worker: a new pool next time
-                _POOLS.pop(key, None)
+                with _POOLS_LOCK:
+                    if _POOLS.get(key) is pool:
+                        del _POOLS[key]
                 pool.shutdown(wait=not broken, cancel_futures=True)
     for (_, data, _), content in zip(wanted, made):
         data[mime] = content
@@ -76,6 +80,7 @@ def make(executed: dict, mime: str, context: multiprocessing.context.BaseContext
 # none of this process's files, where a child forked from this process would hold its pipes open (a host
 # waiting for a pipe to close, as Playwright does for its driver, would wait for ever).
 _POOLS: dict[tuple[int, int], ProcessPoolExecutor] = {}
+_POOLS_LOCK = threading.Lock()
 
 
 def _drawn(page, recipe: dict, make) -> str:

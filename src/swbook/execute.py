@@ -120,8 +120,11 @@ def _inline_value(outputs: list[dict]) -> str:
 
 def _shell():
     from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
 
-    shell = InteractiveShell.instance()
+    config = Config()
+    config.HistoryManager.enabled = False  # a build keeps no input history (no SQLite file in the home folder)
+    shell = InteractiveShell.instance(config=config)
     shell.user_ns["__name__"] = "__main__"
     return shell
 

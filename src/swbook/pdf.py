@@ -9,7 +9,7 @@ cross-references span chapters).
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+import functools
 from importlib import resources
 from pathlib import Path
 
@@ -35,32 +35,37 @@ CORRECTIONS = resources.files("swbook") / "templates" / "pdf-corrections.lua"
 PDF_STANDARD = "ua-1"
 
 
-def combine(
-    book: Book, chapters: dict[Page, str], titles: dict[Page, str], labels: dict[Page, str]
-) -> list[tuple[Page, str]]:
-    """The book as markdown chunks, one per page in order: parts, numbered chapters, lettered appendices."""
-    out, part, appendices = [], None, False
+def chunk_wrappers(book: Book, titles: dict[Page, str], labels: dict[Page, str]) -> dict:
+    """For each page, what turns its chapter's markdown into its chunk of the book.
+
+    Chunks follow in book order: parts, numbered chapters, lettered appendices.
+    What a page's chunk opens with depends only on the pages before it, so
+    each chunk can be made as soon as its own chapter is ready.
+    """
+    out, part, appendices = {}, None, False
     for page in book.pages:
-        chunk = []
+        before, after = [], []
         if page.part != part and page.part and page.kind != "appendix":
-            chunk.append(_raw(f"#part[{typst_escape(page.part)}]"))
+            before.append(_raw(f"#part[{typst_escape(page.part)}]"))
         part = page.part
         if page.kind == "appendix" and not appendices:
             appendices = True
-            chunk.append(_raw('#part[Appendices]\n#set heading(numbering: "A.1")\n#chapter-numbering.update("A")'))
+            before.append(_raw('#part[Appendices]\n#set heading(numbering: "A.1")\n#chapter-numbering.update("A")'))
         label = labels.get(page) or f"page-{page.stem}"
         if page.kind == "index":
-            chunk.append(_raw("#set heading(numbering: none)"))
-            chunk.append(f"# {titles[page]} {{#{label} .unnumbered}}")
-            chunk.append(chapters[page])
-            chunk.append(_raw('#set heading(numbering: "1.1")'))
+            before.append(_raw("#set heading(numbering: none)"))
+            before.append(f"# {titles[page]} {{#{label} .unnumbered}}")
+            after.append(_raw('#set heading(numbering: "1.1")'))
         else:
             position = int(page.number) if page.number.isdigit() else ord(page.number) - ord("A") + 1
-            chunk.append(_raw(f"#chapter-start({position})"))
-            chunk.append(f"# {titles[page]} {{#{label}}}")
-            chunk.append(chapters[page])
-        out.append((page, "\n\n".join(chunk) + "\n"))
+            before.append(_raw(f"#chapter-start({position})"))
+            before.append(f"# {titles[page]} {{#{label}}}")
+        out[page] = functools.partial(_chunk, before, after)
     return out
+
+
+def _chunk(before: list[str], after: list[str], markdown: str) -> str:
+    return "\n\n".join([*before, markdown, *after]) + "\n"
 
 
 _BODY = "SWBOOKBODYGOESHERE"
@@ -84,8 +89,8 @@ def _chapter_args(book: Book, page: Page, markdown: str) -> list[str]:
     return args
 
 
-def render_pdf(book: Book, chunks: list[tuple[Page, str]], work_dir: Path, target: Path) -> Path:
-    """Convert the book's chunks to Typst (in parallel, cached) and compile them to `target`."""
+def front_matter(book: Book) -> str:
+    """The book's Typst around its chapters (title page, contents, styles), with `_BODY` where they go."""
     meta = book.meta
     frame_args = [
         "--standalone",
@@ -99,17 +104,19 @@ def render_pdf(book: Book, chunks: list[tuple[Page, str]], work_dir: Path, targe
     ]
     release = edition.read(book.root)  # the title page names the release a reader can cite
     frame_args += [f"--metadata=edition:{release.label}"] if release.label else []
-    with ThreadPoolExecutor() as pool:  # each conversion is a pandoc process of its own
-        frame = pool.submit(convert, book, _BODY, "typst", frame_args, "the PDF front matter")
-        bodies = list(
-            pool.map(
-                lambda item: convert(book, item[1], "typst", _chapter_args(book, *item), f"{item[0].relative} (PDF)"),
-                chunks,
-            )
-        )
-        frame = frame.result()
+    frame = convert(book, _BODY, "typst", frame_args, "the PDF front matter")
     if frame.count(_BODY) != 1:
         raise BuildError(f"{_TEMPLATE}: the template must place $body$ exactly once")
+    return frame
+
+
+def typst_chunk(book: Book, page: Page, markdown: str) -> str:
+    """One page's chunk of the book (`chunk_wrappers`) converted to Typst by pandoc (cached)."""
+    return convert(book, markdown, "typst", _chapter_args(book, page, markdown), f"{page.relative} (PDF)")
+
+
+def compile_pdf(book: Book, frame: str, bodies: list[str], work_dir: Path, target: Path) -> Path:
+    """Compile the front matter with the chapters' Typst, in book order, to `target`."""
     typ = work_dir / "book.typ"
     typ.write_text(frame.replace(_BODY, "\n".join(bodies)), encoding="utf-8")
     try:

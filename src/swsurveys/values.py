@@ -167,18 +167,22 @@ def find(
     that, as the start of the question ("Q6a)"). When no measure is named and
     a count and a percentage remain, the percentage is meant.
     """
-    rows = frame
-    if category is not None:
-        rows = rows[rows["category"] == category]
-    if group is not None:
-        rows = rows[rows["group"] == group]
+    # Plain lists of positions, not pandas masks: a chapter looks up dozens of values, each in a few hundred rows.
+    matches = range(len(frame))
+    for column, wanted in (("category", category), ("group", group)):
+        if wanted is not None:
+            cells = frame[column].tolist()
+            matches = [i for i in matches if cells[i] == wanted]
     if question is not None:
-        exact = rows[rows["question"] == question]
-        rows = exact if len(exact) else rows[rows["question"].str.startswith(question)]
+        cells = frame["question"].tolist()
+        exact = [i for i in matches if cells[i] == question]
+        matches = exact or [i for i in matches if str(cells[i]).startswith(question)]
+    measures = frame["measure"].tolist()
     if measure is not None:
-        rows = rows[rows["measure"] == measure]
-    elif len(rows) > 1 and rows["measure"].nunique() > 1:
-        rows = rows[rows["measure"] != "count"]
+        matches = [i for i in matches if measures[i] == measure]
+    elif len(matches) > 1 and len({measures[i] for i in matches}) > 1:
+        matches = [i for i in matches if measures[i] != "count"]
+    rows = frame.iloc[list(matches)]
     if len(rows) != 1:
         keys = {
             k: v
