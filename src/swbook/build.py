@@ -325,45 +325,58 @@ def _execute_all(
     each chapter's outputs as soon as they exist (a reused chapter's at once).
     """
     results: dict = {}
-    pending = []
-    sources = {}
-    for page, document in documents.items():
-        source = sources[page] = files.read_text(page.source)
-        cached = None if fresh else cache.lookup(page.relative, source)
-        if cached is not None:
-            results[page] = cached
-            report.reused.append(page.relative)
-            log(f"  reused   {page.relative} (unchanged)")
-            ready(page, cached)
-        elif not _needs_kernel(document):
-            results[page] = Executed()
+    sources = {page: files.read_text(page.source) for page in documents}
+    saved = {} if fresh else {page: cache.current(page.relative, sources[page]) for page in documents}
+    pending = [(page, d) for page, d in documents.items() if saved.get(page) is None and _needs_kernel(d)]
+
+    def reuse() -> list:
+        """Hand on the reused chapters' outputs (read while the others run); those unreadable must run."""
+        unreadable = []
+        for page, document in documents.items():
+            if saved.get(page) is not None:
+                results[page] = cache.outputs(saved[page])
+                if results[page] is None:
+                    unreadable.append((page, document))
+                    continue
+                report.reused.append(page.relative)
+                log(f"  reused   {page.relative} (unchanged)")
+            elif not _needs_kernel(document):
+                results[page] = Executed()
+            else:
+                continue
             ready(page, results[page])
-        else:
-            pending.append((page, document))
-    if not pending:
+        return unreadable
+
+    # The longest chapters first (as long as they last ran), so that no core waits for one started last.
+    pending.sort(key=lambda item: -cache.seconds(item[0].relative))
+    finished = {}
+
+    def done(page, outputs, seconds):
+        finished[page] = (outputs, seconds)
+        log(f"  executed {page.relative} ({seconds:.1f} s)")
+        ready(page, outputs)
+
+    def run(tasks, meanwhile_too):
+        if not tasks:
+            meanwhile_too()
+            return
+        workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
+        run_chapters(tasks, root, workers, limits, meanwhile=meanwhile_too, finished=done)
+
+    unreadable = []
+
+    def alongside():
+        unreadable.extend(reuse())
         meanwhile()
-    else:
-        finished = {}
 
-        def done(page, outputs, seconds):
-            finished[page] = (outputs, seconds)
-            log(f"  executed {page.relative} ({seconds:.1f} s)")
-            ready(page, outputs)
-
-        run_chapters(
-            pending,
-            root,
-            max(1, min(jobs or os.cpu_count() or 1, len(pending))),
-            limits,
-            meanwhile=meanwhile,
-            finished=done,
-        )
-        # Cached only once every chapter succeeded and the data are valid.
-        for page, _ in pending:
-            outputs, seconds = finished[page]
-            results[page] = outputs
-            report.executed[page.relative] = seconds
-            cache.store(page.relative, sources[page], outputs)
+    run(pending, alongside)
+    run(unreadable, lambda: None)  # an entry sealed but not of the shape this code writes: rare
+    # Cached only once every chapter succeeded and the data are valid.
+    for page, _ in pending + unreadable:
+        outputs, seconds = finished[page]
+        results[page] = outputs
+        report.executed[page.relative] = seconds
+        cache.store(page.relative, sources[page], outputs, seconds)
     for page in documents:
         report.files_read[page.relative] = results[page].files_read
     return {page: results[page] for page in documents}

@@ -145,7 +145,12 @@ class FileHashes:
 
 
 class ChapterCache:
-    """Executed outputs of chapters, keyed by what they depend on."""
+    """Executed outputs of chapters, keyed by what they depend on.
+
+    An entry is sealed as the pandoc entries are (`write_verified`); its first
+    line says what the outputs depend on and how long the chapter ran, so a
+    stale entry is told without reading its outputs.
+    """
 
     def __init__(self, root: Path, hashes: FileHashes | None = None) -> None:
         self.root = root
@@ -155,23 +160,46 @@ class ChapterCache:
     def _entry(self, relative: str) -> Path:
         return self.folder / (relative.replace("/", "__") + ".json")
 
-    def lookup(self, relative: str, source: str) -> Executed | None:
-        """The cached outputs of a chapter, or None when it must run again (or the entry is damaged)."""
+    def current(self, relative: str, source: str) -> str | None:
+        """The saved outputs of a chapter (as text, for `outputs`) while they are current, else None."""
+        text = read_verified(self._entry(relative))
+        if text is None:
+            return None  # missing, or edited or damaged since it was written
+        head, _, body = text.partition("\n")
         try:
-            entry = json.loads(self._entry(relative).read_text(encoding="utf-8"))
-            digest = entry.pop("digest")
-            if digest != _sha(json.dumps(entry, sort_keys=True).encode()):
-                return None  # edited or damaged since it was written
-            if entry["source"] != _sha(source.encode()) or entry["code"] != code_version():
+            head = json.loads(head)
+            if head["source"] != _sha(source.encode()) or head["code"] != code_version():
                 return None
-            for name, digest in entry["files"].items():
+            for name, digest in head["files"].items():
                 if self.hashes(f"{self.root}/{name}") != digest:  # text, not Path: a question may hold '/'
                     return None
-            return _executed(entry["executed"])
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            return None  # missing, or not the shape this code writes: run the chapter again
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return None  # not the shape this code writes: run the chapter again
+        return body
 
-    def store(self, relative: str, source: str, executed: Executed) -> None:
+    def seconds(self, relative: str) -> float:
+        """How long the chapter ran when its entry was written (0 if unknown): the longest are started first."""
+        try:
+            with self._entry(relative).open(encoding="utf-8") as handle:
+                handle.readline()
+                return float(json.loads(handle.readline()).get("seconds", 0))
+        except (OSError, ValueError, TypeError, AttributeError):
+            return 0.0
+
+    @staticmethod
+    def outputs(body: str) -> Executed | None:
+        """The Executed outputs of a current entry's text; None if they are not the shape `store` writes."""
+        try:
+            return _executed(json.loads(body))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+    def lookup(self, relative: str, source: str) -> Executed | None:
+        """The cached outputs of a chapter, or None when it must run again (or the entry is damaged)."""
+        body = self.current(relative, source)
+        return None if body is None else self.outputs(body)
+
+    def store(self, relative: str, source: str, executed: Executed, seconds: float = 0.0) -> None:
         """Save a chapter's outputs with the digests of the files it read."""
         files = {}
         for name in executed.files_read:
@@ -182,19 +210,9 @@ class ChapterCache:
                 continue  # a file outside the project cannot be tracked; it never changes the key
             key += f"{FILE_TABLE_SEPARATOR}{part}" if part else ""
             files[key] = self.hashes(name)
-        entry = {
-            "source": _sha(source.encode()),
-            "code": code_version(),
-            "files": files,
-            "executed": {"outputs": executed.outputs, "inline": executed.inline, "files_read": executed.files_read},
-        }
-        entry = json.loads(json.dumps(entry))  # as lookup will read it: cell numbers become text keys
-        entry["digest"] = _sha(json.dumps(entry, sort_keys=True).encode())
-        self.folder.mkdir(parents=True, exist_ok=True)
-        target = self._entry(relative)
-        temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(entry), encoding="utf-8")
-        temporary.replace(target)  # atomic: a reader sees the old entry or the new one
+        head = {"source": _sha(source.encode()), "code": code_version(), "files": files, "seconds": round(seconds, 3)}
+        body = {"outputs": executed.outputs, "inline": executed.inline, "files_read": executed.files_read}
+        write_verified(self._entry(relative), json.dumps(head) + "\n" + json.dumps(body))
 
 
 def _executed(saved: dict) -> Executed:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import logging
 import os
 import re
+import sys
 import tempfile
 from importlib import resources
 from pathlib import Path
@@ -18,6 +20,21 @@ from .errors import BuildError
 from .project import Book, Page
 
 READER = "markdown-raw_html-raw_tex"  # data text can never become HTML; raw blocks still work
+
+
+class _PandocMessages(logging.Handler):
+    """pandoc's warnings as pypandoc relays them, printed to the standard error of the moment.
+
+    Without a handler of its own, pypandoc adds one bound to the standard error of its first call,
+    which a later caller (a test capturing output, a closed terminal) may no longer have.
+    """
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(f"  pandoc: {record.getMessage()}", file=sys.stderr, flush=True)
+
+
+logging.getLogger("pypandoc").addHandler(_PandocMessages(logging.WARNING))
+logging.getLogger("pypandoc").propagate = False
 _TEMPLATE = resources.files("swbook") / "templates" / "page.html"
 CALLOUTS = resources.files("swbook") / "templates" / "callouts.lua"
 
