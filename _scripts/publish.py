@@ -17,7 +17,9 @@ Names a source meant to redact (data/redactions.csv, required) are masked as
 the source's own `<Council Name>` in all of it and in the pages; text cells
 that a spreadsheet would run as a formula are written safely. Last, every
 published file (zip members and the PDF's text included) is scanned, and any
-listed name left fails the step with where it was found.
+listed name left fails the step with where it was found; a file with the same
+bytes as one the last scan found clean under the same names is not read again
+(.swbook-cache/publish-scanned.json).
 
 Exit status 1 with `publish: file:line: problem (expected ...)` lines on failure.
 """
@@ -25,6 +27,7 @@ Exit status 1 with `publish: file:line: problem (expected ...)` lines on failure
 from __future__ import annotations
 
 import csv
+import hashlib
 import html
 import io
 import json
@@ -69,6 +72,8 @@ class Redactions:
         # The words each pattern needs, lower-cased: a text without all of them cannot match, and a plain
         # search for them is far quicker than the pattern (a bare "CC" stands in half the words of a page).
         self.words: dict[re.Pattern, tuple[str, ...]] = {}
+        # What was scanned clean under another list of names is scanned again (`scan`).
+        self.digest = hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()[:16]
         for row in rows:
             pattern = self._pattern(row)
             self.by_source.setdefault(row["source"], []).append(pattern)
@@ -454,11 +459,12 @@ class PdfTexts:
     the rest of the site (in a thread it would wait for this one's interpreter).
     """
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, known_clean=lambda digest: False) -> None:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        paths = sorted(out.rglob("*.pdf"))
+        # A PDF scanned clean before (`scan`) is not read again.
+        paths = [path for path in sorted(out.rglob("*.pdf")) if not known_clean(_digest(path.read_bytes()))]
         self.reading = {}
         if paths:
             reader = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
@@ -489,9 +495,11 @@ def _pdf_text(path: Path) -> str:
     return "\n".join(pages)
 
 
-def published_texts(out: Path, pdfs: PdfTexts):
-    """(where, text) for every published file: zip members and the PDF's text included.
+def published_files(out: Path, pdfs: PdfTexts):
+    """(where, digest of its bytes, texts) for every published file, zip members one by one.
 
+    `texts()` gives what to scan: a PDF's text, an HTML page as written and as
+    read (names split by markup or written as entities), any other file's text.
     PDFs come last, so the other files are scanned while PDFium still reads them.
     """
     for path in sorted(out.rglob("*"), key=lambda path: (path.suffix == ".pdf", path)):
@@ -501,30 +509,54 @@ def published_texts(out: Path, pdfs: PdfTexts):
         if path.suffix == ".zip":
             with zipfile.ZipFile(path) as archive:
                 for member in archive.namelist():
-                    yield f"{where}:{member}", archive.read(member).decode("utf-8", "replace")
+                    data = archive.read(member)
+                    yield f"{where}:{member}", _digest(data), lambda data=data: [data.decode("utf-8", "replace")]
         elif path.suffix == ".pdf":
-            yield where, pdfs.text(path)
+            yield where, _digest(path.read_bytes()), lambda path=path: [pdfs.text(path)]
         elif path.suffix in TEXT_SUFFIXES:
-            text = path.read_text(encoding="utf-8", errors="replace")
-            yield where, text
-            if path.suffix == ".html":  # names split by markup or written as entities
-                yield where, html.unescape(_TAGS.sub("", text))
+            data = path.read_bytes()
+            yield where, _digest(data), lambda data=data, page=path.suffix == ".html": _texts(data, page)
 
 
-def scan(out: Path, redactions: Redactions, surveys: list[dict], pdfs: PdfTexts) -> list[str]:
-    """Every listed name still published, as `file: name` (another source's own viewer may name places)."""
+def _texts(data: bytes, page: bool) -> list[str]:
+    text = data.decode("utf-8", "replace")
+    return [text, html.unescape(_TAGS.sub("", text))] if page else [text]
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def scan(
+    out: Path, redactions: Redactions, surveys: list[dict], pdfs: PdfTexts, clean: frozenset = frozenset()
+) -> tuple[list[str], set[str]]:
+    """Every listed name still published, as `file:line: name`, and the keys of the files found clean.
+
+    A file whose key (its bytes' digest, under these redactions) is in `clean`
+    was scanned clean before and is not read again. Another source's own viewer
+    may name places: a viewer is scanned only for its own source's names.
+    """
     viewers = {f"sources/{s['id']}.html": s["id"] for s in surveys}
-    leaks = set()
-    for where, text in published_texts(out, pdfs):
-        lower = text.lower()
-        for row, (name, pattern) in zip(redactions.rows, redactions.everywhere):
-            if not redactions.may_match(pattern, lower) or viewers.get(where, row["source"]) != row["source"]:
-                continue  # the plain search first: most files hold no name at all
-            match = pattern.search(text)
-            if match:
-                line = text.count("\n", 0, match.start()) + 1
-                leaks.add(f"{where}:{line}: {name!r} is published (expected it masked as {MASK})")
-    return sorted(leaks)
+    leaks, found_clean = set(), set()
+    for where, digest, texts in published_files(out, pdfs):
+        key = f"{redactions.digest}:{viewers.get(where, '')}:{digest}"
+        if key in clean:
+            found_clean.add(key)
+            continue
+        leaked = False
+        for text in texts():
+            lower = text.lower()
+            for row, (name, pattern) in zip(redactions.rows, redactions.everywhere):
+                if not redactions.may_match(pattern, lower) or viewers.get(where, row["source"]) != row["source"]:
+                    continue  # the plain search first: most files hold no name at all
+                match = pattern.search(text)
+                if match:
+                    line = text.count("\n", 0, match.start()) + 1
+                    leaks.add(f"{where}:{line}: {name!r} is published (expected it masked as {MASK})")
+                    leaked = True
+        if not leaked:
+            found_clean.add(key)
+    return sorted(leaks), found_clean
 
 
 # ----------------------------------------------------------------------------- main
@@ -540,9 +572,18 @@ def output_pages(out: Path) -> list[Path]:
     return pages
 
 
+# The keys of the files the last scan found clean (see `scan`): the project's own memory, never published.
+SCANNED = Path(".swbook-cache") / "publish-scanned.json"
+
+
 def publish(root: Path, out: Path) -> None:
     redactions = read_redactions(root)
-    pdfs = PdfTexts(out)  # the PDF is final already: its text is read while the rest is written
+    try:
+        clean = frozenset(json.loads((root / SCANNED).read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        clean = frozenset()
+    # The PDF is final already: its text is read while the rest is written.
+    pdfs = PdfTexts(out, lambda digest: f"{redactions.digest}::{digest}" in clean)
     pages = output_pages(out)
     mask_pages(pages, redactions)
     write_sources(root, out, redactions)
@@ -550,12 +591,17 @@ def publish(root: Path, out: Path) -> None:
     write_figure_data(out, pages, redactions)
     write_search_index(out, pages)
     write_correction_places(out, pages)
-    leaks = scan(out, redactions, read_csv(root / "data" / "surveys.csv"), pdfs)
+    leaks, found_clean = scan(out, redactions, read_csv(root / "data" / "surveys.csv"), pdfs, clean)
     if leaks:
         raise Failed(
             f"{len(leaks)} published file(s) name what a source meant to redact; nothing may be "
             f"published so:\n" + "\n".join(leaks)
         )
+    try:  # only this build's files: the memory never outgrows the site
+        (root / SCANNED).parent.mkdir(parents=True, exist_ok=True)
+        (root / SCANNED).write_text(json.dumps(sorted(found_clean)), encoding="utf-8")
+    except OSError:
+        pass  # a read-only project is scanned whole every time
 
 
 def main() -> int:

@@ -108,6 +108,7 @@ def _render(book, to, log, target: Path, fresh: bool, jobs: int | None, started:
         staging = _make_staging(target)
         # Each page is written as soon as its chapter's outputs exist, while the other chapters still run.
         writer = BookWriter(book, documents, registry, titles, labels, staging, work, to, jobs, log)
+        chapter_cache, to_cache = ChapterCache(root, hashes), []
         try:
             # The data checks run while the chapters execute; a problem in the data still stops the build
             # before anything is cached or published, and is reported ahead of any chapter error.
@@ -116,16 +117,20 @@ def _render(book, to, log, target: Path, fresh: bool, jobs: int | None, started:
                 documents,
                 report,
                 log,
-                ChapterCache(root, hashes),
+                chapter_cache,
                 fresh,
                 jobs,
                 limits=_limits(book),
                 meanwhile=lambda: check_data(root) if has_data else None,
                 ready=writer.ready,
+                after_writing=to_cache,
             )
             writer.finish()
         finally:
             writer.close()
+        # With the figures drawn for print, so that a build reusing a chapter has nothing to draw.
+        for relative, source, outputs, seconds in to_cache:
+            chapter_cache.store(relative, source, writer.as_drawn(relative, outputs), seconds)
         scripts.copy_resources(book, staging)
         outputs = [page.html for page in book.pages] if "html" in to else []
         began = time.perf_counter()
@@ -317,13 +322,16 @@ def _execute_all(
     limits: Limits = Limits(),
     meanwhile=lambda: None,
     ready=lambda page, executed: None,
+    after_writing: list | None = None,
 ) -> dict:
     """Outputs of every chapter: from the cache where valid, else run in parallel.
 
     `meanwhile` runs in this process once the chapters have started; if it
     raises, the chapters are stopped and nothing is cached. `ready` is handed
     each chapter's outputs as soon as they exist (a reused chapter's at once).
+    What to cache is added to `after_writing` as (chapter, its text, outputs, seconds).
     """
+    after_writing = [] if after_writing is None else after_writing
     results: dict = {}
     sources = {page: files.read_text(page.source) for page in documents}
     saved = {} if fresh else {page: cache.current(page.relative, sources[page]) for page in documents}
@@ -371,12 +379,14 @@ def _execute_all(
 
     run(pending, alongside)
     run(unreadable, lambda: None)  # an entry sealed but not of the shape this code writes: rare
-    # Cached only once every chapter succeeded and the data are valid.
     for page, _ in pending + unreadable:
         outputs, seconds = finished[page]
         results[page] = outputs
         report.executed[page.relative] = seconds
-        cache.store(page.relative, sources[page], outputs, seconds)
+    # Cached only once every chapter succeeded, the data are valid and the pages are written.
+    after_writing.extend(
+        (page.relative, sources[page], finished[page][0], finished[page][1]) for page, _ in pending + unreadable
+    )
     for page in documents:
         report.files_read[page.relative] = results[page].files_read
     return {page: results[page] for page in documents}

@@ -16,6 +16,7 @@ import multiprocessing
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
 
 from .errors import BuildError
 from .mime import DEFERRED_MIME
@@ -72,6 +73,22 @@ def make(executed: dict, mime: str, context: multiprocessing.context.BaseContext
                 pool.shutdown(wait=not broken, cancel_futures=True)
     for (_, data, _), content in zip(wanted, made):
         data[mime] = content
+
+
+def without_recipes(executed):
+    """`executed` with each deferred output that was made dropped from its recipes (the made one is kept)."""
+    outputs = {}
+    for cell, cell_outputs in executed.outputs.items():
+        outputs[cell] = []
+        for output in cell_outputs:
+            data = output.get("data", {})
+            recipes = data.get(DEFERRED_MIME)
+            if recipes:
+                left = {mime: recipe for mime, recipe in recipes.items() if mime not in data}
+                data = {k: v for k, v in data.items() if k != DEFERRED_MIME} | ({DEFERRED_MIME: left} if left else {})
+                output = {**output, "data": data}
+            outputs[cell].append(output)
+    return replace(executed, outputs=outputs)
 
 
 # One pool of drawing processes per process context and size, kept while this process lives: a process

@@ -49,6 +49,7 @@ class BookWriter:
         # Each job mostly waits, for a pandoc process or a drawing: threads enough for every page at once.
         self._threads = ThreadPoolExecutor(max_workers=2 * len(book.pages) + 1, thread_name_prefix="swbook-page")
         self._pages: dict[Page, Future] = {}
+        self._drawn: dict[str, Executed] = {}  # chapter -> its outputs with the print figures drawn
         self._chunks: dict[Page, Future] = {}
         self._began = time.perf_counter()
         self._chapters_done = self._began
@@ -91,8 +92,13 @@ class BookWriter:
         markdown = self.html.chapter(page, self.documents[page], executed)
         html_writer.render_page(self.book, page, markdown, self.titles, self.documents[page].meta, self.staging)
 
+    def as_drawn(self, relative: str, executed: Executed) -> Executed:
+        """A chapter's outputs with the figures this build drew for print in place of how to draw them."""
+        drawn = self._drawn.get(relative)
+        return executed if drawn is None else deferred.without_recipes(drawn)
+
     def _typst_chunk(self, page: Page, executed: Executed) -> str:
-        drawn = _with_own_data(executed)  # the drawings go into a copy: the chapter cache keeps the outputs as run
+        drawn = self._drawn[page.relative] = _with_own_data(executed)  # the chapter's outputs stay as they ran
         deferred.make({page: drawn}, "image/svg+xml", chapter_processes(), self.jobs)
         markdown = self._wrapped[page](self.typst.chapter(page, self.documents[page], drawn))
         return pdf_writer.typst_chunk(self.book, page, markdown)

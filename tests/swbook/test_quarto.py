@@ -218,6 +218,7 @@ def test_names_are_masked_in_any_case_and_a_leak_left_anywhere_fails_the_step(tm
     assert _run_post_render(root, out, pages).returncode == 0
     page = (out / "chapters/one.html").read_text(encoding="utf-8")
     assert "leeds" not in page.lower() and "southend" not in page.lower()
+    assert (root / ".swbook-cache/publish-scanned.json").exists()  # what was found clean is not read again
     (out / "notes.txt").write_text("a copy made by hand names Wakefield\n", encoding="utf-8")
     done = _run_post_render(root, out, pages)
     assert done.returncode == 1 and "publish: notes.txt:1: 'Wakefield' is published" in done.stderr
