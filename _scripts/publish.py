@@ -455,9 +455,12 @@ class PdfTexts:
     """The text of every PDF in the site, read by PDFium in another process meanwhile.
 
     PDFium (pypdfium2) reads the book's text in half of poppler's time and a tenth of
-    pypdf's; in a process of its own it reads on the other core while this one writes
-    the rest of the site (in a thread it would wait for this one's interpreter).
+    pypdf's; in processes of their own (each reading a run of pages) it reads on every
+    core while this one writes the rest of the site (in a thread it would wait for this
+    one's interpreter).
     """
+
+    PARTS = 2  # processes per PDF: the machine this book is built on has two cores
 
     def __init__(self, out: Path, known_clean=lambda digest: False) -> None:
         import multiprocessing
@@ -467,16 +470,21 @@ class PdfTexts:
         paths = [path for path in sorted(out.rglob("*.pdf")) if not known_clean(_digest(path.read_bytes()))]
         self.reading = {}
         if paths:
-            reader = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-            self.reading = {path: reader.submit(_pdf_text, path) for path in paths}
+            reader = ProcessPoolExecutor(max_workers=self.PARTS, mp_context=multiprocessing.get_context("fork"))
+            self.reading = {
+                path: [reader.submit(_pdf_text, path, part, self.PARTS) for part in range(self.PARTS)] for path in paths
+            }
             reader.shutdown(wait=False)
 
     def text(self, path: Path) -> str:
-        return self.reading.pop(path).result()
+        return "\n".join(page for part in self.reading.pop(path) for page in part.result())
 
 
-def _pdf_text(path: Path) -> str:
-    """A PDF's text, page by page; a PDF that cannot be read fails the step, naming it."""
+def _pdf_text(path: Path, part: int = 0, parts: int = 1) -> list[str]:
+    """The text of each page in the `part`-th of `parts` runs of a PDF's pages.
+
+    A PDF that cannot be read fails the step, naming it.
+    """
     import pypdfium2
 
     try:
@@ -485,14 +493,16 @@ def _pdf_text(path: Path) -> str:
         raise Failed(f"{path.name}: cannot read the PDF to scan it for redacted names: {error}") from None
     pages = []
     try:
-        for page in document:
+        count = len(document)
+        for number in range(part * count // parts, (part + 1) * count // parts):
+            page = document[number]
             textpage = page.get_textpage()
             pages.append(textpage.get_text_range())
             textpage.close()
             page.close()
     finally:
         document.close()
-    return "\n".join(pages)
+    return pages
 
 
 def published_files(out: Path, pdfs: PdfTexts):

@@ -129,8 +129,10 @@ def _render(book, to, log, target: Path, fresh: bool, jobs: int | None, started:
         finally:
             writer.close()
         # With the figures drawn for print, so that a build reusing a chapter has nothing to draw.
+        # What the chapter costs next time: its run and the drawing of its figures (it is started first).
         for relative, source, outputs, seconds in to_cache:
-            chapter_cache.store(relative, source, writer.as_drawn(relative, outputs), seconds)
+            cost = seconds + writer.drawing_seconds.get(relative, 0.0)
+            chapter_cache.store(relative, source, writer.as_drawn(relative, outputs), cost)
         scripts.copy_resources(book, staging)
         outputs = [page.html for page in book.pages] if "html" in to else []
         began = time.perf_counter()
@@ -355,7 +357,8 @@ def _execute_all(
             ready(page, results[page])
         return unreadable
 
-    # The longest chapters first (as long as they last ran), so that no core waits for one started last.
+    # The longest chapters first (their run and their drawing, as they last took), so no core waits for one
+    # started last.
     pending.sort(key=lambda item: -cache.seconds(item[0].relative))
     finished = {}
 

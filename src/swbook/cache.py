@@ -178,7 +178,7 @@ class ChapterCache:
         return body
 
     def seconds(self, relative: str) -> float:
-        """How long the chapter ran when its entry was written (0 if unknown): the longest are started first."""
+        """What the chapter cost when its entry was written (0 if unknown): the costliest are started first."""
         try:
             with self._entry(relative).open(encoding="utf-8") as handle:
                 handle.readline()

@@ -50,6 +50,7 @@ class BookWriter:
         self._threads = ThreadPoolExecutor(max_workers=2 * len(book.pages) + 1, thread_name_prefix="swbook-page")
         self._pages: dict[Page, Future] = {}
         self._drawn: dict[str, Executed] = {}  # chapter -> its outputs with the print figures drawn
+        self.drawing_seconds: dict[str, float] = {}  # chapter -> how long its print figures took to draw
         self._chunks: dict[Page, Future] = {}
         self._began = time.perf_counter()
         self._chapters_done = self._began
@@ -99,7 +100,9 @@ class BookWriter:
 
     def _typst_chunk(self, page: Page, executed: Executed) -> str:
         drawn = self._drawn[page.relative] = _with_own_data(executed)  # the chapter's outputs stay as they ran
+        began = time.perf_counter()
         deferred.make({page: drawn}, "image/svg+xml", chapter_processes(), self.jobs)
+        self.drawing_seconds[page.relative] = time.perf_counter() - began
         markdown = self._wrapped[page](self.typst.chapter(page, self.documents[page], drawn))
         return pdf_writer.typst_chunk(self.book, page, markdown)
 
