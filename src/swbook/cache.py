@@ -186,6 +186,14 @@ class ChapterCache:
         except (OSError, ValueError, TypeError, AttributeError):
             return 0.0
 
+    def dependencies(self, relative: str) -> dict[str, str]:
+        """The files (or `file#table` parts) a chapter read when its entry was written, with their digests."""
+        text = read_verified(self._entry(relative))
+        try:
+            return dict(json.loads(text.partition("\n")[0])["files"]) if text else {}
+        except (ValueError, KeyError, TypeError):
+            return {}
+
     @staticmethod
     def outputs(body: str) -> Executed | None:
         """The Executed outputs of a current entry's text; None if they are not the shape `store` writes."""

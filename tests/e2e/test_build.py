@@ -221,11 +221,11 @@ def test_names_the_2018_source_meant_to_redact_are_published_nowhere(built):
 def test_every_table_with_values_is_loaded_by_its_survey_chapters(built, survey):
     """The chapters of a survey load each of its tables with values (from the build's own dependency record)."""
     import swsurveys
+    from swbook.cache import ChapterCache
 
-    loaded = set()
-    for entry in (built / ".swbook-cache/chapters").glob("chapters__*.json"):
-        if entry.name.startswith(f"chapters__{survey}"):
-            files = json.loads(entry.read_text(encoding="utf-8"))["files"]
-            loaded |= {name.split("#", 1)[1] for name in files if name.startswith(f"data/observations/{survey}.csv#")}
+    cache, loaded = ChapterCache(built), set()
+    for chapter in sorted((built / "chapters").glob(f"{survey}*.qmd")):
+        files = cache.dependencies(f"chapters/{chapter.name}")
+        loaded |= {name.split("#", 1)[1] for name in files if name.startswith(f"data/observations/{survey}.csv#")}
     assert loaded, f"no chapter of {survey} was built"
     assert set(swsurveys.load(survey)["table"]) - loaded == set()
