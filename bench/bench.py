@@ -263,8 +263,9 @@ def main() -> None:
         f"Chapters executed after the one-note fix: {sorted(executed_on_fix)}; after the one-value fix: "
         f"{sorted(executed_on_value)}.",
         "",
-        "Where the last (f) build's time went, as the build logged it (steps overlap: the HTML pages are written",
-        "while the print figures are drawn and the PDF is made):",
+        "Where the last (f) build's time went, as the build logged it (steps overlap: each page's HTML, print",
+        "figures and Typst are made as soon as its chapter is done, while the other chapters run; the Typst",
+        "compile and the post-render step come after the last chapter):",
         "",
         *[f"- {step}" for step in steps],
         "",
