@@ -452,7 +452,7 @@ def mask_pages(pages: list[Path], redactions: Redactions) -> None:
 
 
 class PdfTexts:
-    """The text of every PDF in the site, read by PDFium in another process meanwhile.
+    """The text of every PDF in the site, read by PDFium in other processes meanwhile.
 
     PDFium (pypdfium2) reads the book's text in half of poppler's time and a tenth of
     pypdf's; in processes of their own (each reading a run of pages) it reads on every
@@ -466,8 +466,9 @@ class PdfTexts:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
+        self.digests = {path: _digest(path.read_bytes()) for path in sorted(out.rglob("*.pdf"))}
         # A PDF scanned clean before (`scan`) is not read again.
-        paths = [path for path in sorted(out.rglob("*.pdf")) if not known_clean(_digest(path.read_bytes()))]
+        paths = [path for path, digest in self.digests.items() if not known_clean(digest)]
         self.reading = {}
         if paths:
             reader = ProcessPoolExecutor(max_workers=self.PARTS, mp_context=multiprocessing.get_context("fork"))
@@ -522,7 +523,7 @@ def published_files(out: Path, pdfs: PdfTexts):
                     data = archive.read(member)
                     yield f"{where}:{member}", _digest(data), lambda data=data: [data.decode("utf-8", "replace")]
         elif path.suffix == ".pdf":
-            yield where, _digest(path.read_bytes()), lambda path=path: [pdfs.text(path)]
+            yield where, pdfs.digests[path], lambda path=path: [pdfs.text(path)]
         elif path.suffix in TEXT_SUFFIXES:
             data = path.read_bytes()
             yield where, _digest(data), lambda data=data, page=path.suffix == ".html": _texts(data, page)
@@ -537,6 +538,11 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _scan_key(redactions: Redactions, viewer_of: str, digest: str) -> str:
+    """What a file found clean is remembered by: the names looked for, whose viewer it is, its bytes."""
+    return f"{redactions.digest}:{viewer_of}:{digest}"
+
+
 def scan(
     out: Path, redactions: Redactions, surveys: list[dict], pdfs: PdfTexts, clean: frozenset = frozenset()
 ) -> tuple[list[str], set[str]]:
@@ -549,7 +555,7 @@ def scan(
     viewers = {f"sources/{s['id']}.html": s["id"] for s in surveys}
     leaks, found_clean = set(), set()
     for where, digest, texts in published_files(out, pdfs):
-        key = f"{redactions.digest}:{viewers.get(where, '')}:{digest}"
+        key = _scan_key(redactions, viewers.get(where, ""), digest)
         if key in clean:
             found_clean.add(key)
             continue
@@ -593,7 +599,7 @@ def publish(root: Path, out: Path) -> None:
     except (OSError, ValueError, TypeError):
         clean = frozenset()
     # The PDF is final already: its text is read while the rest is written.
-    pdfs = PdfTexts(out, lambda digest: f"{redactions.digest}::{digest}" in clean)
+    pdfs = PdfTexts(out, lambda digest: _scan_key(redactions, "", digest) in clean)
     pages = output_pages(out)
     mask_pages(pages, redactions)
     write_sources(root, out, redactions)

@@ -108,11 +108,11 @@ def _render(book, to, log, target: Path, fresh: bool, jobs: int | None, started:
         staging = _make_staging(target)
         # Each page is written as soon as its chapter's outputs exist, while the other chapters still run.
         writer = BookWriter(book, documents, registry, titles, labels, staging, work, to, jobs, log)
-        chapter_cache, to_cache = ChapterCache(root, hashes), []
+        chapter_cache = ChapterCache(root, hashes)
         try:
             # The data checks run while the chapters execute; a problem in the data still stops the build
             # before anything is cached or published, and is reported ahead of any chapter error.
-            _execute_all(
+            to_cache = _execute_all(
                 root,
                 documents,
                 report,
@@ -123,7 +123,6 @@ def _render(book, to, log, target: Path, fresh: bool, jobs: int | None, started:
                 limits=_limits(book),
                 meanwhile=lambda: check_data(root) if has_data else None,
                 ready=writer.ready,
-                after_writing=to_cache,
             )
             writer.finish()
         finally:
@@ -324,75 +323,56 @@ def _execute_all(
     limits: Limits = Limits(),
     meanwhile=lambda: None,
     ready=lambda page, executed: None,
-    after_writing: list | None = None,
-) -> dict:
-    """Outputs of every chapter: from the cache where valid, else run in parallel.
+) -> list[tuple[str, str, Executed, float]]:
+    """Run every chapter whose cached outputs are not current, in parallel; hand on every chapter's outputs.
 
-    `meanwhile` runs in this process once the chapters have started; if it
-    raises, the chapters are stopped and nothing is cached. `ready` is handed
-    each chapter's outputs as soon as they exist (a reused chapter's at once).
-    What to cache is added to `after_writing` as (chapter, its text, outputs, seconds).
+    `ready` is given each chapter's outputs as soon as they exist: a reused
+    chapter's while the others run, an executed one's when it ends. `meanwhile`
+    runs in this process once the chapters have started; if it raises, the
+    chapters are stopped. Returns what to cache once the pages are written:
+    (chapter, its text, outputs, seconds) for each chapter that ran.
     """
-    after_writing = [] if after_writing is None else after_writing
-    results: dict = {}
     sources = {page: files.read_text(page.source) for page in documents}
     saved = {} if fresh else {page: cache.current(page.relative, sources[page]) for page in documents}
-    pending = [(page, d) for page, d in documents.items() if saved.get(page) is None and _needs_kernel(d)]
+    # The costliest chapters first (their run and drawing, as they last took), so no core waits for one started last.
+    pending = sorted(
+        ((page, d) for page, d in documents.items() if saved.get(page) is None and _needs_kernel(d)),
+        key=lambda item: -cache.seconds(item[0].relative),
+    )
+    unreadable = []  # entries sealed but not of the shape this code writes (rare): those chapters run after
+    finished = {}
 
-    def reuse() -> list:
-        """Hand on the reused chapters' outputs (read while the others run); those unreadable must run."""
-        unreadable = []
+    def reuse_then_check() -> None:
         for page, document in documents.items():
             if saved.get(page) is not None:
-                results[page] = cache.outputs(saved[page])
-                if results[page] is None:
+                outputs = cache.outputs(saved[page])
+                if outputs is None:
                     unreadable.append((page, document))
                     continue
                 report.reused.append(page.relative)
                 log(f"  reused   {page.relative} (unchanged)")
-            elif not _needs_kernel(document):
-                results[page] = Executed()
+            elif _needs_kernel(document):
+                continue  # it runs
             else:
-                continue
-            ready(page, results[page])
-        return unreadable
-
-    # The longest chapters first (their run and their drawing, as they last took), so no core waits for one
-    # started last.
-    pending.sort(key=lambda item: -cache.seconds(item[0].relative))
-    finished = {}
+                outputs = Executed()
+            report.files_read[page.relative] = outputs.files_read
+            ready(page, outputs)
+        meanwhile()
 
     def done(page, outputs, seconds):
         finished[page] = (outputs, seconds)
+        report.executed[page.relative] = seconds
+        report.files_read[page.relative] = outputs.files_read
         log(f"  executed {page.relative} ({seconds:.1f} s)")
         ready(page, outputs)
 
-    def run(tasks, meanwhile_too):
-        if not tasks:
-            meanwhile_too()
-            return
-        workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
-        run_chapters(tasks, root, workers, limits, meanwhile=meanwhile_too, finished=done)
-
-    unreadable = []
-
-    def alongside():
-        unreadable.extend(reuse())
-        meanwhile()
-
-    run(pending, alongside)
-    run(unreadable, lambda: None)  # an entry sealed but not of the shape this code writes: rare
-    for page, _ in pending + unreadable:
-        outputs, seconds = finished[page]
-        results[page] = outputs
-        report.executed[page.relative] = seconds
-    # Cached only once every chapter succeeded, the data are valid and the pages are written.
-    after_writing.extend(
-        (page.relative, sources[page], finished[page][0], finished[page][1]) for page, _ in pending + unreadable
-    )
-    for page in documents:
-        report.files_read[page.relative] = results[page].files_read
-    return {page: results[page] for page in documents}
+    for tasks, alongside in ((pending, reuse_then_check), (unreadable, lambda: None)):
+        if tasks:
+            workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
+            run_chapters(tasks, root, workers, limits, meanwhile=alongside, finished=done)
+        else:
+            alongside()
+    return [(page.relative, sources[page], *finished[page]) for page, _ in pending + unreadable]
 
 
 def _swap(staging: Path, target: Path) -> None:

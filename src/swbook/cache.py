@@ -156,43 +156,57 @@ class ChapterCache:
         self.root = root
         self.folder = root / ".swbook-cache" / "chapters"
         self.hashes = hashes or FileHashes()
+        self._heads: dict[str, dict] = {}  # the first line of each entry read, so it is read once
 
     def _entry(self, relative: str) -> Path:
         return self.folder / (relative.replace("/", "__") + ".json")
 
-    def current(self, relative: str, source: str) -> str | None:
-        """The saved outputs of a chapter (as text, for `outputs`) while they are current, else None."""
+    def _saved(self, relative: str) -> tuple[dict, str] | None:
+        """An intact entry's first line (what the outputs depend on, as a dict) and its outputs' text."""
         text = read_verified(self._entry(relative))
         if text is None:
             return None  # missing, or edited or damaged since it was written
         head, _, body = text.partition("\n")
         try:
             head = json.loads(head)
+        except ValueError:
+            return None
+        if not isinstance(head, dict):
+            return None
+        self._heads[relative] = head
+        return head, body
+
+    def current(self, relative: str, source: str) -> str | None:
+        """The saved outputs of a chapter (as text, for `outputs`) while they are current, else None."""
+        saved = self._saved(relative)
+        if saved is None:
+            return None
+        head, body = saved
+        try:
             if head["source"] != _sha(source.encode()) or head["code"] != code_version():
                 return None
             for name, digest in head["files"].items():
                 if self.hashes(f"{self.root}/{name}") != digest:  # text, not Path: a question may hold '/'
                     return None
-        except (ValueError, KeyError, TypeError, AttributeError):
+        except (KeyError, TypeError, AttributeError):
             return None  # not the shape this code writes: run the chapter again
         return body
 
     def seconds(self, relative: str) -> float:
         """What the chapter cost when its entry was written (0 if unknown): the costliest are started first."""
+        if relative not in self._heads:
+            self._saved(relative)
+        head = self._heads.get(relative, {})
         try:
-            with self._entry(relative).open(encoding="utf-8") as handle:
-                handle.readline()
-                return float(json.loads(handle.readline()).get("seconds", 0))
-        except (OSError, ValueError, TypeError, AttributeError):
+            return float(head.get("seconds", 0))
+        except (TypeError, ValueError):
             return 0.0
 
     def dependencies(self, relative: str) -> dict[str, str]:
         """The files (or `file#table` parts) a chapter read when its entry was written, with their digests."""
-        text = read_verified(self._entry(relative))
-        try:
-            return dict(json.loads(text.partition("\n")[0])["files"]) if text else {}
-        except (ValueError, KeyError, TypeError):
-            return {}
+        saved = self._saved(relative)
+        files = saved[0].get("files") if saved else None
+        return dict(files) if isinstance(files, dict) else {}
 
     @staticmethod
     def outputs(body: str) -> Executed | None:
@@ -201,11 +215,6 @@ class ChapterCache:
             return _executed(json.loads(body))
         except (ValueError, KeyError, TypeError, AttributeError):
             return None
-
-    def lookup(self, relative: str, source: str) -> Executed | None:
-        """The cached outputs of a chapter, or None when it must run again (or the entry is damaged)."""
-        body = self.current(relative, source)
-        return None if body is None else self.outputs(body)
 
     def store(self, relative: str, source: str, executed: Executed, seconds: float = 0.0) -> None:
         """Save a chapter's outputs with the digests of the files it read."""

@@ -75,20 +75,25 @@ def make(executed: dict, mime: str, context: multiprocessing.context.BaseContext
         data[mime] = content
 
 
-def without_recipes(executed):
-    """`executed` with each deferred output that was made dropped from its recipes (the made one is kept)."""
-    outputs = {}
-    for cell, cell_outputs in executed.outputs.items():
-        outputs[cell] = []
+def drawn(page, executed, mime: str, context: multiprocessing.context.BaseContext, jobs: int):
+    """A copy of one page's `executed` with its deferred outputs of type `mime` made in place of their recipes.
+
+    The outputs given are left as they are; the copy's data dicts are its own.
+    """
+    outputs = {
+        cell: [{**output, "data": dict(output["data"])} if "data" in output else output for output in cell_outputs]
+        for cell, cell_outputs in executed.outputs.items()
+    }
+    copy = replace(executed, outputs=outputs)
+    make({page: copy}, mime, context, jobs)
+    for cell_outputs in outputs.values():
         for output in cell_outputs:
             data = output.get("data", {})
-            recipes = data.get(DEFERRED_MIME)
-            if recipes:
-                left = {mime: recipe for mime, recipe in recipes.items() if mime not in data}
-                data = {k: v for k, v in data.items() if k != DEFERRED_MIME} | ({DEFERRED_MIME: left} if left else {})
-                output = {**output, "data": data}
-            outputs[cell].append(output)
-    return replace(executed, outputs=outputs)
+            recipes = data.pop(DEFERRED_MIME, None)
+            left = {kind: recipe for kind, recipe in (recipes or {}).items() if kind not in data}
+            if left:
+                data[DEFERRED_MIME] = left
+    return copy
 
 
 # One pool of drawing processes per process context and size, kept while this process lives: a process

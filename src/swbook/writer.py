@@ -95,22 +95,13 @@ class BookWriter:
 
     def as_drawn(self, relative: str, executed: Executed) -> Executed:
         """A chapter's outputs with the figures this build drew for print in place of how to draw them."""
-        drawn = self._drawn.get(relative)
-        return executed if drawn is None else deferred.without_recipes(drawn)
+        return self._drawn.get(relative, executed)
 
     def _typst_chunk(self, page: Page, executed: Executed) -> str:
-        drawn = self._drawn[page.relative] = _with_own_data(executed)  # the chapter's outputs stay as they ran
         began = time.perf_counter()
-        deferred.make({page: drawn}, "image/svg+xml", chapter_processes(), self.jobs)
+        drawn = self._drawn[page.relative] = deferred.drawn(
+            page, executed, "image/svg+xml", chapter_processes(), self.jobs
+        )
         self.drawing_seconds[page.relative] = time.perf_counter() - began
         markdown = self._wrapped[page](self.typst.chapter(page, self.documents[page], drawn))
         return pdf_writer.typst_chunk(self.book, page, markdown)
-
-
-def _with_own_data(executed: Executed) -> Executed:
-    """A copy of `executed` whose outputs' data dicts are its own (filled in by `deferred.make`)."""
-    outputs = {
-        cell: [{**output, "data": dict(output["data"])} if "data" in output else output for output in cell_outputs]
-        for cell, cell_outputs in executed.outputs.items()
-    }
-    return Executed(outputs=outputs, inline=executed.inline, files_read=executed.files_read)

@@ -1719,13 +1719,14 @@ def timeline(
     panels = []
     for number, (indicator, rows) in enumerate(groups, start=1):
         data = rows[["year", "value", "shown", "source", "population", "comparability_label", "lines", "bound"]]
+        kind = rows["kind"].iloc[0]
         layout = (colours, shapes, years, domain, number == len(groups), width, wrap_at, narrow)
         # A cross-year figure redrawn after a one-value fix lays out again only the panel of that value.
         panels.append(
             figurecache.memo(
                 "charts.timeline_panel",
-                (indicator, rows["kind"].iloc[0], altair.utils.data.to_values(data), layout),
-                lambda: _timeline_panel(indicator, rows["kind"].iloc[0], data.copy(), *layout),
+                (indicator, kind, altair.utils.data.to_values(data), layout),
+                functools.partial(_timeline_panel, indicator, kind, data.copy(), *layout),
             )
         )
     beside = frame[frame["place"] != "axis"]
