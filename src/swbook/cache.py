@@ -22,8 +22,6 @@ import csv
 import hashlib
 import io
 import json
-import os
-import threading
 from functools import lru_cache
 from pathlib import Path
 from stat import S_ISREG
@@ -31,44 +29,18 @@ from stat import S_ISREG
 from swsurveys.paths import FILE_TABLE_SEPARATOR  # "file.csv#table[#question]": those rows of a file
 
 from .execute import Executed
+from .sealed import read_verified, sha, write_verified
 
 _CODE_SUFFIXES = {".py", ".html", ".typ", ".lua", ".css", ".js"}
 
 
 PANDOC_CACHE_BYTES = 200_000_000
-_HEADER = "swbook-cache sha256="
-
-
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def write_verified(path: Path, text: str) -> None:
-    """Write a cache entry with the digest of its text on a first line, atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    temporary.write_text(f"{_HEADER}{_sha(text.encode())}\n{text}", encoding="utf-8")
-    temporary.replace(path)  # a reader sees the old entry or the new one, never half of one
-
-
-def read_verified(path: Path) -> str | None:
-    """A cache entry's text, or None when it is missing or is not exactly what was written."""
-    try:
-        header, _, text = path.read_text(encoding="utf-8").partition("\n")
-    except (OSError, ValueError):
-        return None
-    if header != f"{_HEADER}{_sha(text.encode())}":
-        return None
-    try:
-        os.utime(path)  # recently used: pruned last
-    except OSError:
-        pass
-    return text
 
 
 # The folders of `.swbook-cache` whose entries are keyed by their content, so any may go at any time:
-# pandoc's conversions, and the print drawings and built figures the chapters' library keeps there.
-KEPT_FOLDERS = ("pandoc", "svg", "figures")
+# pandoc's conversions, the print drawings and built figures the chapters' library keeps there, and the
+# parts the post-render step made (its `Memo`).
+KEPT_FOLDERS = ("pandoc", "svg", "figures", "publish")
 
 
 def prune_cache(root: Path, limit: int = PANDOC_CACHE_BYTES) -> None:
@@ -116,7 +88,7 @@ def _table_digests(data: bytes) -> dict[str, str]:
                 rows.setdefault(row[table], []).append(row)
                 if question is not None and question < len(row):
                     rows.setdefault(f"{row[table]}{FILE_TABLE_SEPARATOR}{row[question]}", []).append(row)
-    return {part: _sha(json.dumps([header, part_rows]).encode()) for part, part_rows in rows.items()}
+    return {part: sha(json.dumps([header, part_rows]).encode()) for part, part_rows in rows.items()}
 
 
 class FileHashes:
@@ -140,7 +112,7 @@ class FileHashes:
                 self._parts[key] = _table_digests(path.read_bytes())
             return self._parts[key].get(part, "absent")
         if key not in self._known:
-            self._known[key] = _sha(path.read_bytes())
+            self._known[key] = sha(path.read_bytes())
         return self._known[key]
 
 
@@ -183,7 +155,7 @@ class ChapterCache:
             return None
         head, body = saved
         try:
-            if head["source"] != _sha(source.encode()) or head["code"] != code_version():
+            if head["source"] != sha(source.encode()) or head["code"] != code_version():
                 return None
             for name, digest in head["files"].items():
                 if self.hashes(f"{self.root}/{name}") != digest:  # text, not Path: a question may hold '/'
@@ -227,7 +199,7 @@ class ChapterCache:
                 continue  # a file outside the project cannot be tracked; it never changes the key
             key += f"{FILE_TABLE_SEPARATOR}{part}" if part else ""
             files[key] = self.hashes(name)
-        head = {"source": _sha(source.encode()), "code": code_version(), "files": files, "seconds": round(seconds, 3)}
+        head = {"source": sha(source.encode()), "code": code_version(), "files": files, "seconds": round(seconds, 3)}
         body = {"outputs": executed.outputs, "inline": executed.inline, "files_read": executed.files_read}
         write_verified(self._entry(relative), json.dumps(head) + "\n" + json.dumps(body))
 

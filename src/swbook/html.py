@@ -138,7 +138,8 @@ def convert(book: Book, markdown: str, to: str, args: list[str], what: str) -> s
     Pages and PDF chapters share this cache (`.swbook-cache/pandoc/`); `what`
     names the page or part in the error a failed conversion raises.
     """
-    from .cache import code_version, read_verified, write_verified
+    from .cache import code_version
+    from .sealed import read_verified, write_verified
 
     bibliography = book.bibliography.read_text(encoding="utf-8") if book.bibliography else ""
     key = hashlib.sha256("\0".join([code_version(), to, markdown, *args, bibliography]).encode()).hexdigest()

@@ -19,8 +19,9 @@ import pytest
 
 from helpers import ROOT, replace_in_file
 from swbook.build import render, render_lock
-from swbook.cache import prune_cache, read_verified, write_verified
+from swbook.cache import prune_cache
 from swbook.cli import main
+from swbook.sealed import read_verified, write_verified
 
 CONFIG = """\
 project:
