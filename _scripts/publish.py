@@ -19,7 +19,9 @@ that a spreadsheet would run as a formula are written safely. Last, every
 published file (zip members and the PDF's text included) is scanned, and any
 listed name left fails the step with where it was found; a file with the same
 bytes as one the last scan found clean under the same names is not read again
-(.swbook-cache/publish-scanned.json).
+(.swbook-cache/publish-scanned.json), and each part made from one input (a
+source's viewer, a page's figure tables, search entries and correction places)
+is made once for the same input (.swbook-cache/publish/, see `Memo`).
 
 Exit status 1 with `publish: file:line: problem (expected ...)` lines on failure.
 """
@@ -27,6 +29,7 @@ Exit status 1 with `publish: file:line: problem (expected ...)` lines on failure
 from __future__ import annotations
 
 import csv
+import datetime
 import hashlib
 import html
 import io
@@ -38,6 +41,7 @@ import zipfile
 from pathlib import Path
 
 from swbook.mime import ROW_COLUMNS
+from swbook.sealed import read_verified, write_verified
 from swsurveys.release import current, data_zip
 
 MASK = "<Council Name>"
@@ -171,6 +175,42 @@ def read_redactions(root: Path) -> Redactions:
     return Redactions(rows)
 
 
+# ----------------------------------------------------------------------------- memo
+
+
+class Memo:
+    """What this step made from one input before, kept under a digest of that input in .swbook-cache/publish/.
+
+    A build mostly publishes what the last one did (a one-value fix changes a
+    few pages), so a part made from a single input is kept under the digest of
+    that input, the names masked and this script's own code, and is made again
+    only when one of them changes. Entries are sealed (`swbook.sealed`): one
+    damaged or edited is made again, and the folder is safe to delete (swbook
+    keeps it under a size limit).
+    """
+
+    def __init__(self, root: Path, redactions: Redactions) -> None:
+        self.folder = root / ".swbook-cache" / "publish"
+        self._salt = f"{_digest(Path(__file__).read_bytes())}:{redactions.digest}"
+
+    def get(self, kind: str, inputs: str, make):
+        """What `make()` returns (plain JSON data) for these `inputs`: kept from before when they were seen."""
+        key = _digest(f"{self._salt}\0{kind}\0{inputs}".encode())
+        path = self.folder / f"{kind}-{key}.json"
+        kept = read_verified(path)
+        if kept is not None:
+            try:
+                return json.loads(kept)
+            except ValueError:
+                pass  # not what this code writes: made again
+        value = make()
+        try:
+            write_verified(path, json.dumps(value, ensure_ascii=False))
+        except OSError:
+            pass  # a read-only project makes it every time
+        return value
+
+
 # ----------------------------------------------------------------------------- CSV
 
 
@@ -192,16 +232,17 @@ def safe_cell(value: str) -> str:
     return value
 
 
-def write_csv(path: Path, columns: list[str], rows: list[dict], redactions: Redactions) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, columns, extrasaction="ignore", lineterminator="\n")
-        writer.writeheader()
-        cells = [[_cell(row.get(k)) for k in columns] for row in rows]
-        # Only the names that stand somewhere in these rows are looked for cell by cell.
-        patterns = redactions.candidates("\n".join("\t".join(row) for row in cells))
-        for row in cells:
-            writer.writerow({k: safe_cell(redactions.mask(cell, patterns)) for k, cell in zip(columns, row)})
+def csv_text(columns: list[str], rows: list[dict], redactions: Redactions) -> str:
+    """`rows` as CSV text under a header of `columns`, names masked and every cell formula-safe."""
+    handle = io.StringIO(newline="")
+    writer = csv.DictWriter(handle, columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    cells = [[_cell(row.get(k)) for k in columns] for row in rows]
+    # Only the names that stand somewhere in these rows are looked for cell by cell.
+    patterns = redactions.candidates("\n".join("\t".join(row) for row in cells))
+    for row in cells:
+        writer.writerow({k: safe_cell(redactions.mask(cell, patterns)) for k, cell in zip(columns, row)})
+    return handle.getvalue()
 
 
 def _cell(value) -> str:
@@ -236,7 +277,7 @@ def publish_csv(source: Path, target: Path, redactions: Redactions) -> None:
 # ----------------------------------------------------------------------------- parts
 
 
-def write_sources(root: Path, out: Path, redactions: Redactions) -> None:
+def write_sources(root: Path, out: Path, redactions: Redactions, memo: Memo) -> None:
     """Each raw source as a page of numbered, linkable lines (sources/<survey>.html#L12)."""
     template = (Path(__file__).with_name("source.html")).read_text(encoding="utf-8")
     raw_dir = (root / "data" / "raw").resolve()
@@ -247,22 +288,30 @@ def write_sources(root: Path, out: Path, redactions: Redactions) -> None:
                 f"data/surveys.csv:{number}: raw_file {survey['raw_file']!r} is outside data/raw "
                 f"(expected raw/<survey>.txt)"
             )
-        text = redactions.mask(path.read_text(encoding="utf-8"), redactions.by_source.get(survey["id"], []))
-        lines = text.split("\n")
-        body = "\n".join(
-            f'<tr id="L{n}"><th scope="row"><a href="#L{n}">{n}</a></th><td>{html.escape(line)}</td></tr>'
-            for n, line in enumerate(lines, 1)
-        )
-        page = (
-            template.replace("$title$", html.escape(survey["title"]))
-            .replace("$short$", html.escape(survey.get("short_title") or survey["id"]))
-            .replace("$publisher$", html.escape(survey["publisher"]))
-            .replace("$count$", str(len(lines)))
-            .replace("$sha$", html.escape(survey["sha256"]))
-            .replace("$lines$", body)
+        raw = path.read_text(encoding="utf-8")
+        inputs = json.dumps([template, survey, raw])
+        page = memo.get(
+            "source", inputs, lambda survey=survey, raw=raw: _source_page(template, survey, raw, redactions)
         )
         (out / "sources").mkdir(parents=True, exist_ok=True)
         (out / "sources" / f"{survey['id']}.html").write_text(page, encoding="utf-8")
+
+
+def _source_page(template: str, survey: dict, raw: str, redactions: Redactions) -> str:
+    """The viewer of one raw source: its lines numbered, each a link to itself, the source's names masked."""
+    lines = redactions.mask(raw, redactions.by_source.get(survey["id"], [])).split("\n")
+    body = "\n".join(
+        f'<tr id="L{n}"><th scope="row"><a href="#L{n}">{n}</a></th><td>{html.escape(line)}</td></tr>'
+        for n, line in enumerate(lines, 1)
+    )
+    return (
+        template.replace("$title$", html.escape(survey["title"]))
+        .replace("$short$", html.escape(survey.get("short_title") or survey["id"]))
+        .replace("$publisher$", html.escape(survey["publisher"]))
+        .replace("$count$", str(len(lines)))
+        .replace("$sha$", html.escape(survey["sha256"]))
+        .replace("$lines$", body)
+    )
 
 
 def write_data(root: Path, out: Path, redactions: Redactions) -> None:
@@ -290,30 +339,56 @@ def write_data(root: Path, out: Path, redactions: Redactions) -> None:
     for name in PROJECT_DOWNLOADS:
         if (root / name).exists():
             (target / name).write_text(redactions.mask((root / name).read_text(encoding="utf-8")), encoding="utf-8")
-    zip_name = data_zip(current(root))  # named with this release's version (CITATION.cff)
+    edition = current(root)
+    zip_name = data_zip(edition)  # named with this release's version (CITATION.cff)
+    # Every member dated with the release, not with this build's clock: the same data makes the same zip,
+    # so a reader's copy of a release can be checked against it byte for byte.
+    stamp = _zip_date(edition.released)
     with zipfile.ZipFile(target / zip_name, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(target.rglob("*")):
             if path.is_file() and path.name != zip_name:
-                archive.write(path, f"childrens-social-work-surveys-data/{path.relative_to(target).as_posix()}")
+                member = zipfile.ZipInfo(
+                    f"childrens-social-work-surveys-data/{path.relative_to(target).as_posix()}", stamp
+                )
+                member.compress_type, member.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
+                archive.writestr(member, path.read_bytes())
+
+
+def _zip_date(released: str) -> tuple[int, int, int, int, int, int]:
+    """A zip member's date: the release date (CITATION.cff), or the zip format's first day when none is named."""
+    try:
+        day = datetime.date.fromisoformat(released)
+    except ValueError:
+        day = datetime.date(1980, 1, 1)
+    return (max(day.year, 1980), day.month, day.day, 0, 0, 0)
 
 
 _FIGURE_DATA = re.compile(r'<script type="application/json" class="sw-data"[^>]*>(.*?)</script>', re.S)
 _FIGURE_ID = re.compile(r'id="(fig-[\w-]+?)(?:-cap(?:tion)?)?"')  # the figure, not its caption
 
 
-def write_figure_data(out: Path, pages: list[Path], redactions: Redactions) -> None:
+def write_figure_data(out: Path, texts: dict[Path, str], redactions: Redactions, memo: Memo) -> None:
     """figures/<label>.csv for every figure in the pages: the rows it plots, from its own HTML."""
-    for page in pages:
-        text = page.read_text(encoding="utf-8")
-        for match in _FIGURE_DATA.finditer(text):
-            labels = _FIGURE_ID.findall(text, 0, match.start())
-            if not labels:
-                raise Failed(
-                    f"{page.relative_to(out)}: a chart's data stands outside any figure "
-                    f"(expected it inside the element with its fig- id)"
-                )
-            rows = json.loads(html.unescape(match.group(1)) if "&quot;" in match.group(1) else match.group(1))
-            write_csv(out / "figures" / f"{labels[-1]}.csv", FIGURE_COLUMNS, [_figure_row(r) for r in rows], redactions)
+    for page, text in texts.items():
+        where = page.relative_to(out).as_posix()
+        inputs = json.dumps([where, FIGURE_COLUMNS, text])
+        for label, table in memo.get("figures", inputs, lambda: _figure_tables(where, text, redactions)):
+            (out / "figures").mkdir(parents=True, exist_ok=True)
+            (out / "figures" / f"{label}.csv").write_text(table, encoding="utf-8", newline="")
+
+
+def _figure_tables(where: str, text: str, redactions: Redactions) -> list[list[str]]:
+    """[label, CSV text] for each figure of one page."""
+    tables = []
+    for match in _FIGURE_DATA.finditer(text):
+        labels = _FIGURE_ID.findall(text, 0, match.start())
+        if not labels:
+            raise Failed(
+                f"{where}: a chart's data stands outside any figure (expected it inside the element with its fig- id)"
+            )
+        rows = json.loads(html.unescape(match.group(1)) if "&quot;" in match.group(1) else match.group(1))
+        tables.append([labels[-1], csv_text(FIGURE_COLUMNS, [_figure_row(r) for r in rows], redactions)])
+    return tables
 
 
 def _figure_row(row: dict) -> dict:
@@ -332,7 +407,7 @@ _ANCHOR = re.compile(r'\bid="((?:fig|tbl|sec)-[\w-]+?)(?:-cap(?:tion)?)?"')  # a
 _HEADING = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S)
 
 
-def write_correction_places(out: Path, pages: list[Path]) -> None:
+def write_correction_places(out: Path, texts: dict[Path, str], memo: Memo) -> None:
     """Fill the Corrections appendix's "where it appears" cells with links to each notice's figure or section.
 
     Every notice carries its correction's id (`data-correction`); the place is
@@ -340,21 +415,13 @@ def write_correction_places(out: Path, pages: list[Path]) -> None:
     fill as `span.correction-places[data-for]`.
     """
     places: dict[str, list[tuple[str, str]]] = {}
-    for page in pages:
-        text = page.read_text(encoding="utf-8")
-        title = _HEADING.search(text)
-        chapter = _plain(re.sub(r'<span class="chapter-number">(.*?)</span>', r"\1", title.group(1))) if title else ""
+    for page, text in texts.items():
         url = page.relative_to(out).as_posix()
-        for match in _NOTICE.finditer(text):
-            anchors = _ANCHOR.findall(text, 0, match.start())
-            anchor = anchors[-1] if anchors else ""
-            kind = {"fig": "figure", "tbl": "table"}.get(anchor.split("-")[0], "text")
-            place = (f"{url}#{anchor}" if anchor else url, f"{chapter} ({kind})")
-            entry = places.setdefault(match.group(1), [])
-            if place not in entry:
-                entry.append(place)
-    for page in pages:
-        text = page.read_text(encoding="utf-8")
+        for correction, target, label in memo.get("notices", json.dumps([url, text]), lambda: _notices(url, text)):
+            entry = places.setdefault(correction, [])
+            if (target, label) not in entry:
+                entry.append((target, label))
+    for page, text in texts.items():
         if "correction-places" not in text:
             continue
         here = page.parent
@@ -372,6 +439,19 @@ def write_correction_places(out: Path, pages: list[Path]) -> None:
             return f'<span class="correction-places" data-for="{match.group(1)}">{inner}</span>'
 
         page.write_text(_PLACES.sub(links, text), encoding="utf-8")
+
+
+def _notices(url: str, text: str) -> list[list[str]]:
+    """[correction, place, its name] for each correction notice of one page, in page order."""
+    title = _HEADING.search(text)
+    chapter = _plain(re.sub(r'<span class="chapter-number">(.*?)</span>', r"\1", title.group(1))) if title else ""
+    notices = []
+    for match in _NOTICE.finditer(text):
+        anchors = _ANCHOR.findall(text, 0, match.start())
+        anchor = anchors[-1] if anchors else ""
+        kind = {"fig": "figure", "tbl": "table"}.get(anchor.split("-")[0], "text")
+        notices.append([match.group(1), f"{url}#{anchor}" if anchor else url, f"{chapter} ({kind})"])
+    return notices
 
 
 _MAIN = re.compile(r"<main\b[^>]*>(.*)</main>", re.S)
@@ -431,21 +511,30 @@ def _captions(fragment: str) -> str:
     return " ".join(_plain(table or figure) for table, figure in _CAPTION.findall(fragment))
 
 
-def write_search_index(out: Path, pages: list[Path]) -> None:
+def write_search_index(out: Path, texts: dict[Path, str], memo: Memo) -> None:
     entries = []
-    for page in pages:
-        entries += search_entries(page.read_text(encoding="utf-8"), page.relative_to(out).as_posix())
+    for page, text in texts.items():
+        url = page.relative_to(out).as_posix()
+        entries += memo.get("search", json.dumps([url, text]), lambda: search_entries(text, url))
     index = json.dumps(entries, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     (out / "assets").mkdir(parents=True, exist_ok=True)
     (out / "assets" / "search-index.js").write_text(f"window.SWBOOK_SEARCH = {index};\n", encoding="utf-8")
 
 
-def mask_pages(pages: list[Path], redactions: Redactions) -> None:
+def mask_pages(pages: list[Path], redactions: Redactions, memo: Memo) -> dict[Path, str]:
+    """Mask the names in each page where it stands; the pages' text as published, by page."""
+    texts = {}
     for page in pages:
         text = page.read_text(encoding="utf-8")
-        masked = redactions.mask_html(text)
-        if masked != text:
+        masked = memo.get("masked", text, lambda: _changed(text, redactions.mask_html(text)))
+        if masked is not None:
             page.write_text(masked, encoding="utf-8")
+        texts[page] = text if masked is None else masked
+    return texts
+
+
+def _changed(text: str, masked: str) -> str | None:
+    return None if masked == text else masked
 
 
 # ----------------------------------------------------------------------------- the scan
@@ -600,13 +689,13 @@ def publish(root: Path, out: Path) -> None:
         clean = frozenset()
     # The PDF is final already: its text is read while the rest is written.
     pdfs = PdfTexts(out, lambda digest: _scan_key(redactions, "", digest) in clean)
-    pages = output_pages(out)
-    mask_pages(pages, redactions)
-    write_sources(root, out, redactions)
+    memo = Memo(root, redactions)
+    texts = mask_pages(output_pages(out), redactions, memo)
+    write_sources(root, out, redactions, memo)
     write_data(root, out, redactions)
-    write_figure_data(out, pages, redactions)
-    write_search_index(out, pages)
-    write_correction_places(out, pages)
+    write_figure_data(out, texts, redactions, memo)
+    write_search_index(out, texts, memo)
+    write_correction_places(out, texts, memo)
     leaks, found_clean = scan(out, redactions, read_csv(root / "data" / "surveys.csv"), pdfs, clean)
     if leaks:
         raise Failed(

@@ -131,6 +131,13 @@ def test_the_pdf_says_it_is_pdf_ua_with_alt_text_on_every_figure(built):
     assert len(figures) >= 20 and all(len(alt) > 20 for alt in figures), "every chart is read out by its alt text"
 
 
+def test_the_pdf_is_dated_with_its_release_not_with_the_build(built):
+    """A release's PDF is the same file from every build of it: its date is CITATION.cff's date-released."""
+    info = subprocess.run(["pdfinfo", "-isodates", str(_pdf(built))], capture_output=True, text=True).stdout
+    released = re.search(r'^date-released: "?([\d-]+)', (built / "CITATION.cff").read_text(encoding="utf-8"), re.M)
+    assert re.search(rf"^CreationDate:\s+{released.group(1)}T00:00:00", info, re.M), info
+
+
 class _Words(HTMLParser):
     def __init__(self) -> None:
         super().__init__()

@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -193,6 +194,53 @@ def _project_with_data(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "_scripts", root / "_scripts")
     shutil.copytree(ROOT / "data", root / "data")
     return root
+
+
+def test_the_post_render_step_publishes_what_each_page_holds_now_not_what_it_kept(tmp_path):
+    """It keeps what it made from each page (its Memo); an edited page, or a damaged entry, is made afresh."""
+    import swsurveys
+    from swsurveys import charts
+
+    root = _project_with_data(tmp_path)
+    out = tmp_path / "site"
+    frame = swsurveys.load("ofsted-2010", "summary-all-questions")
+    first, second = (charts.agree_disagree(frame[frame["question"].str.startswith(q)]) for q in ("Q1)", "Q2)"))
+
+    def publish(figure, heading: str) -> tuple[list[str], str]:
+        shutil.rmtree(out, ignore_errors=True)
+        pages = _pages(out, f'<div id="fig-one">{figure.html()}</div><section id="sec-a"><h2>{heading}</h2></section>')
+        done = _run_post_render(root, out, pages)
+        assert done.returncode == 0, done.stderr
+        with (out / "figures/fig-one.csv").open(encoding="utf-8", newline="") as handle:
+            questions = [row["question"] for row in csv.DictReader(handle)]
+        return questions, (out / "assets/search-index.js").read_text(encoding="utf-8")
+
+    questions, index = publish(first, "Induction")
+    assert questions and all(q.startswith("Q1)") for q in questions) and "Induction" in index
+    kept = list((root / ".swbook-cache/publish").glob("*.json"))
+    assert kept  # what it made is kept
+    questions, index = publish(second, "Training")
+    assert questions and all(q.startswith("Q2)") for q in questions)
+    assert "Training" in index and "Induction" not in index
+    for entry in (root / ".swbook-cache/publish").glob("*.json"):
+        entry.write_text(entry.read_text(encoding="utf-8").replace("Q2)", "Q9)"), encoding="utf-8")  # damaged
+    questions, _ = publish(second, "Training")
+    assert questions and all(q.startswith("Q2)") for q in questions)
+
+
+def test_a_release_makes_the_same_data_zip_every_time_dated_with_the_release(tmp_path):
+    root = _project_with_data(tmp_path)
+    zips = []
+    for run in range(2):
+        out = tmp_path / f"site{run}"
+        assert _run_post_render(root, out, _pages(out, "<p>x</p>")).returncode == 0
+        zips.append(next((out / "data").glob("childrens-social-work-surveys-data-*.zip")))
+    assert zips[0].read_bytes() == zips[1].read_bytes()
+    released = yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))["date-released"]
+    with zipfile.ZipFile(zips[0]) as archive:
+        assert {info.date_time[:3] for info in archive.infolist()} == {
+            tuple(int(part) for part in str(released).split("-"))
+        }
 
 
 def test_a_missing_redactions_list_fails_the_post_render_step(tmp_path):
