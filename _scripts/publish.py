@@ -193,9 +193,12 @@ class Memo:
         self.folder = root / ".swbook-cache" / "publish"
         self._salt = f"{_digest(Path(__file__).read_bytes())}:{redactions.digest}"
 
-    def get(self, kind: str, inputs: str, make):
+    def get(self, kind: str, inputs: tuple[str, ...], make):
         """What `make()` returns (plain JSON data) for these `inputs`: kept from before when they were seen."""
-        key = _digest(f"{self._salt}\0{kind}\0{inputs}".encode())
+        digest = hashlib.sha256(f"{self._salt}\0{kind}".encode())
+        for part in inputs:
+            digest.update(b"\0" + part.encode())
+        key = digest.hexdigest()
         path = self.folder / f"{kind}-{key}.json"
         kept = read_verified(path)
         if kept is not None:
@@ -255,23 +258,31 @@ def _cell(value) -> str:
 _FORMULA_START = re.compile(r'(?:^|,)"?[-=+@\t\r]', re.M)
 
 
-def publish_csv(source: Path, target: Path, redactions: Redactions) -> None:
+def publish_csv(source: Path, target: Path, redactions: Redactions, memo: Memo) -> None:
     """Copy a data CSV byte for byte, unless a cell must be masked or made formula-safe."""
     text = source.read_text(encoding="utf-8")
     target.parent.mkdir(parents=True, exist_ok=True)
+    fixed = memo.get("csv", (text,), lambda: _safe_csv(text, redactions))
+    if fixed is None:
+        target.write_bytes(source.read_bytes())
+    else:
+        target.write_text(fixed, encoding="utf-8", newline="")
+
+
+def _safe_csv(text: str, redactions: Redactions) -> str | None:
+    """A data CSV's text with its names masked and its cells formula-safe; None when it needs neither."""
     # A name in any cell is a name in the file's text, so a file whose text holds none is masked cell by cell
     # for nothing; likewise a file where no cell can start like a formula.
     names = redactions.mask(text) != text
     if not names and not _FORMULA_START.search(text):
-        target.write_bytes(source.read_bytes())
-        return
+        return None
     rows = list(csv.reader(io.StringIO(text, newline="")))
     fixed = [[safe_cell(redactions.mask(cell) if names else cell) for cell in row] for row in rows]
     if fixed == rows:
-        target.write_bytes(source.read_bytes())
-        return
-    with target.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(fixed)
+        return None
+    handle = io.StringIO(newline="")
+    csv.writer(handle, lineterminator="\n").writerows(fixed)
+    return handle.getvalue()
 
 
 # ----------------------------------------------------------------------------- parts
@@ -289,10 +300,8 @@ def write_sources(root: Path, out: Path, redactions: Redactions, memo: Memo) -> 
                 f"(expected raw/<survey>.txt)"
             )
         raw = path.read_text(encoding="utf-8")
-        inputs = json.dumps([template, survey, raw])
-        page = memo.get(
-            "source", inputs, lambda survey=survey, raw=raw: _source_page(template, survey, raw, redactions)
-        )
+        inputs = (template, json.dumps(survey, sort_keys=True), raw)
+        page = memo.get("source", inputs, lambda: _source_page(template, survey, raw, redactions))
         (out / "sources").mkdir(parents=True, exist_ok=True)
         (out / "sources" / f"{survey['id']}.html").write_text(page, encoding="utf-8")
 
@@ -314,7 +323,7 @@ def _source_page(template: str, survey: dict, raw: str, redactions: Redactions) 
     )
 
 
-def write_data(root: Path, out: Path, redactions: Redactions) -> None:
+def write_data(root: Path, out: Path, redactions: Redactions, memo: Memo) -> None:
     """The described data files, the project's citation and licence, and one zip of them all.
 
     data/raw (inputs, with the names the 2018 source meant to redact) and
@@ -327,7 +336,7 @@ def write_data(root: Path, out: Path, redactions: Redactions) -> None:
     paths |= {r["schema"] for r in package["resources"] if isinstance(r.get("schema"), str)}
     for relative in sorted(paths):
         if relative.endswith(".csv"):
-            publish_csv(source / relative, target / relative, redactions)
+            publish_csv(source / relative, target / relative, redactions, memo)
         else:
             (target / relative).parent.mkdir(parents=True, exist_ok=True)
             (target / relative).write_text(
@@ -371,7 +380,7 @@ def write_figure_data(out: Path, texts: dict[Path, str], redactions: Redactions,
     """figures/<label>.csv for every figure in the pages: the rows it plots, from its own HTML."""
     for page, text in texts.items():
         where = page.relative_to(out).as_posix()
-        inputs = json.dumps([where, FIGURE_COLUMNS, text])
+        inputs = (where, ",".join(FIGURE_COLUMNS), text)
         for label, table in memo.get("figures", inputs, lambda: _figure_tables(where, text, redactions)):
             (out / "figures").mkdir(parents=True, exist_ok=True)
             (out / "figures" / f"{label}.csv").write_text(table, encoding="utf-8", newline="")
@@ -417,7 +426,7 @@ def write_correction_places(out: Path, texts: dict[Path, str], memo: Memo) -> No
     places: dict[str, list[tuple[str, str]]] = {}
     for page, text in texts.items():
         url = page.relative_to(out).as_posix()
-        for correction, target, label in memo.get("notices", json.dumps([url, text]), lambda: _notices(url, text)):
+        for correction, target, label in memo.get("notices", (url, text), lambda: _notices(url, text)):
             entry = places.setdefault(correction, [])
             if (target, label) not in entry:
                 entry.append((target, label))
@@ -515,7 +524,7 @@ def write_search_index(out: Path, texts: dict[Path, str], memo: Memo) -> None:
     entries = []
     for page, text in texts.items():
         url = page.relative_to(out).as_posix()
-        entries += memo.get("search", json.dumps([url, text]), lambda: search_entries(text, url))
+        entries += memo.get("search", (url, text), lambda: search_entries(text, url))
     index = json.dumps(entries, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     (out / "assets").mkdir(parents=True, exist_ok=True)
     (out / "assets" / "search-index.js").write_text(f"window.SWBOOK_SEARCH = {index};\n", encoding="utf-8")
@@ -526,7 +535,7 @@ def mask_pages(pages: list[Path], redactions: Redactions, memo: Memo) -> dict[Pa
     texts = {}
     for page in pages:
         text = page.read_text(encoding="utf-8")
-        masked = memo.get("masked", text, lambda: _changed(text, redactions.mask_html(text)))
+        masked = memo.get("masked", (text,), lambda: _changed(text, redactions.mask_html(text)))
         if masked is not None:
             page.write_text(masked, encoding="utf-8")
         texts[page] = text if masked is None else masked
@@ -692,7 +701,7 @@ def publish(root: Path, out: Path) -> None:
     memo = Memo(root, redactions)
     texts = mask_pages(output_pages(out), redactions, memo)
     write_sources(root, out, redactions, memo)
-    write_data(root, out, redactions)
+    write_data(root, out, redactions, memo)
     write_figure_data(out, texts, redactions, memo)
     write_search_index(out, texts, memo)
     write_correction_places(out, texts, memo)
