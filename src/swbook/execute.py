@@ -118,10 +118,18 @@ def _inline_value(outputs: list[dict]) -> str:
     return ""
 
 
-def _shell():
+def chapter_shell():
+    """The IPython shell chapters run in: one per process, made by the process server before it forks.
+
+    Each chapter is a fresh fork of the server (see `chapter_processes`), so
+    it starts with a shell that has run nothing, without paying to make one
+    (IPython's magics and completer are a tenth of a small chapter's run).
+    """
     from IPython.core.interactiveshell import InteractiveShell
     from traitlets.config import Config
 
+    if InteractiveShell.initialized():
+        return InteractiveShell.instance()
     config = Config()
     config.HistoryManager.enabled = False  # a build keeps no input history (no SQLite file in the home folder)
     shell = InteractiveShell.instance(config=config)
@@ -199,7 +207,7 @@ def execute(document: Document, root: Path, limits: Limits = Limits(), progress=
     os.environ[DEFER_ENV] = "1"  # a chart says how to draw it for print; the build draws it if the PDF needs it
     os.chdir(document.path.parent)
     chapter = _relative(document.path, root)
-    shell = _shell()
+    shell = chapter_shell()
     try:
         _run(shell, _SETUP, "<swbook setup>")
     except CellFailed as error:

@@ -15,12 +15,16 @@ MODULES = [
     "vl_convert",
     "IPython.core.interactiveshell",
     "IPython.display",
+    "IPython.utils.capture",
+    "pandas.core.methods.to_dict",  # DataFrame.to_dict, which every figure's rows go through
     "swsurveys",
     "swsurveys.charts",
     "swsurveys.crosswalk",
     "swsurveys.display",
     "swsurveys.derived",
     "swsurveys.values",
+    "swsurveys.verify",
+    "swsurveys.release",
 ]
 
 for _name in MODULES:
@@ -28,3 +32,11 @@ for _name in MODULES:
         importlib.import_module(_name)
     except Exception:  # reported by the chapter that needs it, as that chapter's error  # noqa: S110
         pass
+
+# The shell every chapter runs in, made here once (with IPython's magics and completer) rather than in each fork.
+try:
+    from swbook.execute import chapter_shell
+
+    chapter_shell()
+except Exception:  # a chapter makes its own, and reports what fails as its error  # noqa: S110
+    pass

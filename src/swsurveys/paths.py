@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 _READS: set[str] = set()
@@ -18,7 +19,12 @@ FILE_TABLE_SEPARATOR = "#"
 
 def data_dir() -> Path:
     """The data package folder: $SWSURVEYS_DATA, else `data/` beside `src/`."""
-    override = os.environ.get("SWSURVEYS_DATA")
+    return _resolved(os.environ.get("SWSURVEYS_DATA") or "")
+
+
+@lru_cache(maxsize=8)
+def _resolved(override: str) -> Path:
+    # Asked for on every value a chapter reads: the folder is resolved once per setting, not each time.
     if override:
         return Path(override).resolve()
     return Path(__file__).resolve().parents[2] / "data"
