@@ -7,6 +7,7 @@ that imports it then fails on its own cell, with the file and line of the
 fault (`chapters/x.qmd:3: cell 1 failed: SyntaxError: … (charts.py, line 12)`).
 """
 
+import gc
 import importlib
 
 MODULES = [
@@ -40,3 +41,7 @@ try:
     chapter_shell()
 except Exception:  # a chapter makes its own, and reports what fails as its error  # noqa: S110
     pass
+
+# Everything loaded so far lives as long as the server: moved out of the collector's sight, so that a chapter's
+# collections neither walk it nor copy its memory pages into the forked chapter (copy-on-write).
+gc.freeze()
