@@ -1,8 +1,10 @@
 -- Print layout the Typst writer does not do by itself:
 -- * a chart's correction notices print inside its figure, kept with it;
 -- * a chart keeps its alt text (`fig-alt`), so the tagged PDF (PDF/UA-1) reads it out;
--- * table columns take the width of their content (Typst wraps a column that is too long) instead of
---   pandoc's widths from the markdown's dashes, so a long header never runs into the next one;
+-- * table columns take the width of their content instead of pandoc's widths from the markdown's
+--   dashes, so a long header never runs into the next one; a table too wide for the page shares its
+--   width as a browser does (each column at least its longest word, the rest to the columns with the
+--   most text), so a column of sentences is not squeezed to the width of its neighbours' labels;
 -- * a column of numbers is right-aligned, header included, so digits line up.
 
 local function typst_string(s)
@@ -58,25 +60,67 @@ local function cell_text(cell)
   return pandoc.utils.stringify(cell.contents):gsub("^%s+", ""):gsub("%s+$", "")
 end
 
+-- About how many characters of table text one line of the text block holds (8.5 pt Liberation Sans
+-- across 16.6 cm), and how many a column's padding takes from it.
+local LINE_CHARACTERS = 110
+local COLUMN_PADDING = 3
+
+local function measure(text, longest, word)
+  local length = utf8.len(text) or #text
+  for piece in text:gmatch("%S+") do word = math.max(word, utf8.len(piece) or #piece) end
+  return math.max(longest, length), word
+end
+
+-- Each column's share of the text width when its longest cells do not fit on one line together,
+-- by the automatic table layout of CSS: every column gets its longest word, and the width left
+-- goes to the columns in proportion to how much more their longest cell needs. nil: they fit.
+local function shares(longest, word)
+  local room = LINE_CHARACTERS - COLUMN_PADDING * #longest
+  local most, least = 0, 0
+  for i = 1, #longest do
+    word[i] = word[i] + 1  -- capitals and bold headers set wider than the average character
+    most, least = most + math.max(longest[i], word[i]), least + word[i]
+  end
+  if most <= room then return nil end
+  local widths, total = {}, 0
+  for i = 1, #longest do
+    local extra = 0
+    if least < room and most > least then
+      extra = (math.max(longest[i], word[i]) - word[i]) * (room - least) / (most - least)
+    end
+    widths[i] = COLUMN_PADDING + word[i] + extra
+    total = total + widths[i]
+  end
+  for i = 1, #widths do widths[i] = widths[i] / total end
+  return widths
+end
+
 function Table(tbl)
   local columns = #tbl.colspecs
-  local numeric, seen = {}, {}
-  for i = 1, columns do numeric[i], seen[i] = true, false end
+  local numeric, seen, longest, word = {}, {}, {}, {}
+  for i = 1, columns do numeric[i], seen[i], longest[i], word[i] = true, false, 1, 1 end
+  for _, row in ipairs(tbl.head.rows) do
+    for i, cell in ipairs(row.cells) do
+      if i <= columns then longest[i], word[i] = measure(cell_text(cell), longest[i], word[i]) end
+    end
+  end
   for _, body in ipairs(tbl.bodies) do
     for _, row in ipairs(body.body) do
       for i, cell in ipairs(row.cells) do
         if i <= columns then
           local text = cell_text(cell)
+          longest[i], word[i] = measure(text, longest[i], word[i])
           if is_number(text) then seen[i] = true
           elseif not is_symbol(text) then numeric[i] = false end
         end
       end
     end
   end
+  local widths = shares(longest, word)
   for i = 1, columns do
     local align = tbl.colspecs[i][1]
     if numeric[i] and seen[i] and i > 1 then align = pandoc.AlignRight end
-    tbl.colspecs[i] = { align, pandoc.ColWidthDefault }
+    tbl.colspecs[i] = { align, widths and widths[i] or pandoc.ColWidthDefault }
   end
   return tbl
 end
