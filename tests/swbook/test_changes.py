@@ -119,7 +119,8 @@ def test_a_swap_is_reported_for_every_figure_and_value_that_shows_it_and_no_othe
     ).stdout
     assert "Corrected on 1 December 2026" in " ".join(pdf.split())
     # The PDF's Corrections appendix names, and links to, each page where a notice of the correction stands.
-    listed = pdf[pdf.rindex("Where it appears") :].split("Previous versions")[0]
+    # From the appendix table's "Where it appears" header (set over two lines when the table is tight).
+    listed = pdf[pdf.rindex("Where it") :].split("Previous versions")[0]
     assert re.search(r"page \d+", listed) and "beside each value it corrects" not in listed
     appendix = (root / "_book" / "chapters" / "corrections.html").read_text(encoding="utf-8")
     assert f'href="{page_name.split("/")[-1]}#{figure_id}"' in appendix
