@@ -36,6 +36,7 @@ import io
 import json
 import os
 import re
+import stat
 import sys
 import zipfile
 from pathlib import Path
@@ -359,7 +360,7 @@ def write_data(root: Path, out: Path, redactions: Redactions, memo: Memo) -> Non
                 member = zipfile.ZipInfo(
                     f"childrens-social-work-surveys-data/{path.relative_to(target).as_posix()}", stamp
                 )
-                member.compress_type, member.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
+                member.compress_type, member.external_attr = zipfile.ZIP_DEFLATED, (stat.S_IFREG | 0o644) << 16
                 archive.writestr(member, path.read_bytes())
 
 
@@ -369,7 +370,9 @@ def _zip_date(released: str) -> tuple[int, int, int, int, int, int]:
         day = datetime.date.fromisoformat(released)
     except ValueError:
         day = datetime.date(1980, 1, 1)
-    return (max(day.year, 1980), day.month, day.day, 0, 0, 0)
+    if day.year > 2107:  # the last year a zip can hold
+        raise Failed(f"CITATION.cff: date-released {released!r} is past 2107 (expected the release's date, YYYY-MM-DD)")
+    return (day.year, day.month, day.day, 0, 0, 0) if day.year >= 1980 else (1980, 1, 1, 0, 0, 0)
 
 
 _FIGURE_DATA = re.compile(r'<script type="application/json" class="sw-data"[^>]*>(.*?)</script>', re.S)

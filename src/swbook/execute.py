@@ -129,7 +129,11 @@ def chapter_shell():
     from traitlets.config import Config
 
     if InteractiveShell.initialized():
-        return InteractiveShell.instance()
+        shell = InteractiveShell.instance()
+        # The fork's own start put the command's script in as `__main__`; the chapter's namespace must be it,
+        # as in Jupyter, or a cell could not pickle a function it defines.
+        shell.init_sys_modules()
+        return shell
     config = Config()
     config.HistoryManager.enabled = False  # a build keeps no input history (no SQLite file in the home folder)
     shell = InteractiveShell.instance(config=config)

@@ -19,11 +19,12 @@ FILE_TABLE_SEPARATOR = "#"
 
 def data_dir() -> Path:
     """The data package folder: $SWSURVEYS_DATA, else `data/` beside `src/`."""
-    return _resolved(os.environ.get("SWSURVEYS_DATA") or "")
+    override = os.environ.get("SWSURVEYS_DATA") or ""
+    return _resolved(override, "" if os.path.isabs(override) else os.getcwd())
 
 
 @lru_cache(maxsize=8)
-def _resolved(override: str) -> Path:
+def _resolved(override: str, cwd: str) -> Path:  # a relative setting is relative to `cwd`
     # Asked for on every value a chapter reads: the folder is resolved once per setting, not each time.
     if override:
         return Path(override).resolve()

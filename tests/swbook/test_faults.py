@@ -94,6 +94,20 @@ def test_syntax_errors_in_cells_and_inline_code_are_all_listed_before_anything_r
     assert not (root / "_book").exists()
 
 
+def test_a_chapter_runs_as_jupyter_main_so_it_can_pickle_what_it_defines(tiny):
+    # The shell is made before the chapter's process is forked; `__main__` must still be the chapter's own.
+    cell = "import pickle, sys\ndef twice(x):\n    return 2 * x\nprint(pickle.loads(pickle.dumps(twice))(21), sys.modules['__main__'].twice is twice)"
+    root = tiny({"a.qmd": chapter(cell)})
+    # As a command: its process starts chapters with its own module as `__main__`, which the chapter must replace.
+    done = subprocess.run(
+        [sys.executable, "-m", "swbook.cli", "--root", str(root), "render", "--to", "html"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "42 True" in (root / "_book" / "a.html").read_text(encoding="utf-8")
+
+
 def test_malformed_quarto_yml_names_its_line(tiny, capsys):
     root = tiny()
     (root / "_quarto.yml").write_text("book:\n  title: [unclosed\n  chapters: []\n", encoding="utf-8")
