@@ -29,7 +29,6 @@ Exit status 1 with `publish: file:line: problem (expected ...)` lines on failure
 from __future__ import annotations
 
 import csv
-import datetime
 import hashlib
 import html
 import io
@@ -353,7 +352,7 @@ def write_data(root: Path, out: Path, redactions: Redactions, memo: Memo) -> Non
     zip_name = data_zip(edition)  # named with this release's version (CITATION.cff)
     # Every member dated with the release, not with this build's clock: the same data makes the same zip,
     # so a reader's copy of a release can be checked against it byte for byte.
-    stamp = _zip_date(edition.released)
+    stamp = _zip_date(edition)
     with zipfile.ZipFile(target / zip_name, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(target.rglob("*")):
             if path.is_file() and path.name != zip_name:
@@ -364,15 +363,15 @@ def write_data(root: Path, out: Path, redactions: Redactions, memo: Memo) -> Non
                 archive.writestr(member, path.read_bytes())
 
 
-def _zip_date(released: str) -> tuple[int, int, int, int, int, int]:
-    """A zip member's date: the release date (CITATION.cff), or the zip format's first day when none is named."""
-    try:
-        day = datetime.date.fromisoformat(released)
-    except ValueError:
-        day = datetime.date(1980, 1, 1)
-    if day.year > 2107:  # the last year a zip can hold
-        raise Failed(f"CITATION.cff: date-released {released!r} is past 2107 (expected the release's date, YYYY-MM-DD)")
-    return (day.year, day.month, day.day, 0, 0, 0) if day.year >= 1980 else (1980, 1, 1, 0, 0, 0)
+def _zip_date(edition) -> tuple[int, int, int, int, int, int]:
+    """A zip member's date: the release date (CITATION.cff), or the zip format's first day (1980-01-01) when none
+    is named or it is earlier."""
+    day = edition.released_date
+    if day and day.year > 2107:  # the last year a zip can hold
+        raise Failed(
+            f"CITATION.cff: date-released {edition.released!r} is past 2107 (expected the release's date, YYYY-MM-DD)"
+        )
+    return (day.year, day.month, day.day, 0, 0, 0) if day and day.year >= 1980 else (1980, 1, 1, 0, 0, 0)
 
 
 _FIGURE_DATA = re.compile(r'<script type="application/json" class="sw-data"[^>]*>(.*?)</script>', re.S)

@@ -25,14 +25,20 @@ class Edition:
     released: str = ""
 
     @property
+    def released_date(self) -> datetime.date | None:
+        """The release date as a date; None when none is named or it is not YYYY-MM-DD."""
+        try:
+            return datetime.date.fromisoformat(self.released)
+        except ValueError:
+            return None
+
+    @property
     def released_text(self) -> str:
         """The release date as the book writes dates ("23 November 2026")."""
         from swsurveys.dates import format_date  # the book's one date style
 
-        try:
-            return format_date(datetime.date.fromisoformat(self.released).isoformat())
-        except ValueError:
-            return self.released
+        day = self.released_date
+        return format_date(day.isoformat()) if day else self.released
 
     @property
     def label(self) -> str:

@@ -9,7 +9,6 @@ cross-references span chapters).
 
 from __future__ import annotations
 
-import datetime
 import functools
 from importlib import resources
 from pathlib import Path
@@ -107,11 +106,9 @@ def front_matter(book: Book) -> str:
     frame_args += [f"--metadata=edition:{release.label}"] if release.label else []
     # The PDF is dated with its release, not with the moment it was built, so a release's PDF is the same file
     # from every build of it.
-    try:
-        day = datetime.date.fromisoformat(release.released)
+    day = release.released_date  # None: no release date named, and Typst dates the PDF with today
+    if day:
         frame_args += [f"--metadata=released-{part}:{getattr(day, part)}" for part in ("year", "month", "day")]
-    except ValueError:
-        pass  # no release date named: Typst dates the PDF with today
     frame = convert(book, _BODY, "typst", frame_args, "the PDF front matter")
     if frame.count(_BODY) != 1:
         raise BuildError(f"{_TEMPLATE}: the template must place $body$ exactly once")

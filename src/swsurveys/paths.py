@@ -20,7 +20,7 @@ FILE_TABLE_SEPARATOR = "#"
 def data_dir() -> Path:
     """The data package folder: $SWSURVEYS_DATA, else `data/` beside `src/`."""
     override = os.environ.get("SWSURVEYS_DATA") or ""
-    return _resolved(override, "" if os.path.isabs(override) else os.getcwd())
+    return _resolved(override, os.getcwd() if override and not os.path.isabs(override) else "")
 
 
 @lru_cache(maxsize=8)

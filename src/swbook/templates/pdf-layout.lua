@@ -76,19 +76,19 @@ end
 -- goes to the columns in proportion to how much more their longest cell needs. nil: they fit.
 local function shares(longest, word)
   local room = LINE_CHARACTERS - COLUMN_PADDING * #longest
-  local most, least = 0, 0
+  local narrowest, most, least = {}, 0, 0
   for i = 1, #longest do
-    word[i] = word[i] + 1  -- capitals and bold headers set wider than the average character
-    most, least = most + math.max(longest[i], word[i]), least + word[i]
+    narrowest[i] = word[i] + 1  -- capitals and bold headers set wider than the average character
+    most, least = most + math.max(longest[i], narrowest[i]), least + narrowest[i]
   end
   if most <= room then return nil end
   local widths, total = {}, 0
   for i = 1, #longest do
     local extra = 0
     if least < room and most > least then
-      extra = (math.max(longest[i], word[i]) - word[i]) * (room - least) / (most - least)
+      extra = (math.max(longest[i], narrowest[i]) - narrowest[i]) * (room - least) / (most - least)
     end
-    widths[i] = COLUMN_PADDING + word[i] + extra
+    widths[i] = COLUMN_PADDING + narrowest[i] + extra
     total = total + widths[i]
   end
   for i = 1, #widths do widths[i] = widths[i] / total end
