@@ -133,11 +133,13 @@ def _render(book, to, log, target: Path, fresh: bool, jobs: int | None, started:
             cost = seconds + writer.drawing_seconds.get(relative, 0.0)
             chapter_cache.store(relative, source, writer.as_drawn(relative, outputs), cost)
         scripts.copy_resources(book, staging)
-        outputs = [page.html for page in book.pages] if "html" in to else []
+        # Before the post-render step, which is given the pages in book order, written or kept alike: a PDF-only
+        # build's site keeps its search index and figure tables whole.
+        _keep_formats_not_rebuilt(book, to, target, staging)
+        outputs = [page.html for page in book.pages if (staging / page.html).is_file()]
         began = time.perf_counter()
         scripts.run(book, "post-render", scripts.environment(book, staging, outputs))
         log(f"  ran the post-render step ({time.perf_counter() - began:.1f} s)")
-        _keep_formats_not_rebuilt(book, to, target, staging)
         _swap(staging, target)
     except OSError as error:
         raise BuildError(
@@ -271,20 +273,25 @@ def _clean_up_after_an_interrupted_build(root: Path, target: Path, log) -> None:
 
 
 def _keep_formats_not_rebuilt(book, to: tuple[str, ...], target: Path, staging: Path) -> None:
-    """A build of one format keeps the other from the published site, so no link goes dead."""
+    """A build of one format keeps the other from the published site, so no link goes dead.
+
+    File by file: a folder this build also writes (`assets/`, with the Vega
+    bundle) keeps the site's other files in it (the stylesheet, the script).
+    The data downloads are the post-render step's to write whole (an earlier
+    release's zip must not stay beside this one's).
+    """
     if not target.exists():
         return
     pdf = target / book.pdf_name
     if "pdf" not in to and pdf.exists():
         shutil.copy2(pdf, staging / book.pdf_name)
     if "html" not in to:
-        for path in target.iterdir():
-            if path.name in {book.pdf_name, "data"} or (staging / path.name).exists():
+        for path in sorted(target.rglob("*")):
+            relative = path.relative_to(target)
+            if relative.parts[0] in {book.pdf_name, "data"} or not path.is_file() or (staging / relative).exists():
                 continue
-            if path.is_dir():
-                shutil.copytree(path, staging / path.name)
-            else:
-                shutil.copy2(path, staging / path.name)
+            (staging / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, staging / relative)
 
 
 def _manifest(target: Path) -> dict[str, str]:

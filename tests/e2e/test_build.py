@@ -229,3 +229,13 @@ def test_every_table_with_values_is_loaded_by_its_survey_chapters(built, survey)
         loaded |= {name.split("#", 1)[1] for name in files if name.startswith(f"data/observations/{survey}.csv#")}
     assert loaded, f"no chapter of {survey} was built"
     assert set(swsurveys.load(survey)["table"]) - loaded == set()
+
+
+def test_a_pdf_only_build_keeps_the_whole_site_searchable(built_copy):
+    """`swbook render --to pdf` keeps the web pages, their stylesheet and their figure tables, and indexes them."""
+    site = built_copy / "_book"
+    files = {path.relative_to(site) for path in site.rglob("*") if path.is_file()}
+    index = (site / "assets/search-index.js").read_text(encoding="utf-8")
+    render(built_copy, to=("pdf",), quiet=True, fresh=True)
+    assert files <= {path.relative_to(site) for path in site.rglob("*") if path.is_file()}
+    assert (site / "assets/search-index.js").read_text(encoding="utf-8") == index
