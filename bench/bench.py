@@ -82,6 +82,8 @@ def one_value(root: Path, new_process: bool = False) -> tuple[float, int, list[s
     """
     cache = root / ".swbook-cache"
     known = set(cache.rglob("*"))
+    # How pandoc writes each number of a page is kept in one file per page, which a fix adds to: put back too.
+    pieces = {path: path.read_bytes() for path in cache.glob("pandoc/pieces-*.json")}
     path = root / VALUE_FILE
     text = path.read_text(encoding="utf-8")
     agree, disagree = VALUE_ROWS
@@ -112,6 +114,8 @@ def one_value(root: Path, new_process: bool = False) -> tuple[float, int, list[s
     for entry in sorted(set(cache.rglob("*")) - known, reverse=True):
         if entry.is_file():
             entry.unlink()
+    for path, content in pieces.items():
+        path.write_bytes(content)
     timings = [line.strip() for line in steps.getvalue().splitlines() if line.startswith("  ") and "(" in line]
     return seconds, len(report.executed) if report else 0, [t for t in timings if not t.startswith("reused")]
 

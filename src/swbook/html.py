@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pypandoc
 
-from . import edition
+from . import edition, splice
 from .errors import BuildError
 from .project import Book, Page
+from .sealed import read_verified, write_verified
 
 READER = "markdown-raw_html-raw_tex"  # data text can never become HTML; raw blocks still work
 
@@ -136,17 +137,37 @@ def convert(book: Book, markdown: str, to: str, args: list[str], what: str) -> s
     """pandoc's `to` output for `markdown`, reused while the markdown, settings, bibliography and code are unchanged.
 
     Pages and PDF chapters share this cache (`.swbook-cache/pandoc/`); `what`
-    names the page or part in the error a failed conversion raises.
+    names the page or part in the error a failed conversion raises. A page
+    not converted before is converted by parts (`splice`): its frame, which a
+    fixed value leaves as it was, is kept here too.
     """
+    folder = book.root / ".swbook-cache" / "pandoc"
+
+    def frame(text: str, arguments: list[str]) -> str:
+        return _kept(book, text, to, arguments, lambda: _pandoc(book, text, to, arguments, what))
+
+    def whole(text: str, arguments: list[str]) -> str:
+        return _pandoc(book, text, to, arguments, what)
+
+    return _kept(book, markdown, to, args, lambda: splice.convert(markdown, to, args, frame, whole, folder, what))
+
+
+def _kept(book: Book, markdown: str, to: str, args: list[str], make) -> str:
+    """`make()`, kept in the pandoc cache under the markdown, settings, bibliography and code."""
     from .cache import code_version
-    from .sealed import read_verified, write_verified
 
     bibliography = book.bibliography.read_text(encoding="utf-8") if book.bibliography else ""
     key = hashlib.sha256("\0".join([code_version(), to, markdown, *args, bibliography]).encode()).hexdigest()
     cached = book.root / ".swbook-cache" / "pandoc" / f"{key}.{to}"
     text = read_verified(cached)
-    if text is not None:
-        return text
+    if text is None:
+        text = make()
+        write_verified(cached, text)  # only a clean conversion is kept (a failed one raised)
+    return text
+
+
+def _pandoc(book: Book, markdown: str, to: str, args: list[str], what: str) -> str:
+    """One pandoc run; its failure, or a citation it could not resolve, raised as a BuildError naming `what`."""
     logs = book.root / ".swbook-cache" / "work"  # the build's own scratch folder, emptied by the next build
     logs.mkdir(parents=True, exist_ok=True)
     handle, log = tempfile.mkstemp(prefix="pandoc-log-", suffix=".json", dir=logs)
@@ -165,7 +186,6 @@ def convert(book: Book, markdown: str, to: str, args: list[str], what: str) -> s
             f"{', '.join('@' + key for key in missing)} (no entry with that key in the bibliography, "
             f"and no figure, table or section label)"
         )
-    write_verified(cached, text)  # only a clean conversion is reused
     return text
 
 
