@@ -195,23 +195,34 @@ class Memo:
 
     def get(self, kind: str, inputs: tuple[str, ...], make):
         """What `make()` returns (plain JSON data) for these `inputs`: kept from before when they were seen."""
+        value = self.kept(kind, inputs)
+        if value is Memo.NONE:
+            value = make()
+            self.keep(kind, inputs, value)
+        return value
+
+    NONE = object()  # nothing kept (a kept value may be None)
+
+    def kept(self, kind: str, inputs: tuple[str, ...]):
+        """What was kept for these `inputs`, or `Memo.NONE`."""
+        kept = read_verified(self._path(kind, inputs))
+        try:
+            return Memo.NONE if kept is None else json.loads(kept)
+        except ValueError:
+            return Memo.NONE  # not what this code writes: made again
+
+    def keep(self, kind: str, inputs: tuple[str, ...], value) -> None:
+        """Keep `value` (plain JSON data) for these `inputs`."""
+        try:
+            write_verified(self._path(kind, inputs), json.dumps(value, ensure_ascii=False))
+        except OSError:
+            pass  # a read-only project makes it every time
+
+    def _path(self, kind: str, inputs: tuple[str, ...]) -> Path:
         digest = hashlib.sha256(f"{self._salt}\0{kind}".encode())
         for part in inputs:
             digest.update(b"\0" + part.encode())
-        key = digest.hexdigest()
-        path = self.folder / f"{kind}-{key}.json"
-        kept = read_verified(path)
-        if kept is not None:
-            try:
-                return json.loads(kept)
-            except ValueError:
-                pass  # not what this code writes: made again
-        value = make()
-        try:
-            write_verified(path, json.dumps(value, ensure_ascii=False))
-        except OSError:
-            pass  # a read-only project makes it every time
-        return value
+        return self.folder / f"{kind}-{digest.hexdigest()}.json"
 
 
 # ----------------------------------------------------------------------------- CSV
@@ -552,40 +563,124 @@ def _changed(text: str, masked: str) -> str | None:
 
 
 class PdfTexts:
-    """The text of every PDF in the site, read by PDFium in other processes meanwhile.
+    """The text of every PDF in the site, page by page, read by PDFium meanwhile; a page seen before is not read.
 
-    PDFium (pypdfium2) reads the book's text in half of poppler's time and a tenth of
-    pypdf's; in processes of their own (each reading a run of pages) it reads on every
-    core while this one writes the rest of the site (in a thread it would wait for this
-    one's interpreter).
+    PDFium (pypdfium2) reads the book's text in half of poppler's time and a
+    tenth of pypdf's, but still takes most of this step on a 200-page book,
+    of which a one-value fix changes a few pages. So each page's text is kept
+    (`Memo`) under a digest of everything it is read from (`page_digests`),
+    and only pages with a new digest are read: in processes of their own when
+    there are many (each reading a run of pages, on every core while this one
+    writes the rest of the site; in a thread it would wait for this one's
+    interpreter), here when there are few.
     """
 
     PARTS = 2  # processes per PDF: the machine this book is built on has two cores
+    FEW = 24  # pages read in this process rather than in others
 
-    def __init__(self, out: Path, known_clean=lambda digest: False) -> None:
+    def __init__(self, out: Path, memo: Memo, known_clean=lambda digest: False) -> None:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
+        self.memo = memo
         self.digests = {path: _digest(path.read_bytes()) for path in sorted(out.rglob("*.pdf"))}
         # A PDF scanned clean before (`scan`) is not read again.
         paths = [path for path, digest in self.digests.items() if not known_clean(digest)]
+        self.pages = {path: page_digests(path) for path in paths}
         self.reading = {}
-        if paths:
+        for path, pages in self.pages.items():
+            new = [number for number, page in enumerate(pages) if memo.kept("pdf-page", (page,)) is Memo.NONE]
+            if len(new) <= self.FEW:
+                self.reading[path] = [(new, None)]
+                continue
             reader = ProcessPoolExecutor(max_workers=self.PARTS, mp_context=multiprocessing.get_context("fork"))
-            self.reading = {
-                path: [reader.submit(_pdf_text, path, part, self.PARTS) for part in range(self.PARTS)] for path in paths
-            }
+            runs = [
+                new[part * len(new) // self.PARTS : (part + 1) * len(new) // self.PARTS] for part in range(self.PARTS)
+            ]
+            self.reading[path] = [(run, reader.submit(_pdf_text, path, run)) for run in runs]
             reader.shutdown(wait=False)
 
     def text(self, path: Path) -> str:
-        return "\n".join(page for part in self.reading.pop(path) for page in part.result())
+        """The PDF's text, its pages' in order."""
+        read = {}
+        for numbers, future in self.reading.pop(path):
+            read.update(zip(numbers, future.result() if future else _pdf_text(path, numbers)))
+        texts = []
+        for number, page in enumerate(self.pages[path]):
+            if number in read:
+                self.memo.keep("pdf-page", (page,), read[number])
+                texts.append(read[number])
+            else:
+                texts.append(self.memo.kept("pdf-page", (page,)))
+        return "\n".join(texts)
 
 
-def _pdf_text(path: Path, part: int = 0, parts: int = 1) -> list[str]:
-    """The text of each page in the `part`-th of `parts` runs of a PDF's pages.
+def page_digests(path: Path) -> list[str]:
+    """Per page of a PDF, a digest of everything its text is read from: its own entries (content streams,
+    resources: fonts, images, drawn forms) and the ones it inherits, followed into every object they name.
 
-    A PDF that cannot be read fails the step, naming it.
+    Its links (`/Annots`) are left out, as PDFium's page text does not read them, and so is its place in
+    the page tree (`/Parent`, once the inherited entries are taken from it) and in the structure tree.
+    The fonts are in every page's digest, so a change that brings a new character into the book (a new
+    glyph in a font's subset) has every page read again; a fixed number does not. A PDF that cannot be
+    read fails the step, naming it.
     """
+    import pikepdf
+
+    try:
+        document = pikepdf.open(path)
+    except (pikepdf.PdfError, OSError) as error:
+        raise Failed(f"{path.name}: cannot read the PDF to scan it for redacted names: {error}") from None
+    made: dict[tuple[int, int], bytes] = {}  # an object's digest, by its number: fonts are shared by every page
+
+    def add(value, digest, seen: frozenset) -> None:
+        if isinstance(value, pikepdf.Object) and value.is_indirect:
+            number = value.objgen
+            if number in seen:  # an object that names itself, through others
+                digest.update(b"again")
+                return
+            if number not in made:
+                own = hashlib.sha256()
+                add_direct(value, own, seen | {number})
+                made[number] = own.digest()
+            digest.update(made[number])
+            return
+        add_direct(value, digest, seen)
+
+    def add_direct(value, digest, seen: frozenset, leave=()) -> None:
+        if isinstance(value, pikepdf.Stream):
+            digest.update(b"stream" + value.read_raw_bytes())
+        if isinstance(value, (pikepdf.Dictionary, pikepdf.Stream)):
+            for key in sorted(value.keys()):
+                if key not in leave:
+                    digest.update(key.encode())
+                    add(value[key], digest, seen)
+        elif isinstance(value, pikepdf.Array):
+            digest.update(b"[")
+            for item in value:
+                add(item, digest, seen)
+            digest.update(b"]")
+        elif not isinstance(value, pikepdf.Stream):
+            digest.update(repr(value).encode())
+
+    out = []
+    with document:
+        for page in document.pages:
+            digest = hashlib.sha256()
+            add_direct(page.obj, digest, frozenset(), leave=("/Parent", "/Annots", "/StructParents"))
+            parent = page.obj.get("/Parent")
+            while parent is not None:  # the entries a page may inherit from the page tree
+                for key in ("/Resources", "/MediaBox", "/CropBox", "/Rotate"):
+                    if key not in page.obj and key in parent:
+                        digest.update(key.encode())
+                        add(parent[key], digest, frozenset())
+                parent = parent.get("/Parent")
+            out.append(digest.hexdigest())
+    return out
+
+
+def _pdf_text(path: Path, numbers: list[int]) -> list[str]:
+    """The text of the PDF's pages `numbers` (counted from 0). A PDF that cannot be read fails the step, naming it."""
     import pypdfium2
 
     try:
@@ -594,8 +689,7 @@ def _pdf_text(path: Path, part: int = 0, parts: int = 1) -> list[str]:
         raise Failed(f"{path.name}: cannot read the PDF to scan it for redacted names: {error}") from None
     pages = []
     try:
-        count = len(document)
-        for number in range(part * count // parts, (part + 1) * count // parts):
+        for number in numbers:
             page = document[number]
             textpage = page.get_textpage()
             pages.append(textpage.get_text_range())
@@ -699,8 +793,8 @@ def publish(root: Path, out: Path) -> None:
     except (OSError, ValueError, TypeError):
         clean = frozenset()
     # The PDF is final already: its text is read while the rest is written.
-    pdfs = PdfTexts(out, lambda digest: _scan_key(redactions, "", digest) in clean)
     memo = Memo(root, redactions)
+    pdfs = PdfTexts(out, memo, lambda digest: _scan_key(redactions, "", digest) in clean)
     texts = mask_pages(output_pages(out), redactions, memo)
     write_sources(root, out, redactions, memo)
     write_data(root, out, redactions, memo)

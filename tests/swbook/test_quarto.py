@@ -10,6 +10,7 @@ inline values are text unless they carry a markdown representation.
 from __future__ import annotations
 
 import csv
+import importlib.util
 import json
 import os
 import re
@@ -336,6 +337,34 @@ def test_a_name_in_the_pdf_fails_the_step_even_broken_over_two_lines(tmp_path):
     document.close()
     done = _run_post_render(root, out, pages)
     assert done.returncode == 1 and "publish: book.pdf:1: 'West midlands' is published" in done.stderr, done.stderr
+
+
+def test_only_the_pdf_pages_that_changed_are_read_again_and_a_name_on_one_still_fails_the_step(tmp_path):
+    root = _project_with_data(tmp_path)
+    out = tmp_path / "site"
+    pages = _pages(out, "<p>x</p>")
+    # Page one holds every letter of the change, so the fonts' subsets (shared by every page) stay as they are:
+    # Typst numbers a font's glyphs in the order the book first uses them.
+    book = "Page one: midlands, West.\n#pagebreak()\nPage two.\n#pagebreak()\nPage three."
+    _pdf(out / "book.pdf", book)
+    assert _run_post_render(root, out, pages).returncode == 0
+    kept = set((root / ".swbook-cache/publish").glob("pdf-page-*.json"))
+    assert len(kept) == 3  # each page's text, kept under a digest of what it is read from
+    _pdf(out / "book.pdf", book.replace("Page two.", "Page two, in the West midlands."))
+    done = _run_post_render(root, out, pages)
+    assert done.returncode == 1 and "publish: book.pdf:2: 'West midlands' is published" in done.stderr, done.stderr
+    read = set((root / ".swbook-cache/publish").glob("pdf-page-*.json")) - kept
+    assert len(read) == 1 and "West midlands" in next(iter(read)).read_text(encoding="utf-8")  # that page's text
+    # And that page alone was read by PDFium: the step's own code, run here to watch it.
+    spec = importlib.util.spec_from_file_location("publish_step", root / "_scripts" / "publish.py")
+    publish = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(publish)
+    read_pages, reader = [], publish._pdf_text
+    publish._pdf_text = lambda path, numbers: read_pages.append(list(numbers)) or reader(path, numbers)
+    _pdf(out / "book.pdf", book.replace("Page three.", "Page three, later."))
+    texts = publish.PdfTexts(out, publish.Memo(root, publish.read_redactions(root)))
+    assert texts.text(out / "book.pdf").split("\n") == ["Page one: midlands, West.", "Page two.", "Page three, later."]
+    assert read_pages == [[2]]
 
 
 def test_an_unreadable_pdf_fails_the_step_naming_it(tmp_path):
