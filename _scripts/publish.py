@@ -587,9 +587,10 @@ class PdfTexts:
         # A PDF scanned clean before (`scan`) is not read again.
         paths = [path for path, digest in self.digests.items() if not known_clean(digest)]
         self.pages = {path: page_digests(path) for path in paths}
+        self.kept = {page: memo.kept("pdf-page", (page,)) for pages in self.pages.values() for page in pages}
         self.reading = {}
         for path, pages in self.pages.items():
-            new = [number for number, page in enumerate(pages) if memo.kept("pdf-page", (page,)) is Memo.NONE]
+            new = [number for number, page in enumerate(pages) if self.kept[page] is Memo.NONE]
             if len(new) <= self.FEW:
                 self.reading[path] = [(new, None)]
                 continue
@@ -611,7 +612,7 @@ class PdfTexts:
                 self.memo.keep("pdf-page", (page,), read[number])
                 texts.append(read[number])
             else:
-                texts.append(self.memo.kept("pdf-page", (page,)))
+                texts.append(self.kept[page])
         return "\n".join(texts)
 
 

@@ -22,6 +22,8 @@ import csv
 import hashlib
 import io
 import json
+import os
+import time
 from functools import lru_cache
 from pathlib import Path
 from stat import S_ISREG
@@ -93,27 +95,45 @@ def _table_digests(data: bytes) -> dict[str, str]:
 
 class FileHashes:
     """Content digests of files (or of one table's rows, `file#table`, or one question's, `file#table#question`),
-    computed once per build."""
+    computed once per build, and once for all builds of this process while a file is unchanged.
+
+    A file is known by its path, size, inode and modification time. Kept from one build to the next (as
+    `swbook preview` builds again) is only the digest of a file that was last modified well before it was
+    read, so that two writes within the file system's clock tick (the same size and time) can never pass
+    for one: the rule git uses for its index.
+    """
+
+    SETTLED_NS = 2_000_000_000  # a file this much older than the moment it is read is settled
+    _settled: dict[tuple, str] = {}  # every build of this process: (path, mtime, size, inode) -> digest
+    _settled_parts: dict[tuple, dict[str, str]] = {}
 
     def __init__(self) -> None:
-        self._known: dict[tuple[str, int, int], str] = {}
-        self._parts: dict[tuple[str, int, int], dict[str, str]] = {}
+        self._known: dict[tuple, str] = {}
+        self._parts: dict[tuple, dict[str, str]] = {}
 
     def __call__(self, path: Path | str) -> str | None:
         name, _, part = str(path).partition(FILE_TABLE_SEPARATOR)
-        path = Path(name)
         try:
-            stat = path.stat()
+            stat = os.stat(name)
         except OSError:
             return None
-        key = (str(path), stat.st_mtime_ns, stat.st_size)
+        key = (name, stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        settled = time.time_ns() - stat.st_mtime_ns > self.SETTLED_NS
         if part:
-            if key not in self._parts:
-                self._parts[key] = _table_digests(path.read_bytes())
-            return self._parts[key].get(part, "absent")
-        if key not in self._known:
-            self._known[key] = sha(path.read_bytes())
-        return self._known[key]
+            found = self._parts.get(key) or (self._settled_parts.get(key) if settled else None)
+            if found is None:
+                found = _table_digests(Path(name).read_bytes())
+            self._parts[key] = found
+            if settled:
+                self._settled_parts[key] = found
+            return found.get(part, "absent")
+        found = self._known.get(key) or (self._settled.get(key) if settled else None)
+        if found is None:
+            found = sha(Path(name).read_bytes())
+        self._known[key] = found
+        if settled:
+            self._settled[key] = found
+        return found
 
 
 class ChapterCache:

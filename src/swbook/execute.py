@@ -19,6 +19,7 @@ the .qmd file.
 from __future__ import annotations
 
 import ast
+import functools
 import multiprocessing
 import os
 import re
@@ -81,22 +82,30 @@ def syntax_problems(document: Document, root: Path) -> list[str]:
     problems = []
     for block in document.blocks:
         if isinstance(block, Cell):
-            try:
-                ast.parse(block.source)
-            except SyntaxError as error:
+            error = _not_python(block.source, "exec")
+            if error:
                 line = block.code_line + (error.lineno or 1) - 1
                 problems.append(f"{chapter}:{line}: cell {block.index}{_label(block)} is not valid Python: {error.msg}")
         elif isinstance(block, Markdown):
             for number, expression in enumerate(block.inline):
-                try:
-                    ast.parse(expression, mode="eval")
-                except SyntaxError as error:
+                error = _not_python(expression, "eval")
+                if error:
                     line = block.line + block.text[: _inline_position(block.text, number)].count("\n")
                     problems.append(
                         f"{chapter}:{line}: the inline expression `{{python}} {expression}` "
                         f"is not a valid Python expression: {error.msg}"
                     )
     return problems
+
+
+@functools.lru_cache(maxsize=4096)
+def _not_python(source: str, mode: str) -> SyntaxError | None:
+    """Why `source` is not Python (None if it is): once per text in a process that builds again and again."""
+    try:
+        ast.parse(source, mode=mode)
+    except SyntaxError as error:
+        return error
+    return None
 
 
 def _inline_position(text: str, number: int) -> int:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from helpers import replace_in_file
 from swbook.build import render
 from swbook.cache import FileHashes
@@ -86,3 +88,26 @@ def test_a_question_part_changes_only_with_its_own_rows(tmp_path):
     after = FileHashes()
     assert after(f"{data}#t#Q1) a/b") == q1  # a page printing Q1's value stays cached
     assert after(f"{data}#t#Q2") != q2
+
+
+def test_a_file_is_hashed_once_for_every_build_of_a_process_but_a_just_written_one_is_read_again(tmp_path, monkeypatch):
+    import os
+    import time
+
+    from swbook import cache
+
+    old, new = tmp_path / "old.csv", tmp_path / "new.csv"
+    for path in (old, new):
+        path.write_text("survey,table,value\ns,one,1\n", encoding="utf-8")
+    long_ago = time.time_ns() - 60 * 10**9
+    os.utime(old, ns=(long_ago, long_ago))
+    first = FileHashes()
+    settled, fresh = first(old), first(new)
+    # The new file is written again within the same clock tick (same size, same time): a second build reads it.
+    written = new.stat().st_mtime_ns
+    new.write_text("survey,table,value\ns,one,2\n", encoding="utf-8")
+    os.utime(new, ns=(written, written))
+    assert FileHashes()(new) != fresh
+    # The settled one is not read again by the next build of this process (as `swbook preview` builds).
+    monkeypatch.setattr(cache, "sha", lambda data: pytest.fail("a settled, unchanged file was hashed again"))
+    assert FileHashes()(old) == settled
