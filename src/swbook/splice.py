@@ -6,23 +6,25 @@ not its words; yet pandoc took a tenth of a second or more to read each
 changed page again, for each format. Here each such piece is replaced by a
 stand-in before pandoc sees the page, so that the page with its stand-ins (its
 *frame*) is the same after the fix and its conversion is reused. How pandoc
-writes each piece, and each stand-in, is learnt from a small conversion of the
-pieces alone (kept, so a piece seen before costs nothing; a raw block needs
-none, as a writer copies it), and each piece is put in the place of its
-stand-in in the converted frame.
+writes each piece and each stand-in is learnt from a small conversion of the
+pieces alone, each in a paragraph of its own, and kept, so a piece seen before
+costs nothing (a raw block needs none: a writer copies it). Each piece is then
+put in the place of its stand-in in the converted frame.
 
 The result is exactly what pandoc makes of the whole page, or the whole page is
 converted as before. A piece is given a stand-in only where that cannot
 change the conversion of the rest:
 
-- a value's stand-in is a link as long as the value's, with the same text
-  shape (its digits as 0s), so table widths, the alignment of numbers and the
-  print layout's column measures come out the same; a number in a table is
-  given a link with its digits as 0s, only in a table whose widths come
-  from its rule line (one with a line longer than pandoc's columns);
+- a value's stand-in is a link with the same text shape (its digits as 0s),
+  so the alignment of numbers and the print layout's column measures come out
+  the same; in a table it is as long as the value, and a number alone in a
+  table cell is taken out only in a pipe table with a line longer than
+  pandoc's columns (pandoc then reads its widths from the rule under its
+  header, which a longer cell cannot change);
 - a value in a heading stays (its words make the heading's identifier);
-- a piece stays if pandoc writes it differently at the start of a line than
-  within one (Typst escapes a leading "-" or "1." there).
+- a piece the frame shows at the start of a line stays, and the frame is
+  converted again, if pandoc writes it differently there than within a line
+  (Typst escapes a leading "-" or "1." there; HTML has nothing to escape).
 
 And the frame's conversion is used only if every stand-in is found in it
 exactly as pandoc writes that stand-in alone, once each (a raw block's on a
@@ -46,6 +48,8 @@ _VALUE = re.compile(r'\[((?:[^\[\]\\\n]|\\.)*)\]\(([^\s()"]+) "([^"\n]*)"\)\{\.s
 # A raw block: a backtick fence at a line's start, `{=format}`, the content, the same fence.
 _RAW = re.compile(r"^(`{3,})\{=([A-Za-z0-9_-]+)\}\n(.*?)\n\1[ \t]*$", re.MULTILINE | re.DOTALL)
 _SETEXT = re.compile(r"(=+|-+)[ \t]*")
+# A table's rule line: dashes (or = or +) with spaces, colons or bars between (pipe, simple, multiline, grid).
+_RULE = re.compile(r"^[ \t]*[-=+:|][-=+:| \t]*-{3}[-=+:| \t]*$|^[ \t]*\+[-=+:]{3,}", re.MULTILINE)
 # A pipe table: a header row, the rule under it, its body rows (each line opening with "|").
 _PIPE_TABLE = re.compile(
     r"^\|[^\n]*\n\|[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*(?:\n\|[^\n]*)*", re.MULTILINE
@@ -57,9 +61,12 @@ _ALT = re.compile(r'\]\([^()\s]*\)\{[^{}\n]*?\bfig-alt="([^"\n]*)"[^{}\n]*\}')
 _ALT_SAMPLE = '![](swbook-image.svg){{fig-alt="{}"}}'
 # A writer keeps a raw block of its own format and drops every other.
 _KEPT_BY = {"html5": ("html", "html5"), "html": ("html", "html5"), "typst": ("typst",)}
+# Writers that write a piece alike wherever it stands (HTML has no markup a line's start could make): a piece
+# is converted once for them, and twice (within a line, at a line's start) for the others.
+_CONTEXT_FREE = {"html", "html5"}
 # Settings that change a page as a whole, never how a piece in a paragraph is written: left out of the pieces' run.
 _WHOLE_PAGE = ("--standalone", "--template=", "--toc", "--citeproc", "--bibliography=", "--number-", "--variable=")
-_MARK = "swbookpiece"  # markers around the pieces in their own conversion (a plain word every writer copies)
+_MARK = "swbkq"  # markers around the pieces in their own conversion (a plain word every writer copies)
 _STAND_IN = "swbook-piece-"
 
 Pandoc = Callable[[str, list[str]], str]
@@ -96,23 +103,55 @@ def convert(
     if not blocks and not inline:
         return pandoc(markdown, args)
     piece_args = [a for a in args if not a.startswith(_WHOLE_PAGE)]
-    wanted = [sample for piece in inline for sample in piece.samples]
-    rendered = _Renderings(folder, page, to, piece_args).get(
-        wanted, lambda texts: pandoc(_pieces_text(texts), piece_args)
-    )
+    renderings = _Renderings(folder, page, to, piece_args)
+
+    def written(texts: list[str], where: str) -> dict[str, str | None]:
+        return renderings.get(texts, where, lambda missing: pandoc(_pieces_text(missing, where), piece_args))
+
+    within = written([sample for piece in inline for sample in piece.samples], "within")
+    taken = [
+        piece
+        for piece in inline
+        if None not in (within[sample] for sample in piece.samples)
+        and _STAND_IN not in within[piece.samples[0]]
+        and _MARK not in piece.markdown
+    ]
     swaps = {}  # each stand-in as the frame's conversion writes it -> its piece as the page's would
-    taken = []
-    for piece in inline:
-        real, stand_in = (rendered[sample] for sample in piece.samples)
-        if not (_alike(real) and _alike(stand_in)) or _STAND_IN in real[0]:
-            continue
-        written, instead = _difference(real[0], stand_in[0])
+    for piece in list(taken):
+        piece_written, instead = _difference(*(within[sample] for sample in piece.samples))
         if f"piece-{piece.number}" in instead and instead not in swaps:
-            swaps[instead] = written
-            taken.append(piece)
+            swaps[instead] = piece_written
+        else:
+            taken.remove(piece)
     converted = frame_pandoc(_frame(markdown, blocks + taken), args)
+    if to not in _CONTEXT_FREE:
+        # A piece the frame shows at a line's start must be written there as within a line (Typst escapes a
+        # leading "-" or "1." there); one that is not stays in the page, and the frame is converted again.
+        first = [piece for piece in taken if _at_line_start(converted, _stand_in_written(piece, within))]
+        starting = written([sample for piece in first for sample in piece.samples], "starting")
+        unlike = [piece for piece in first if any(starting[sample] != within[sample] for sample in piece.samples)]
+        if unlike:
+            taken = [piece for piece in taken if piece not in unlike]
+            for piece in unlike:
+                del swaps[_stand_in_written(piece, within)]
+            converted = frame_pandoc(_frame(markdown, blocks + taken), args)
     result = _put_back(converted, to, blocks, swaps)
     return pandoc(markdown, args) if result is None else result
+
+
+def _stand_in_written(piece: _Piece, within: dict[str, str | None]) -> str:
+    """How the frame's conversion writes a piece's stand-in (what differs from the piece as written)."""
+    return _difference(*(within[sample] for sample in piece.samples))[1]
+
+
+def _at_line_start(converted: str, stand_in: str) -> bool:
+    """Whether `stand_in` stands at the start of a line of `converted` (after its indent, if any)."""
+    at = converted.find(stand_in)
+    while at >= 0:
+        if not converted[converted.rfind("\n", 0, at) + 1 : at].strip(" \t"):
+            return True
+        at = converted.find(stand_in, at + 1)
+    return False
 
 
 def _raw_blocks(markdown: str) -> list[_Piece]:
@@ -147,7 +186,10 @@ def _inline_pieces(markdown: str, text: str, number: int, columns: int) -> list[
         if kind == "alt":
             out.append(_Piece(start, end, piece, f"{_STAND_IN}{number}", number, sample=_ALT_SAMPLE))
             continue
-        stand_in = _value_stand_in(piece, number) if kind == "value" else f"[{_masked(piece)}](#{_STAND_IN}{number})"
+        if kind == "value":
+            stand_in = _value_stand_in(piece, number, padded=_in_table(text, start))
+        else:
+            stand_in = f"[{_masked(piece)}](#{_STAND_IN}{number})"
         if stand_in is not None:
             out.append(_Piece(start, end, piece, stand_in, number))
     return out
@@ -164,11 +206,22 @@ def _in_heading(text: str, start: int, end: int) -> bool:
     return bool(_SETEXT.fullmatch(text[line_end + 1 : following if following >= 0 else len(text)]))
 
 
-def _value_stand_in(original: str, number: int) -> str | None:
-    """A link as long as the value's, its text the value's with each digit a 0, pointing at a unique anchor."""
+def _in_table(text: str, at: int) -> bool:
+    """Whether the block `at` stands in has a table's rule line (a pipe, simple, multiline or grid table)."""
+    start = text.rfind("\n\n", 0, at)
+    end = text.find("\n\n", at)
+    return bool(_RULE.search(text[start + 1 if start >= 0 else 0 : end if end >= 0 else len(text)]))
+
+
+def _value_stand_in(original: str, number: int, padded: bool) -> str | None:
+    """A link to a unique anchor, its text the value's with each digit a 0; in a table, as long as the value's
+    (pandoc reads a table's columns from its lines' lengths, or their positions)."""
+    text = _masked(_VALUE.match(original).group(1))
+    if not padded:
+        return f"[{text}](#{_STAND_IN}{number}){{.sw-value}}"
     if _width(original) != len(original):
         return None  # pandoc counts such a character as two columns or none: the lengths would not match
-    head = f'[{_masked(_VALUE.match(original).group(1))}](#{_STAND_IN}{number} "'
+    head = f'[{text}](#{_STAND_IN}{number} "'
     tail = '"){.sw-value}'
     padding = len(original) - len(head) - len(tail)
     return None if padding < 1 else head + "x" * padding + tail
@@ -214,28 +267,26 @@ def _table_numbers(text: str, columns: int) -> list[tuple[int, int]]:
     return out
 
 
-def _pieces_text(texts: list[str]) -> str:
-    """The pieces as one document: each twice, within a line and at the start of one, between markers."""
-    paragraphs = []
-    for number, text in enumerate(texts):
-        paragraphs.append(f"{_MARK}a{number} {text} {_MARK}z{number}")
-        paragraphs.append(f"{_MARK}b{number}\n{text} {_MARK}y{number}")
-    return "\n\n".join(paragraphs) + "\n"
+def _pieces_text(texts: list[str], where: str) -> str:
+    """The pieces as one document, each in a paragraph of its own between markers: within a line (after the
+    opening marker), or at the start of one (after a line break)."""
+    between = " " if where == "within" else "\n"
+    return "\n\n".join(f"{_MARK}a{number}{between}{text} {_MARK}z{number}" for number, text in enumerate(texts)) + "\n"
 
 
-def _read_pieces(converted: str, count: int) -> list[tuple[str, str] | None]:
-    """How each piece is written within a line and at a line's start, read from `_pieces_text`'s conversion."""
+def _read_pieces(converted: str, count: int) -> list[str | None]:
+    """How each piece is written, read in one pass from `_pieces_text`'s conversion (None for a piece whose
+    markers are not found once each, as it was given)."""
+    marks: dict[tuple[str, int], list[int]] = {}
+    for match in re.finditer(rf"{_MARK}([az])(\d+)", converted):
+        marks.setdefault((match.group(1), int(match.group(2))), []).append(match.start())
     out = []
     for number in range(count):
-        within = re.search(rf"{_MARK}a{number} (.*?) {_MARK}z{number}(?!\d)", converted, re.DOTALL)
-        starting = re.search(rf"{_MARK}b{number}[ \n](.*?) {_MARK}y{number}(?!\d)", converted, re.DOTALL)
-        out.append((within.group(1), starting.group(1)) if within and starting else None)
+        starts, ends = marks.get(("a", number), []), marks.get(("z", number), [])
+        text = converted[starts[0] + len(f"{_MARK}a{number}") : ends[0]] if len(starts) == len(ends) == 1 else ""
+        # One space or line break after the opening marker, one space before the closing one.
+        out.append(text[1:-1] if len(text) >= 2 and text[0] in " \n" and text[-1] == " " else None)
     return out
-
-
-def _alike(rendering: tuple[str, str] | None) -> bool:
-    """Whether a piece is written alike within a line and at a line's start."""
-    return rendering is not None and rendering[0] == rendering[1]
 
 
 def _difference(first: str, second: str) -> tuple[str, str]:
@@ -283,22 +334,27 @@ def _put_back(converted: str, to: str, blocks: list[_Piece], swaps: dict[str, st
 
 
 class _Renderings:
-    """How pandoc writes each piece of one page with its settings, kept in one sealed file for the page and format
-    (the pages convert at once, each in a thread of its own: one file each, so none overwrites another's)."""
+    """How pandoc writes each piece of one page with its settings, within a line and at a line's start, kept in
+    one sealed file for the page and format (the pages convert at once, each in a thread of its own: one file
+    each, so none overwrites another's)."""
 
     def __init__(self, folder: Path, page: str, to: str, args: list[str]) -> None:
         self.path = folder / f"pieces-{sha(json.dumps([page, to, args]).encode())}.json"
 
-    def get(self, texts: list[str], convert: Callable[[list[str]], str]) -> dict[str, tuple[str, str] | None]:
-        """Each text as written within a line and at a line's start, converting in one run those not kept."""
+    def get(self, texts: list[str], where: str, convert: Callable[[list[str]], str]) -> dict[str, str | None]:
+        """Each text as written `where` ("within" a line or "starting" one), converting in one run those not kept.
+
+        Asked "within" for all of the page's pieces, the file is then cut down to them if it has grown.
+        """
         kept_text = read_verified(self.path)
         kept = json.loads(kept_text) if kept_text else {}
-        missing = list(dict.fromkeys(text for text in texts if text not in kept))
+        missing = list(dict.fromkeys(text for text in texts if where not in kept.get(text, {})))
         if missing:
-            kept.update(zip(missing, _read_pieces(convert(missing), len(missing))))
+            for text, rendering in zip(missing, _read_pieces(convert(missing), len(missing))):
+                kept.setdefault(text, {})[where] = rendering
             wanted = set(texts)
             # This page's pieces and, while the file stays small, those of the page's versions before.
-            if len(kept) > 2 * len(wanted) + 200:
+            if where == "within" and len(kept) > 2 * len(wanted) + 200:
                 kept = {text: kept[text] for text in wanted}
             write_verified(self.path, json.dumps(kept))
-        return {text: None if kept[text] is None else tuple(kept[text]) for text in texts}
+        return {text: kept[text][where] for text in texts}
