@@ -166,7 +166,8 @@ def _without(markdown: str, blocks: list[_Piece]) -> str:
     """`markdown` with each raw block blanked out, character for character (so positions still match)."""
     parts, at = [], 0
     for block in blocks:
-        parts += [markdown[at : block.start], re.sub(r"[^\n]", " ", markdown[block.start : block.end])]
+        lines = markdown[block.start : block.end].split("\n")
+        parts += [markdown[at : block.start], "\n".join(" " * len(line) for line in lines)]
         at = block.end
     return "".join(parts + [markdown[at:]])
 
@@ -340,14 +341,17 @@ class _Renderings:
 
     def __init__(self, folder: Path, page: str, to: str, args: list[str]) -> None:
         self.path = folder / f"pieces-{sha(json.dumps([page, to, args]).encode())}.json"
+        self._kept: dict | None = None  # the file, read once
 
     def get(self, texts: list[str], where: str, convert: Callable[[list[str]], str]) -> dict[str, str | None]:
         """Each text as written `where` ("within" a line or "starting" one), converting in one run those not kept.
 
         Asked "within" for all of the page's pieces, the file is then cut down to them if it has grown.
         """
-        kept_text = read_verified(self.path)
-        kept = json.loads(kept_text) if kept_text else {}
+        if self._kept is None:
+            kept_text = read_verified(self.path)
+            self._kept = json.loads(kept_text) if kept_text else {}
+        kept = self._kept
         missing = list(dict.fromkeys(text for text in texts if where not in kept.get(text, {})))
         if missing:
             for text, rendering in zip(missing, _read_pieces(convert(missing), len(missing))):
@@ -355,6 +359,6 @@ class _Renderings:
             wanted = set(texts)
             # This page's pieces and, while the file stays small, those of the page's versions before.
             if where == "within" and len(kept) > 2 * len(wanted) + 200:
-                kept = {text: kept[text] for text in wanted}
+                kept = self._kept = {text: kept[text] for text in wanted}
             write_verified(self.path, json.dumps(kept))
         return {text: kept[text][where] for text in texts}
