@@ -193,6 +193,8 @@ class Memo:
         self.folder = root / ".swbook-cache" / "publish"
         self._salt = f"{_digest(Path(__file__).read_bytes())}:{redactions.digest}"
 
+    NONE = object()  # nothing kept (a kept value may be None)
+
     def get(self, kind: str, inputs: tuple[str, ...], make):
         """What `make()` returns (plain JSON data) for these `inputs`: kept from before when they were seen."""
         value = self.kept(kind, inputs)
@@ -200,8 +202,6 @@ class Memo:
             value = make()
             self.keep(kind, inputs, value)
         return value
-
-    NONE = object()  # nothing kept (a kept value may be None)
 
     def kept(self, kind: str, inputs: tuple[str, ...]):
         """What was kept for these `inputs`, or `Memo.NONE`."""
@@ -587,10 +587,13 @@ class PdfTexts:
         # A PDF scanned clean before (`scan`) is not read again.
         paths = [path for path, digest in self.digests.items() if not known_clean(digest)]
         self.pages = {path: page_digests(path) for path in paths}
-        self.kept = {page: memo.kept("pdf-page", (page,)) for pages in self.pages.values() for page in pages}
+        self.reader = _pdfium_version()  # a page read by another PDFium is read again
+        self.known = {
+            page: memo.kept("pdf-page", (page, self.reader)) for pages in self.pages.values() for page in pages
+        }
         self.reading = {}
         for path, pages in self.pages.items():
-            new = [number for number, page in enumerate(pages) if self.kept[page] is Memo.NONE]
+            new = [number for number, page in enumerate(pages) if self.known[page] is Memo.NONE]
             if len(new) <= self.FEW:
                 self.reading[path] = [(new, None)]
                 continue
@@ -605,15 +608,22 @@ class PdfTexts:
         """The PDF's text, its pages' in order."""
         read = {}
         for numbers, future in self.reading.pop(path):
-            read.update(zip(numbers, future.result() if future else _pdf_text(path, numbers)))
+            if numbers:
+                read.update(zip(numbers, future.result() if future else _pdf_text(path, numbers)))
         texts = []
         for number, page in enumerate(self.pages[path]):
             if number in read:
-                self.memo.keep("pdf-page", (page,), read[number])
+                self.memo.keep("pdf-page", (page, self.reader), read[number])
                 texts.append(read[number])
             else:
-                texts.append(self.kept[page])
+                texts.append(self.known[page])
         return "\n".join(texts)
+
+
+def _pdfium_version() -> str:
+    from importlib.metadata import version
+
+    return version("pypdfium2")  # which PDFium it carries, too
 
 
 def page_digests(path: Path) -> list[str]:
@@ -634,35 +644,43 @@ def page_digests(path: Path) -> list[str]:
         raise Failed(f"{path.name}: cannot read the PDF to scan it for redacted names: {error}") from None
     made: dict[tuple[int, int], bytes] = {}  # an object's digest, by its number: fonts are shared by every page
 
-    def add(value, digest, seen: frozenset) -> None:
+    def add(value, digest, seen: frozenset) -> bool:
+        """Add `value` to `digest`; False if an object that names itself was cut short on the way."""
         if isinstance(value, pikepdf.Object) and value.is_indirect:
             number = value.objgen
             if number in seen:  # an object that names itself, through others
                 digest.update(b"again")
-                return
-            if number not in made:
-                own = hashlib.sha256()
-                add_direct(value, own, seen | {number})
+                return False
+            if number in made:
+                digest.update(made[number])
+                return True
+            own = hashlib.sha256()
+            whole = add_direct(value, own, seen | {number})
+            if whole:  # one cut short depends on the way it was reached: never kept
                 made[number] = own.digest()
-            digest.update(made[number])
-            return
-        add_direct(value, digest, seen)
+            digest.update(own.digest())
+            return whole
+        return add_direct(value, digest, seen)
 
-    def add_direct(value, digest, seen: frozenset, leave=()) -> None:
+    def add_direct(value, digest, seen: frozenset, leave=()) -> bool:
+        whole = True
         if isinstance(value, pikepdf.Stream):
             digest.update(b"stream" + value.read_raw_bytes())
         if isinstance(value, (pikepdf.Dictionary, pikepdf.Stream)):
             for key in sorted(value.keys()):
                 if key not in leave:
                     digest.update(key.encode())
-                    add(value[key], digest, seen)
+                    whole = add(value[key], digest, seen) and whole
         elif isinstance(value, pikepdf.Array):
             digest.update(b"[")
             for item in value:
-                add(item, digest, seen)
+                whole = add(item, digest, seen) and whole
             digest.update(b"]")
-        elif not isinstance(value, pikepdf.Stream):
-            digest.update(repr(value).encode())
+        elif isinstance(value, pikepdf.Object):
+            digest.update(value.unparse())  # a name or string as its bytes stand in the file
+        else:
+            digest.update(repr(value).encode())  # a number or flag, as pikepdf gives it
+        return whole
 
     out = []
     with document:

@@ -97,14 +97,15 @@ class FileHashes:
     """Content digests of files (or of one table's rows, `file#table`, or one question's, `file#table#question`),
     computed once per build, and once for all builds of this process while a file is unchanged.
 
-    A file is known by its path, size, inode and modification time. Kept from one build to the next (as
-    `swbook preview` builds again) is only the digest of a file that was last modified well before it was
-    read, so that two writes within the file system's clock tick (the same size and time) can never pass
-    for one: the rule git uses for its index.
+    A file is known by its device, inode, size and its modification and change times (the change time cannot
+    be set back). Kept from one build to the next (as `swbook preview` builds again) is only a digest read from
+    a file last changed well before it was read, so that two writes within the file system's clock tick (the
+    same size and times) can never pass for one: the rule git uses for its index.
     """
 
-    SETTLED_NS = 2_000_000_000  # a file this much older than the moment it is read is settled
-    _settled: dict[tuple, str] = {}  # every build of this process: (path, mtime, size, inode) -> digest
+    SETTLED_NS = 2_000_000_000  # a file changed this long before it is read is settled
+    KEPT = 4096  # digests kept across builds, at most (a long preview session sees many versions of a file)
+    _settled: dict[tuple, str] = {}  # for every build of this process: the file's identity -> its digest
     _settled_parts: dict[tuple, dict[str, str]] = {}
 
     def __init__(self) -> None:
@@ -117,22 +118,23 @@ class FileHashes:
             stat = os.stat(name)
         except OSError:
             return None
-        key = (name, stat.st_mtime_ns, stat.st_size, stat.st_ino)
-        settled = time.time_ns() - stat.st_mtime_ns > self.SETTLED_NS
+        key = (name, stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
         if part:
-            found = self._parts.get(key) or (self._settled_parts.get(key) if settled else None)
-            if found is None:
-                found = _table_digests(Path(name).read_bytes())
-            self._parts[key] = found
-            if settled:
-                self._settled_parts[key] = found
-            return found.get(part, "absent")
-        found = self._known.get(key) or (self._settled.get(key) if settled else None)
+            return self._read(key, name, self._parts, self._settled_parts, _table_digests).get(part, "absent")
+        return self._read(key, name, self._known, self._settled, sha)
+
+    def _read(self, key: tuple, name: str, this_build: dict, every_build: dict, digest):
+        found = this_build.get(key)
         if found is None:
-            found = sha(Path(name).read_bytes())
-        self._known[key] = found
-        if settled:
-            self._settled[key] = found
+            found = every_build.get(key)
+        if found is None:
+            settled = time.time_ns() - max(key[4], key[5]) > self.SETTLED_NS  # judged before the file is read
+            found = digest(Path(name).read_bytes())
+            if settled:
+                if len(every_build) >= self.KEPT:
+                    every_build.clear()
+                every_build[key] = found
+        this_build[key] = found
         return found
 
 

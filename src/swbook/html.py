@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -10,6 +11,7 @@ import os
 import re
 import sys
 import tempfile
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
@@ -141,18 +143,28 @@ def convert(book: Book, markdown: str, to: str, args: list[str], what: str) -> s
     not converted before is converted by parts (`splice`): its frame, which a
     fixed value leaves as it was, is kept here too.
     """
+    from .cache import code_version
+
     folder = book.root / ".swbook-cache" / "pandoc"
 
     def frame(text: str, arguments: list[str]) -> str:
         return _kept(book, text, to, arguments, lambda: _pandoc(book, text, to, arguments, what))
 
-    def whole(text: str, arguments: list[str]) -> str:
+    def plain(text: str, arguments: list[str]) -> str:
         return _pandoc(book, text, to, arguments, what)
 
-    return _kept(book, markdown, to, args, lambda: splice.convert(markdown, to, args, frame, whole, folder, what))
+    version = f"{code_version()} pandoc {_pandoc_version()}"
+    return _kept(
+        book, markdown, to, args, lambda: splice.convert(markdown, to, args, frame, plain, folder, what, version)
+    )
 
 
-def _kept(book: Book, markdown: str, to: str, args: list[str], make) -> str:
+@functools.lru_cache(maxsize=1)
+def _pandoc_version() -> str:
+    return pypandoc.get_pandoc_version()
+
+
+def _kept(book: Book, markdown: str, to: str, args: list[str], make: Callable[[], str]) -> str:
     """`make()`, kept in the pandoc cache under the markdown, settings, bibliography and code."""
     from .cache import code_version
 

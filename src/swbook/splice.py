@@ -46,10 +46,14 @@ from .sealed import read_verified, sha, write_verified
 # A value as `swsurveys.values.Value` writes it: [text](address "tooltip"){.sw-value ...}.
 _VALUE = re.compile(r'\[((?:[^\[\]\\\n]|\\.)*)\]\(([^\s()"]+) "([^"\n]*)"\)\{\.sw-value(?: [^{}\n]*)?\}')
 # A raw block: a backtick fence at a line's start, `{=format}`, the content, the same fence.
-_RAW = re.compile(r"^(`{3,})\{=([A-Za-z0-9_-]+)\}\n(.*?)\n\1[ \t]*$", re.MULTILINE | re.DOTALL)
+_RAW = re.compile(r"^(`{3,})\{=([A-Za-z0-9_-]+)\}\n(.*?)\n\1`*[ \t]*$", re.MULTILINE | re.DOTALL)
+# Code the page shows: a fenced block that is not a raw one (up to a fence at least as long), or a code span.
+_CODE_BLOCK = re.compile(r"^[ \t]*(`{3,}|~{3,})(?![`~{]).*?\n.*?^[ \t]*\1[`~]*[ \t]*$", re.MULTILINE | re.DOTALL)
+_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.DOTALL)
 _SETEXT = re.compile(r"(=+|-+)[ \t]*")
 # A table's rule line: dashes (or = or +) with spaces, colons or bars between (pipe, simple, multiline, grid).
-_RULE = re.compile(r"^[ \t]*[-=+:|][-=+:| \t]*-{3}[-=+:| \t]*$|^[ \t]*\+[-=+:]{3,}", re.MULTILINE)
+_RULE = re.compile(r"^(?=[^\n]*[-=])[ \t]*[-=+:|][-=+:| \t]*$", re.MULTILINE)
+_HEADING = re.compile(r"^[ \t]*#", re.MULTILINE)
 # A pipe table: a header row, the rule under it, its body rows (each line opening with "|").
 _PIPE_TABLE = re.compile(
     r"^\|[^\n]*\n\|[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*(?:\n\|[^\n]*)*", re.MULTILINE
@@ -90,58 +94,66 @@ class _Piece:
 
 
 def convert(
-    markdown: str, to: str, args: list[str], frame_pandoc: Pandoc, pandoc: Pandoc, folder: Path, page: str
+    markdown: str,
+    to: str,
+    args: list[str],
+    frame_pandoc: Pandoc,
+    pandoc: Pandoc,
+    folder: Path,
+    page: str,
+    version: str,
 ) -> str:
     """pandoc's `to` output for `markdown` with `args`, its frame and its pieces converted apart.
 
     `frame_pandoc(text, args)` converts the frame (its caller keeps those
     conversions), `pandoc(text, args)` converts any other text; how pandoc
-    writes each piece of `page` is kept in `folder`.
+    writes each piece of `page` is kept in `folder`, under `version` (of the
+    code, its filters and pandoc).
     """
-    blocks = _raw_blocks(markdown)
-    inline = _inline_pieces(markdown, _without(markdown, blocks), len(blocks), _columns(args))
+    if not {"--wrap=none", "--wrap=preserve"} & set(args):
+        return pandoc(markdown, args)  # pandoc would wrap lines by their length, which a stand-in changes
+    raw = _raw_blocks(markdown)
+    text = _blank(markdown, [(b.start, b.end) for b in raw])
+    # Code the page shows, found once its raw blocks are blanked (a raw block's own fences are not code).
+    code = [(m.start(), m.end()) for m in _CODE_BLOCK.finditer(text)]
+    # A raw block is copied by its writer as it stands, but for tabs and carriage returns (made spaces).
+    blocks = [b for b in raw if not _overlaps(b.start, b.end, code) and not {"\t", "\r"} & set(b.markdown)]
+    text = _blank(text, code)
+    text = _blank(text, [(m.start(), m.end()) for m in _CODE_SPAN.finditer(text)])
+    inline = _inline_pieces(markdown, text, len(raw), _columns(args))
     if not blocks and not inline:
         return pandoc(markdown, args)
     piece_args = [a for a in args if not a.startswith(_WHOLE_PAGE)]
-    renderings = _Renderings(folder, page, to, piece_args)
+    renderings = _Renderings(folder, page, to, piece_args, version)
 
     def written(texts: list[str], where: str) -> dict[str, str | None]:
         return renderings.get(texts, where, lambda missing: pandoc(_pieces_text(missing, where), piece_args))
 
     within = written([sample for piece in inline for sample in piece.samples], "within")
-    taken = [
-        piece
-        for piece in inline
-        if None not in (within[sample] for sample in piece.samples)
-        and _STAND_IN not in within[piece.samples[0]]
-        and _MARK not in piece.markdown
-    ]
     swaps = {}  # each stand-in as the frame's conversion writes it -> its piece as the page's would
-    for piece in list(taken):
-        piece_written, instead = _difference(*(within[sample] for sample in piece.samples))
+    stand_ins = {}  # each piece taken out -> its stand-in as the frame's conversion writes it
+    for piece in inline:
+        real, stand_in = (within[sample] for sample in piece.samples)
+        if real is None or stand_in is None or _STAND_IN in real or _MARK in piece.markdown:
+            continue
+        piece_written, instead = _difference(real, stand_in)
         if f"piece-{piece.number}" in instead and instead not in swaps:
-            swaps[instead] = piece_written
-        else:
-            taken.remove(piece)
+            swaps[instead], stand_ins[piece] = piece_written, instead
+    taken = list(stand_ins)
     converted = frame_pandoc(_frame(markdown, blocks + taken), args)
     if to not in _CONTEXT_FREE:
         # A piece the frame shows at a line's start must be written there as within a line (Typst escapes a
         # leading "-" or "1." there); one that is not stays in the page, and the frame is converted again.
-        first = [piece for piece in taken if _at_line_start(converted, _stand_in_written(piece, within))]
+        first = [piece for piece in taken if _at_line_start(converted, stand_ins[piece])]
         starting = written([sample for piece in first for sample in piece.samples], "starting")
         unlike = [piece for piece in first if any(starting[sample] != within[sample] for sample in piece.samples)]
         if unlike:
             taken = [piece for piece in taken if piece not in unlike]
             for piece in unlike:
-                del swaps[_stand_in_written(piece, within)]
+                del swaps[stand_ins[piece]]
             converted = frame_pandoc(_frame(markdown, blocks + taken), args)
     result = _put_back(converted, to, blocks, swaps)
     return pandoc(markdown, args) if result is None else result
-
-
-def _stand_in_written(piece: _Piece, within: dict[str, str | None]) -> str:
-    """How the frame's conversion writes a piece's stand-in (what differs from the piece as written)."""
-    return _difference(*(within[sample] for sample in piece.samples))[1]
 
 
 def _at_line_start(converted: str, stand_in: str) -> bool:
@@ -162,22 +174,28 @@ def _raw_blocks(markdown: str) -> list[_Piece]:
     return out
 
 
-def _without(markdown: str, blocks: list[_Piece]) -> str:
-    """`markdown` with each raw block blanked out, character for character (so positions still match)."""
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with each span blanked out, line breaks kept (so positions still match)."""
     parts, at = [], 0
-    for block in blocks:
-        lines = markdown[block.start : block.end].split("\n")
-        parts += [markdown[at : block.start], "\n".join(" " * len(line) for line in lines)]
-        at = block.end
-    return "".join(parts + [markdown[at:]])
+    for start, end in sorted(spans):
+        start = max(start, at)
+        if end <= start:
+            continue
+        parts += [text[at:start], "\n".join(" " * len(line) for line in text[start:end].split("\n"))]
+        at = end
+    return "".join(parts + [text[at:]])
 
 
-def _inline_pieces(markdown: str, text: str, number: int, columns: int) -> list[_Piece]:
-    """The values, the numbers in tables and the images' alt text in `text` (the page with its raw blocks
-    blanked out) that may be taken out, each with its stand-in, numbered on from `number`."""
-    found = [(m.start(), m.end(), "value") for m in _VALUE.finditer(text) if not _in_heading(text, m.start(), m.end())]
-    found += [(start, end, "cell") for start, end in _table_numbers(text, columns)]
-    found += [(m.start(1), m.end(1), "alt") for m in _ALT.finditer(text)]
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start < other_end and other_start < end for other_start, other_end in spans)
+
+
+def _inline_pieces(markdown: str, prose: str, number: int, columns: int) -> list[_Piece]:
+    """The values, the numbers in tables and the images' alt text of `markdown` that may be taken out, each with
+    its stand-in, numbered on from `number`; found in `prose` (the page with its raw blocks and code blanked)."""
+    found = [(m.start(), m.end(), "value") for m in _VALUE.finditer(prose) if _value_may_go(prose, m.start())]
+    found += [(start, end, "cell") for start, end in _table_numbers(prose, columns)]
+    found += [(m.start(1), m.end(1), "alt") for m in _ALT.finditer(prose)]
     out = []
     for start, end, kind in sorted(found):
         if out and start < out[-1].end:
@@ -188,7 +206,7 @@ def _inline_pieces(markdown: str, text: str, number: int, columns: int) -> list[
             out.append(_Piece(start, end, piece, f"{_STAND_IN}{number}", number, sample=_ALT_SAMPLE))
             continue
         if kind == "value":
-            stand_in = _value_stand_in(piece, number, padded=_in_table(text, start))
+            stand_in = _value_stand_in(piece, number, padded=_in_table(prose, start))
         else:
             stand_in = f"[{_masked(piece)}](#{_STAND_IN}{number})"
         if stand_in is not None:
@@ -196,32 +214,46 @@ def _inline_pieces(markdown: str, text: str, number: int, columns: int) -> list[
     return out
 
 
-def _in_heading(text: str, start: int, end: int) -> bool:
-    line_start = text.rfind("\n", 0, start) + 1
-    if text[line_start:start].lstrip().startswith("#"):
-        return True
-    line_end = text.find("\n", end)
-    if line_end < 0:
+def _block(text: str, at: int) -> tuple[int, int]:
+    """Where the block (text between blank lines) that `at` stands in begins and ends."""
+    start = text.rfind("\n\n", 0, at)
+    end = text.find("\n\n", at)
+    return (start + 1 if start >= 0 else 0), (end if end >= 0 else len(text))
+
+
+def _value_may_go(text: str, at: int) -> bool:
+    """Whether a value may be taken out of its place: not in a heading (its words make the heading's
+    identifier), even one in a quotation or a list, and not in a block with an image (whose caption is its
+    alt text too)."""
+    line_start = text.rfind("\n", 0, at) + 1
+    if re.match(r"[ \t>*+\-0-9.)]*#", text[line_start:at]):
         return False
-    following = text.find("\n", line_end + 1)
-    return bool(_SETEXT.fullmatch(text[line_end + 1 : following if following >= 0 else len(text)]))
+    line_end = text.find("\n", at)
+    if line_end >= 0:
+        following = text.find("\n", line_end + 1)
+        if _SETEXT.fullmatch(text[line_end + 1 : following if following >= 0 else len(text)]):
+            return False
+    start, end = _block(text, at)
+    return "![" not in text[start:end]
 
 
 def _in_table(text: str, at: int) -> bool:
-    """Whether the block `at` stands in has a table's rule line (a pipe, simple, multiline or grid table)."""
-    start = text.rfind("\n\n", 0, at)
-    end = text.find("\n\n", at)
-    return bool(_RULE.search(text[start + 1 if start >= 0 else 0 : end if end >= 0 else len(text)]))
+    """Whether a value may stand in a table: a rule line (of a pipe, simple, multiline or grid table) in its
+    block or since the last heading before it (a multiline table's rows are set apart by blank lines)."""
+    start, end = _block(text, at)
+    headings = [m.start() for m in _HEADING.finditer(text, 0, at)]
+    return bool(_RULE.search(text, headings[-1] if headings else 0, end))
 
 
 def _value_stand_in(original: str, number: int, padded: bool) -> str | None:
-    """A link to a unique anchor, its text the value's with each digit a 0; in a table, as long as the value's
-    (pandoc reads a table's columns from its lines' lengths, or their positions)."""
+    """A link to a unique anchor with a title (the value's has one: a space inside, as `^…^` and `~…~` need to
+    be none), its text the value's with each digit a 0; in a table, as long as the value's (pandoc reads a
+    table's columns from its lines' lengths, or their positions)."""
     text = _masked(_VALUE.match(original).group(1))
     if not padded:
-        return f"[{text}](#{_STAND_IN}{number}){{.sw-value}}"
-    if _width(original) != len(original):
-        return None  # pandoc counts such a character as two columns or none: the lengths would not match
+        return f'[{text}](#{_STAND_IN}{number} "x"){{.sw-value}}'
+    if not _certain(original):
+        return None  # a character pandoc may count as two columns, or none: the lengths might not match
     head = f'[{text}](#{_STAND_IN}{number} "'
     tail = '"){.sw-value}'
     padding = len(original) - len(head) - len(tail)
@@ -233,9 +265,15 @@ def _masked(text: str) -> str:
     return re.sub(r"[0-9]", "0", text)
 
 
-def _width(text: str) -> int:
-    """How many columns pandoc counts `text` as (a wide character two, a combining one none)."""
-    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+def _certain(text: str) -> bool:
+    """Whether pandoc counts each character of `text` as one column (not a wide one, nor one of no width)."""
+    return all(
+        ord(c) < 128 or (unicodedata.east_asian_width(c) not in "WF" and unicodedata.category(c) not in _NOT_ONE_COLUMN)
+        for c in text
+    )
+
+
+_NOT_ONE_COLUMN = {"Mn", "Me", "Mc", "Cf", "Cc", "Cs", "Co", "Cn"}  # combining, format (soft hyphen, joiners), …
 
 
 def _columns(args: list[str]) -> int:
@@ -254,7 +292,7 @@ def _table_numbers(text: str, columns: int) -> list[tuple[int, int]]:
     out = []
     for table in _PIPE_TABLE.finditer(text):
         lines = table.group(0).split("\n")
-        if len(lines) < 3 or "`" in table.group(0) or max(_width(line) for line in lines) <= columns:
+        if len(lines) < 3 or not _certain(table.group(0)) or max(len(line) for line in lines) <= columns:
             continue
         at = table.start() + len(lines[0]) + len(lines[1]) + 2  # the body, after the header and its rule
         for line in lines[2:]:
@@ -316,7 +354,7 @@ def _put_back(converted: str, to: str, blocks: list[_Piece], swaps: dict[str, st
     real, expected = dict(swaps), dict.fromkeys(swaps, 1)
     block_patterns = []
     for block in blocks:
-        line = f"{_STAND_IN}{block.number}"
+        line = block.stand_in.split("\n")[1]  # the stand-in's content: one line
         real[line], expected[line] = block.markdown, int(block.raw_format in _KEPT_BY.get(to, (to,)))
         block_patterns.append(rf"(?<![^\n]){re.escape(line)}(?![^\n])")
     pattern = re.compile("|".join([re.escape(text) for text in sorted(swaps, key=len, reverse=True)] + block_patterns))
@@ -339,8 +377,8 @@ class _Renderings:
     one sealed file for the page and format (the pages convert at once, each in a thread of its own: one file
     each, so none overwrites another's)."""
 
-    def __init__(self, folder: Path, page: str, to: str, args: list[str]) -> None:
-        self.path = folder / f"pieces-{sha(json.dumps([page, to, args]).encode())}.json"
+    def __init__(self, folder: Path, page: str, to: str, args: list[str], version: str) -> None:
+        self.path = folder / f"pieces-{sha(json.dumps([version, page, to, args]).encode())}.json"
         self._kept: dict | None = None  # the file, read once
 
     def get(self, texts: list[str], where: str, convert: Callable[[list[str]], str]) -> dict[str, str | None]:
@@ -349,8 +387,7 @@ class _Renderings:
         Asked "within" for all of the page's pieces, the file is then cut down to them if it has grown.
         """
         if self._kept is None:
-            kept_text = read_verified(self.path)
-            self._kept = json.loads(kept_text) if kept_text else {}
+            self._kept = _kept_renderings(read_verified(self.path))
         kept = self._kept
         missing = list(dict.fromkeys(text for text in texts if where not in kept.get(text, {})))
         if missing:
@@ -362,3 +399,16 @@ class _Renderings:
                 kept = self._kept = {text: kept[text] for text in wanted}
             write_verified(self.path, json.dumps(kept))
         return {text: kept[text][where] for text in texts}
+
+
+def _kept_renderings(text: str | None) -> dict:
+    """The renderings a pieces file holds, if it has the shape this code writes ({text: {where: str | None}})."""
+    try:
+        kept = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    shaped = isinstance(kept, dict) and all(
+        isinstance(where, dict) and all(isinstance(r, str) or r is None for r in where.values())
+        for where in kept.values()
+    )
+    return kept if shaped else {}

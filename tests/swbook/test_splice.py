@@ -113,17 +113,19 @@ def test_a_page_converted_by_parts_is_the_page_pandoc_makes_of_it_whole(tmp_path
     pandoc = Pandoc(to)
     for agree, disagree in (("51", "27"), ("27", "51"), ("9", "100")):
         text = page(agree, disagree)
-        assert splice.convert(text, to, args, pandoc.frame, pandoc.other, tmp_path, "page") == whole(text, to, args)
+        assert splice.convert(text, to, args, pandoc.frame, pandoc.other, tmp_path, "page", "v1") == whole(
+            text, to, args
+        )
         assert text not in pandoc.others, "converted by parts, not whole"
 
 
 @pytest.mark.parametrize(("to", "args"), FORMATS)
 def test_a_swapped_value_reuses_the_frame_and_converts_only_the_new_numbers(tmp_path: Path, to, args):
     pandoc = Pandoc(to)
-    splice.convert(page("51", "27", staying=False), to, args, pandoc.frame, pandoc.other, tmp_path, "page")
+    splice.convert(page("51", "27", staying=False), to, args, pandoc.frame, pandoc.other, tmp_path, "page", "v1")
     pandoc.others.clear()
     fixed = page("27", "51", staying=False)
-    assert splice.convert(fixed, to, args, pandoc.frame, pandoc.other, tmp_path, "page") == whole(fixed, to, args)
+    assert splice.convert(fixed, to, args, pandoc.frame, pandoc.other, tmp_path, "page", "v1") == whole(fixed, to, args)
     assert len(set(pandoc.frames)) == 1, "the fix left the frame as it was, and its conversion was reused"
     assert len(pandoc.others) == 1 and len(pandoc.others[0]) < len(fixed) / 2, (
         "one small conversion, of the numbers not seen before"
@@ -133,7 +135,7 @@ def test_a_swapped_value_reuses_the_frame_and_converts_only_the_new_numbers(tmp_
 def test_what_cannot_be_taken_out_stays_in_the_frame(tmp_path: Path):
     text = page("51", "27")
     blocks = splice._raw_blocks(text)
-    pieces = splice._inline_pieces(text, splice._without(text, blocks), len(blocks), 72)
+    pieces = splice._inline_pieces(text, splice._blank(text, [(b.start, b.end) for b in blocks]), len(blocks), 72)
     taken = {piece.markdown for piece in pieces}
     assert value("51%") in taken and "51" in taken and "27%" in taken and "Agree 51%, disagree 27%." in taken
     frame = splice._frame(text, blocks + pieces)
@@ -142,7 +144,7 @@ def test_what_cannot_be_taken_out_stays_in_the_frame(tmp_path: Path):
         "the widths of a table of short lines would change with a longer cell"
     )
     pandoc = Pandoc("typst")
-    converted = splice.convert(text, "typst", TYPST_ARGS, pandoc.frame, pandoc.other, tmp_path, "page")
+    converted = splice.convert(text, "typst", TYPST_ARGS, pandoc.frame, pandoc.other, tmp_path, "page", "v1")
     assert "\\-27" in converted, "Typst escapes a '-' at a line's start: that value stayed in its place"
     assert "-27" not in pandoc.frames[0].replace(value("-27", tooltip="a change"), ""), "only that one"
 
@@ -154,7 +156,56 @@ def test_a_frame_whose_stand_ins_pandoc_does_not_write_as_expected_is_converted_
     def mangled(frame: str, args: list[str]) -> str:
         return pandoc.frame(frame, args).replace(f"{splice._STAND_IN}2\n", "", 1)  # the figure lost
 
-    assert splice.convert(text, "html5", HTML_ARGS, mangled, pandoc.other, tmp_path, "page") == whole(
+    assert splice.convert(text, "html5", HTML_ARGS, mangled, pandoc.other, tmp_path, "page", "v1") == whole(
         text, "html5", HTML_ARGS
     )
     assert pandoc.others[-1] == text, "the page was converted whole"
+
+
+V = value("51%")
+# Places where pandoc reads a value, a number or a raw block by what stands around it (found in review).
+AROUND = {
+    "a heading in a quotation": f"> # Rate {V} agreed\n\n- # Rate {V} in a list\n",
+    "an image's caption (its alt text too)": f"![Rate {V} agreed](fig.svg){{fig-alt='An alt'}}\n",
+    "a short pipe table with a narrow rule": f"| Statement | Agree |\n|:--|--:|\n| Short | {V} |\n",
+    "a multiline table's middle row": "\n".join(
+        [
+            "-" * 130,
+            "Value" + " " * 120 + "Note",
+            "-" * 124 + " -----",
+            f"{V.ljust(125)}first",
+            "",
+            f"{V.ljust(125)}second",
+            "-" * 130,
+            "",
+        ]
+    ),
+    "a raw block with a tab": "```{=html}\n<script>\n\tvar x = 1;\n</script>\n```\n\nAfter.\n",
+    "superscript and subscript marks": f"Squared: ^{V}^ here. Index ~{V}~ here.\n",
+    "a raw block shown as code": "````\n```{=html}\n<b>x</b>\n```\n````\n",
+    "alt text in a code span": '`![C](c.svg){fig-alt="Agree, in 2010\'s survey"}`\n',
+    "a raw block closed by a longer fence": "```{=html}\n<b>x</b>\n````\n\nText\n\n```\ncode\n```\n",
+    "a table with a soft hyphen": "| Statement | N |\n|---|---|\n| " + "x" * 64 + "\u00ad | 1 |\n",
+}
+
+
+@pytest.mark.parametrize("case", sorted(AROUND))
+@pytest.mark.parametrize(("to", "args"), FORMATS)
+def test_what_pandoc_reads_by_its_surroundings_comes_out_as_the_whole_page_does(tmp_path: Path, to, args, case):
+    text = AROUND[case]
+    pandoc = Pandoc(to)
+    assert splice.convert(text, to, args, pandoc.frame, pandoc.other, tmp_path, "page", "v1") == whole(text, to, args)
+
+
+def test_a_pieces_file_of_another_shape_is_made_again(tmp_path: Path):
+    from swbook.sealed import write_verified
+
+    text = page("51", "27")
+    pieces_args = [a for a in HTML_ARGS if not a.startswith(splice._WHOLE_PAGE)]
+    path = splice._Renderings(tmp_path, "page", "html5", pieces_args, "v1").path
+    write_verified(path, '{"[51%](x)": ["an older shape", null]}')  # as an earlier version of this code wrote
+    pandoc = Pandoc("html5")
+    assert splice.convert(text, "html5", HTML_ARGS, pandoc.frame, pandoc.other, tmp_path, "page", "v1") == whole(
+        text, "html5", HTML_ARGS
+    )
+    assert splice._Renderings(tmp_path, "page", "html5", pieces_args, "v2").path != path, "kept per code version"
