@@ -151,7 +151,6 @@ class Assembler:
         self.target = target
         self.figure_dir = figure_dir
         self.echo = echo
-        self.figure_data: dict[str, list[dict]] = {}  # figure label -> the observations it plots
 
     def chapter(self, page: Page, document: Document, executed: Executed) -> str:
         """The whole chapter body as pandoc markdown."""
@@ -258,7 +257,6 @@ class Assembler:
         if self.target == "html":
             chart = _ARIA.sub(lambda _: f'aria-label="{html.escape(alt, quote=True)}"', data["text/html"], count=1)
             rows = meta.get("observations", [])
-            self.figure_data[label] = rows
             tools = figure_tools(label, number, rows, site_root(page))
             return (
                 f'::: {{#{label} .sw-figure role="figure" aria-labelledby="{label}-cap"}}\n'

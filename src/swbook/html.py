@@ -146,17 +146,20 @@ def convert(book: Book, markdown: str, to: str, args: list[str], what: str) -> s
     from .cache import code_version
 
     folder = book.root / ".swbook-cache" / "pandoc"
+    # Read once for the page and its frame alike (both keys hold it).
+    bibliography = book.bibliography.read_text(encoding="utf-8") if book.bibliography else ""
 
-    def frame(text: str, arguments: list[str]) -> str:
-        return _kept(book, text, to, arguments, lambda: _pandoc(book, text, to, arguments, what))
+    def kept(text: str, arguments: list[str], make: Callable[[], str]) -> str:
+        return _kept(folder, bibliography, text, to, arguments, make)
 
     def plain(text: str, arguments: list[str]) -> str:
         return _pandoc(book, text, to, arguments, what)
 
+    def frame(text: str, arguments: list[str]) -> str:
+        return kept(text, arguments, lambda: plain(text, arguments))
+
     version = f"{code_version()} pandoc {_pandoc_version()}"
-    return _kept(
-        book, markdown, to, args, lambda: splice.convert(markdown, to, args, frame, plain, folder, what, version)
-    )
+    return kept(markdown, args, lambda: splice.convert(markdown, to, args, frame, plain, folder, what, version))
 
 
 @functools.lru_cache(maxsize=1)
@@ -164,13 +167,12 @@ def _pandoc_version() -> str:
     return pypandoc.get_pandoc_version()
 
 
-def _kept(book: Book, markdown: str, to: str, args: list[str], make: Callable[[], str]) -> str:
-    """`make()`, kept in the pandoc cache under the markdown, settings, bibliography and code."""
+def _kept(folder: Path, bibliography: str, markdown: str, to: str, args: list[str], make: Callable[[], str]) -> str:
+    """`make()`, kept in the pandoc cache `folder` under the markdown, settings, bibliography and code."""
     from .cache import code_version
 
-    bibliography = book.bibliography.read_text(encoding="utf-8") if book.bibliography else ""
     key = hashlib.sha256("\0".join([code_version(), to, markdown, *args, bibliography]).encode()).hexdigest()
-    cached = book.root / ".swbook-cache" / "pandoc" / f"{key}.{to}"
+    cached = folder / f"{key}.{to}"
     text = read_verified(cached)
     if text is None:
         text = make()

@@ -65,8 +65,8 @@ _ALT = re.compile(r'\]\([^()\s]*\)\{[^{}\n]*?\bfig-alt="([^"\n]*)"[^{}\n]*\}')
 _ALT_SAMPLE = '![](swbook-image.svg){{fig-alt="{}"}}'
 # A writer keeps a raw block of its own format and drops every other.
 _KEPT_BY = {"html5": ("html", "html5"), "html": ("html", "html5"), "typst": ("typst",)}
-# Writers that write a piece alike wherever it stands (HTML has no markup a line's start could make): a piece
-# is converted once for them, and twice (within a line, at a line's start) for the others.
+# Writers that write a piece alike wherever it stands (HTML has no markup a line's start could make); for the
+# others, a piece the frame shows at a line's start is converted there too (see `convert`).
 _CONTEXT_FREE = {"html", "html5"}
 # Settings that change a page as a whole, never how a piece in a paragraph is written: left out of the pieces' run.
 _WHOLE_PAGE = ("--standalone", "--template=", "--toc", "--citeproc", "--bibliography=", "--number-", "--variable=")
@@ -140,7 +140,11 @@ def convert(
         if f"piece-{piece.number}" in instead and instead not in swaps:
             swaps[instead], stand_ins[piece] = piece_written, instead
     taken = list(stand_ins)
-    converted = frame_pandoc(_frame(markdown, blocks + taken), args)
+
+    def converted_frame() -> str:
+        return frame_pandoc(_frame(markdown, blocks + taken), args)
+
+    converted = converted_frame()
     if to not in _CONTEXT_FREE:
         # A piece the frame shows at a line's start must be written there as within a line (Typst escapes a
         # leading "-" or "1." there); one that is not stays in the page, and the frame is converted again.
@@ -151,7 +155,7 @@ def convert(
             taken = [piece for piece in taken if piece not in unlike]
             for piece in unlike:
                 del swaps[stand_ins[piece]]
-            converted = frame_pandoc(_frame(markdown, blocks + taken), args)
+            converted = converted_frame()
     result = _put_back(converted, to, blocks, swaps)
     return pandoc(markdown, args) if result is None else result
 
